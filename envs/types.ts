@@ -88,3 +88,29 @@ export interface StatefulEnv extends Env {
 export function isPromiseLike<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown })?.then === "function";
 }
+
+/**
+ * An optional allocation-free fast path that built-in environments offer to the vector
+ * environment. `stepInto` behaves exactly like `step` but writes the observation into
+ * `out[offset .. offset + obsDim)`, writes the terminated flag (1/0) into
+ * `terminated[index]`, and returns the reward. It never truncates (time limits are applied
+ * by the caller) and never allocates.
+ */
+export interface FastStepEnv extends Env {
+  /** Steps like {@link Env.step}, writing into caller-owned buffers. */
+  stepInto(
+    action: number | Float32Array,
+    out: Float32Array,
+    offset: number,
+    terminated: Uint8Array,
+    index: number,
+  ): number;
+  /** Resets like {@link Env.reset}, writing the observation into `out` at `offset`. */
+  resetInto(out: Float32Array, offset: number, seed?: number): void;
+}
+
+/** True when `env` offers the {@link FastStepEnv} fast path. */
+export function isFastStepEnv(env: Env): env is FastStepEnv {
+  const e = env as Partial<FastStepEnv>;
+  return typeof e.stepInto === "function" && typeof e.resetInto === "function";
+}
