@@ -16,11 +16,13 @@
  * ```
  * @module
  */
-import { z } from "../deps.ts";
+import { z, type ZodType } from "../deps.ts";
 import type { Rng } from "../random.ts";
 
-const bound = z.union([
+const bound: ZodType<number> = z.union([
   z.number(),
+  // Zod 4's z.number() rejects ±Infinity, which unbounded boxes need.
+  z.literal([Infinity, -Infinity]),
   z.literal("Infinity").transform(() => Infinity),
   z.literal("-Infinity").transform(() => -Infinity),
 ], { error: 'a bound must be a number, "Infinity" or "-Infinity"' }).refine(
@@ -28,19 +30,19 @@ const bound = z.union([
   { message: "a bound must not be NaN" },
 );
 
-const dimension = z.number().int("a dimension must be an integer").positive(
+const dimension: ZodType<number> = z.number().int("a dimension must be an integer").positive(
   "a dimension must be positive",
 );
 
 /** Zod schema of a discrete space. */
-export const DiscreteSpaceSchema = z.object({
+const discreteSchema = z.object({
   type: z.literal("discrete"),
   n: z.number().int("n must be an integer").positive("n must be at least 1"),
   start: z.number().int("start must be an integer").optional(),
 }).strict();
 
 /** Zod schema of a box space (bounds checked against the shape). */
-export const BoxSpaceSchema = z.object({
+const boxSchema = z.object({
   type: z.literal("box"),
   low: z.union([bound, z.array(bound)]),
   high: z.union([bound, z.array(bound)]),
@@ -73,16 +75,25 @@ export const BoxSpaceSchema = z.object({
 });
 
 /** Zod schema of a multi-discrete space. */
-export const MultiDiscreteSpaceSchema = z.object({
+const multiDiscreteSchema = z.object({
   type: z.literal("multi-discrete"),
   nvec: z.array(z.number().int().positive("every nvec entry must be at least 1")).min(1),
 }).strict();
 
+/** Zod schema of a discrete space. */
+export const DiscreteSpaceSchema: ZodType<DiscreteSpace> = discreteSchema;
+
+/** Zod schema of a box space (bounds checked against the shape). */
+export const BoxSpaceSchema: ZodType<BoxSpace> = boxSchema;
+
+/** Zod schema of a multi-discrete space. */
+export const MultiDiscreteSpaceSchema: ZodType<MultiDiscreteSpace> = multiDiscreteSchema;
+
 /** Zod schema of any space. */
-export const SpaceSchema = z.discriminatedUnion("type", [
-  DiscreteSpaceSchema,
-  BoxSpaceSchema,
-  MultiDiscreteSpaceSchema,
+export const SpaceSchema: ZodType<Space> = z.discriminatedUnion("type", [
+  discreteSchema,
+  boxSchema,
+  multiDiscreteSchema,
 ], { error: 'a space needs type "discrete", "box" or "multi-discrete"' });
 
 /** A discrete space {start, …, start + n − 1}. */
@@ -120,12 +131,56 @@ export interface MultiDiscreteSpace {
 /** Any space. */
 export type Space = DiscreteSpace | BoxSpace | MultiDiscreteSpace;
 
+/** A Zod issue, as far as error formatting needs it. */
+export interface ZodIssueLike {
+  /** Where in the value the problem is. */
+  path: PropertyKey[];
+  /** What the problem is. */
+  message: string;
+  /** Zod's issue code, e.g. `invalid_union`. */
+  code?: string;
+  /** For `invalid_union` issues: the issues of each failed alternative. */
+  errors?: ZodIssueLike[][];
+}
+
+/**
+ * Replaces Zod's generic "Invalid input" union issues by the issues of the alternative that
+ * got furthest into the value (deepest path; on a tie, not a plain type mismatch), so
+ * `low: [0, 0, 0, "x"]` reports `low.3` instead of `low`.
+ */
+export function flattenZodIssues(issues: ZodIssueLike[]): ZodIssueLike[] {
+  const out: ZodIssueLike[] = [];
+  for (const issue of issues) {
+    const branches = issue.errors;
+    if (issue.code !== "invalid_union" || !branches?.length || issue.message !== "Invalid input") {
+      out.push(issue);
+      continue;
+    }
+    let best: ZodIssueLike[] = branches[0];
+    let bestScore = -1;
+    for (const branch of branches) {
+      let score = 0;
+      for (const b of branch) {
+        score = Math.max(score, b.path.length * 10 + (b.code === "invalid_type" ? 0 : 1));
+      }
+      if (score > bestScore) {
+        bestScore = score;
+        best = branch;
+      }
+    }
+    for (const b of flattenZodIssues(best)) {
+      out.push({ ...b, path: [...issue.path, ...b.path] });
+    }
+  }
+  return out;
+}
+
 /** Formats a Zod error as `path: message` lines. */
 export function formatZodIssues(
-  error: { issues: { path: PropertyKey[]; message: string }[] },
+  error: { issues: ZodIssueLike[] },
   prefix = "",
 ): string {
-  return error.issues.map((issue) => {
+  return flattenZodIssues(error.issues).map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
     return `${path || "(root)"}: ${issue.message}`;
   }).join("; ");

@@ -1,0 +1,56 @@
+/**
+ * Environments: spaces, the `Env` interface, the checker, the registry (with the five
+ * classic-control environments registered on import), wrappers and the vector environment.
+ *
+ * @example
+ * ```ts
+ * import { makeSync } from "./mod.ts";
+ * const env = makeSync("CartPole-v1", { seed: 0 });
+ * env.reset();
+ * const step = env.step(0);
+ * console.assert(!(step instanceof Promise) && step.reward === 1);
+ * ```
+ * @module
+ */
+export * from "./types.ts";
+export * from "./spaces.ts";
+export { EnvError } from "./errors.ts";
+export {
+  checkEnv,
+  checkEnvSync,
+  type CheckOptions,
+  checkResetResult,
+  checkSpaceMember,
+  checkSpaces,
+  checkStepResult,
+  ResetResultSchema,
+  StepResultSchema,
+  ValidatingEnv,
+} from "./checker.ts";
+export {
+  defaultRegistry,
+  editDistance,
+  ENV_ID_PATTERN,
+  type EnvSpec,
+  listEnvs,
+  make,
+  type MakeOptions,
+  makeSync,
+  register,
+  Registry,
+  spec,
+  unregister,
+} from "./registry.ts";
+export { BUILTIN_ENV_IDS, registerBuiltinEnvs } from "./builtin.ts";
+export { RunningMeanStd, type RunningMeanStdState } from "./running_stats.ts";
+export * from "./wrappers/mod.ts";
+export {
+  type FinishedEpisode,
+  makeVectorEnv,
+  type MakeVectorEnvOptions,
+  VectorEnv,
+  type VectorEnvLike,
+  type VectorEnvOptions,
+  type VectorStepResult,
+} from "./vector.ts";
+export * from "./classic/mod.ts";
