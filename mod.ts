@@ -1,9 +1,15 @@
 /**
  * Ascent: policy-gradient reinforcement learning for Deno, in TypeScript.
  *
- * - Environments with Gymnasium's semantics, the five classic-control tasks, a registry,
- *   wrappers and a vector environment (`envs/`).
- * - The shared seedable generator (`random.ts`).
+ * - `envs/`: spaces, the environment interface with Gymnasium's semantics, the five
+ *   classic-control tasks, the registry, wrappers and the vector environment.
+ * - `algorithms/`: REINFORCE (with and without a baseline), A2C, VPG, TRPO, PPO with an
+ *   adaptive KL penalty, PPO-clip; presets; `evaluate`.
+ * - `policies/`: actor-critic networks, checkpoints, ONNX export (`exportOnnx`; the ONNX
+ *   Runtime lives behind the separate `onnx.ts` entry point).
+ * - `plugins/`: third-party environments from a path or URL, optionally sandboxed.
+ * - `nn`: the numeric core (tensors, autodiff, layers, optimisers, distributions), as a
+ *   namespace; `tabular`: finite MDPs with exact solvers, as a namespace.
  *
  * @example
  * ```ts
@@ -15,5 +21,10 @@
  * @module
  */
 export * from "./envs/mod.ts";
+export * from "./algorithms/mod.ts";
+export * from "./policies/mod.ts";
+export * from "./plugins/mod.ts";
+export * as nn from "./nn/mod.ts";
+export * as tabular from "./envs/tabular/mod.ts";
 export { assertSeed, Rng, type RngState } from "./random.ts";
 export { VERSION } from "./version.ts";

@@ -88,12 +88,18 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 
 /**
  * Runs a command's `main`, turning {@link UsageError}s (and other errors) into a message
- * on stderr and a non-zero exit code.
+ * on stderr and a non-zero exit code; `cleanup` runs either way (for example to end
+ * sandbox Workers, which would keep the process alive).
  */
-export async function runMain(main: () => Promise<void> | void): Promise<void> {
+export async function runMain(
+  main: () => Promise<void> | void,
+  cleanup: () => void = () => {},
+): Promise<void> {
   try {
     await main();
+    cleanup();
   } catch (error) {
+    cleanup();
     if (error instanceof UsageError) {
       console.error(error.message);
       Deno.exit(2);

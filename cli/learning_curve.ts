@@ -108,11 +108,12 @@ export function learningCurveSvg(points: CurvePoint[], options: CurveOptions): s
   );
   if (options.threshold !== undefined) {
     const y = sy(options.threshold);
+    const labelY = y - 4 < pad.top + 12 ? y + 14 : y - 4;
     parts.push(
       `<line x1="${pad.left}" x2="${
         width - pad.right
       }" y1="${y}" y2="${y}" stroke="#c33" stroke-dasharray="5 4"/>`,
-      `<text x="${width - pad.right - 4}" y="${y - 4}" text-anchor="end" fill="#c33">threshold ${
+      `<text x="${width - pad.right - 4}" y="${labelY}" text-anchor="end" fill="#c33">threshold ${
         formatTick(options.threshold)
       }</text>`,
     );

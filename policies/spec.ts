@@ -11,26 +11,9 @@
  * @module
  */
 import type { Space } from "../envs/spaces.ts";
+import type { MlpSpec } from "../nn/spec.ts";
 
-/** One fully connected layer, `y = W x + b`. */
-export interface DenseLayerSpec {
-  /** Input width. */
-  inDim: number;
-  /** Output width. */
-  outDim: number;
-  /** Weights, `outDim × inDim`, row-major (row `o` holds the weights into output `o`). */
-  weight: Float32Array;
-  /** Biases, length `outDim`. */
-  bias: Float32Array;
-}
-
-/** A multi-layer perceptron: the activation follows every layer but the last. */
-export interface MlpSpec {
-  /** The layers, input first. */
-  layers: DenseLayerSpec[];
-  /** Hidden activation. */
-  activation: "tanh" | "relu";
-}
+export type { DenseLayerSpec, MlpSpec } from "../nn/spec.ts";
 
 /** Observation normalisation statistics (Gymnasium's `NormalizeObservation` formula). */
 export interface ObsNormSpec {

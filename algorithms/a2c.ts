@@ -1,0 +1,86 @@
+/**
+ * A2C: synchronous advantage actor-critic (Mnih et al., 2016) over N parallel
+ * environments, with n-step advantages.
+ *
+ * Each update:
+ *
+ * 1. Collect `n` steps of each of the `N` environments with π_θ.
+ * 2. n-step advantages `Â_t = Σ_{k<n−t} γ^k r_{t+k} + γ^{n−t} v_φ(s_n) − v_φ(s_t)` (GAE with
+ *    λ = 1; bootstrapping stops at terminations, uses v(final obs) at truncations);
+ *    returns `R_t = Â_t + v_φ(s_t)`.
+ * 3. One Adam step on `L = −E[log π_θ(a_t|s_t) Â_t] + c_vf E[(v_φ(s_t) − R_t)²] − c_ent E[H]`,
+ *    after clipping the global gradient norm. (SB3 uses RMSprop; Adam here.)
+ *
+ * @example
+ * ```ts ignore
+ * import { A2C } from "./a2c.ts";
+ * await new A2C({ env: "CartPole-v1" }).learn({ totalTimesteps: 200_000 });
+ * ```
+ * @module
+ */
+import { Adam, add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
+import { explainedVariance } from "./advantages.ts";
+import { policyGradientLoss } from "./losses.ts";
+import type { UpdateStats } from "./agent.ts";
+import { type A2CConfig, type ConfigInput, parseConfig } from "./config.ts";
+import { OnPolicyAgent } from "./on_policy.ts";
+
+/** Advantage actor-critic. */
+export class A2C extends OnPolicyAgent<A2CConfig> {
+  /** `"a2c"`. */
+  readonly algo = "a2c" as const;
+  #opt!: Adam;
+
+  /** Validates `config` (defaults: SB3's A2C, with Adam). */
+  constructor(config: ConfigInput<A2CConfig>) {
+    super(parseConfig("a2c", config));
+  }
+
+  /** Restores an agent saved with `save(dir)`. */
+  static async load(dir: string): Promise<A2C> {
+    const info = await A2C.readCheckpointInfo(dir);
+    const agent = new A2C(info.config as ConfigInput<A2CConfig>);
+    await agent.restore(dir);
+    return agent;
+  }
+
+  /** One optimiser over actor and critic. */
+  protected override setup(): void {
+    super.setup();
+    this.#opt = new Adam(this.policy.parameters(), {
+      lr: this.config.learningRate,
+      eps: this.config.adamEps,
+    });
+  }
+
+  /** The optimiser. */
+  protected optimizers(): Record<string, Optimizer> {
+    return { adam: this.#opt };
+  }
+
+  /** One actor-critic gradient step on the n-step batch. */
+  protected update(): UpdateStats {
+    const c = this.config;
+    const p = this.policy;
+    const params = p.parameters();
+    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
+    const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
+    const pi = p.distribution(batch.obs);
+    const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
+    const vLoss = mean(square(sub(p.value(batch.obs), batch.returns)));
+    const ent = mean(pi.entropy());
+    const loss = add(add(pgLoss, mulScalar(vLoss, c.vfCoef)), mulScalar(ent, -c.entCoef));
+    this.#opt.zeroGrad();
+    backward(loss);
+    this.clipAndCheck("A2C loss (policy + value + entropy)", loss.item(), params, c.maxGradNorm);
+    this.#opt.step();
+    return {
+      policyLoss: pgLoss.item(),
+      valueLoss: vLoss.item(),
+      entropy: ent.item(),
+      approxKl: this.batchApproxKl(),
+      explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
+      learningRate: this.#opt.lr,
+    };
+  }
+}

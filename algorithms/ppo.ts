@@ -1,0 +1,131 @@
+/**
+ * PPO with the clipped surrogate (Schulman et al., 2017), as CleanRL's `ppo.py`.
+ *
+ * Each update:
+ *
+ * 1. Collect `T × N` transitions with π_θold; GAE(γ, λ) advantages Â_t and returns R_t.
+ * 2. Optionally anneal the learning rate: `lr = lr₀ · (1 − (k − 1)/K)` at update k of K.
+ * 3. For `updateEpochs` epochs, over shuffled minibatches:
+ *    - ratio `r_t(θ) = exp(log π_θ(a_t|s_t) − log π_θold(a_t|s_t))`;
+ *    - Â normalised over the minibatch (optional);
+ *    - policy loss `L^CLIP = −E[min(r_t Â_t, clip(r_t, 1−ε, 1+ε) Â_t)]`;
+ *    - value loss `L^V = ½ E[max((v_φ − R)², (v_old + clip(v_φ − v_old, −ε, ε) − R)²)]`
+ *      (clipped, optional) or `½ E[(v_φ − R)²]`;
+ *    - loss `L = L^CLIP − c_ent · E[H(π_θ)] + c_vf · L^V`; one Adam step after clipping the
+ *      global gradient norm to `maxGradNorm`.
+ *    - Stop the epochs early when the approximate KL `E[(r − 1) − log r]` exceeds `targetKl`.
+ *
+ * @example
+ * ```ts ignore
+ * import { PPO } from "./ppo.ts";
+ * const agent = new PPO({ env: "CartPole-v1", seed: 1 });
+ * await agent.learn({ totalTimesteps: 50_000 });
+ * ```
+ * @module
+ */
+import { Adam, add, backward, exp, mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
+import { clippedSurrogateLoss, clippedValueLoss, valueLoss } from "./losses.ts";
+import { explainedVariance } from "./advantages.ts";
+import type { UpdateStats } from "./agent.ts";
+import { type ConfigInput, parseConfig, type PPOConfig } from "./config.ts";
+import { OnPolicyAgent } from "./on_policy.ts";
+
+/** PPO-clip. */
+export class PPO extends OnPolicyAgent<PPOConfig> {
+  /** `"ppo"`. */
+  readonly algo = "ppo" as const;
+  #opt!: Adam;
+
+  /** Validates `config` (defaults: CleanRL `ppo.py`). */
+  constructor(config: ConfigInput<PPOConfig>) {
+    super(parseConfig("ppo", config));
+  }
+
+  /** Restores an agent saved with `save(dir)`, ready to predict or continue training. */
+  static async load(dir: string): Promise<PPO> {
+    const info = await PPO.readCheckpointInfo(dir);
+    const agent = new PPO(info.config as ConfigInput<PPOConfig>);
+    await agent.restore(dir);
+    return agent;
+  }
+
+  /** One Adam optimiser over actor and critic (as CleanRL). */
+  protected override setup(): void {
+    super.setup();
+    this.#opt = new Adam(this.policy.parameters(), {
+      lr: this.config.learningRate,
+      eps: this.config.adamEps,
+    });
+  }
+
+  /** The optimiser. */
+  protected optimizers(): Record<string, Optimizer> {
+    return { adam: this.#opt };
+  }
+
+  /** Epochs of clipped-surrogate minibatch steps on the collected rollout. */
+  protected update(): UpdateStats {
+    const c = this.config;
+    const p = this.policy;
+    const params = p.parameters();
+    // 2. learning-rate annealing
+    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
+    const batch = this.buffer.size;
+    const mbSize = Math.max(1, Math.floor(batch / c.numMinibatches));
+    const indices = this.batchIndices();
+    let policyLoss = 0, vfLoss = 0, entropy = 0, approxKl = 0;
+    let clipped = 0, counted = 0;
+    // 3. epochs over shuffled minibatches
+    for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
+      this.rng.shuffle(indices);
+      for (let start = 0; start < batch; start += mbSize) {
+        const size = Math.min(mbSize, batch - start);
+        const mb = this.gather(indices, start, size, c.normalizeAdvantages);
+        const pi = p.distribution(mb.obs);
+        const logRatio = sub(p.logProb(pi, mb.actions), mb.oldLogProbs);
+        const ratio = exp(logRatio);
+        // diagnostics: approx KL = E[(r − 1) − log r], clip fraction
+        let kl = 0;
+        for (let k = 0; k < size; k++) {
+          const r = ratio.data[k];
+          kl += r - 1 - logRatio.data[k];
+          if (Math.abs(r - 1) > c.clipCoef) clipped++;
+        }
+        counted += size;
+        approxKl = kl / size;
+        // L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]
+        const pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
+        // L^V, optionally clipped around the old values
+        const v = p.value(mb.obs);
+        const vLoss = c.clipVloss
+          ? clippedValueLoss(v, mb.oldValues, mb.returns, c.clipCoef)
+          : valueLoss(v, mb.returns);
+        const ent = mean(pi.entropy());
+        const loss = add(add(pgLoss, mulScalar(ent, -c.entCoef)), mulScalar(vLoss, c.vfCoef));
+        this.#opt.zeroGrad();
+        backward(loss);
+        this.clipAndCheck(
+          "PPO loss (clipped surrogate + value + entropy)",
+          loss.item(),
+          params,
+          c.maxGradNorm,
+        );
+        this.#opt.step();
+        policyLoss = pgLoss.item();
+        vfLoss = vLoss.item();
+        entropy = ent.item();
+      }
+      if (c.targetKl !== null && approxKl > c.targetKl) break;
+    }
+    const values = this.buffer.values;
+    return {
+      policyLoss,
+      valueLoss: vfLoss,
+      entropy,
+      approxKl,
+      clipFraction: counted > 0 ? clipped / counted : 0,
+      explainedVariance: explainedVariance(values, this.buffer.returns),
+      learningRate: this.#opt.lr,
+    };
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * PPO with an adaptive KL penalty (Schulman et al., 2017, section 4).
+ *
+ * Each update:
+ *
+ * 1. Collect `T × N` transitions with π_old; GAE(γ, λ) advantages Â and returns R.
+ * 2. For `updateEpochs` epochs over shuffled minibatches, one Adam step on
+ *
+ *        L = −E[r_t(θ) Â_t] + β · E[KL(π_old(·|s_t) ‖ π_θ(·|s_t))]
+ *            + c_vf · ½E[(v_φ(s_t) − R_t)²] − c_ent · E[H(π_θ)]
+ *
+ *    with `r_t(θ) = π_θ(a_t|s_t)/π_old(a_t|s_t)`.
+ * 3. Adapt the penalty from the mean KL d on the whole batch after the update:
+ *    `d > 1.5·d_targ ⇒ β ← 2β`; `d < d_targ/1.5 ⇒ β ← β/2`.
+ *
+ * @example
+ * ```ts ignore
+ * import { PPOKL } from "./ppo_kl.ts";
+ * await new PPOKL({ env: "CartPole-v1" }).learn({ totalTimesteps: 100_000 });
+ * ```
+ * @module
+ */
+import {
+  Adam,
+  add,
+  backward,
+  mean,
+  mulScalar,
+  noGrad,
+  type Optimizer,
+  Parameter,
+} from "../nn/mod.ts";
+import { klPenaltyLoss, probabilityRatio, valueLoss } from "./losses.ts";
+import type { JsonValue } from "../policies/checkpoint.ts";
+import { explainedVariance } from "./advantages.ts";
+import type { UpdateStats } from "./agent.ts";
+import { type ConfigInput, parseConfig, type PPOKLConfig } from "./config.ts";
+import { OnPolicyAgent } from "./on_policy.ts";
+
+/** The adaptive rule of step 3: the next β from the measured KL `d`. */
+export function adaptKlCoef(beta: number, d: number, target: number): number {
+  if (d > 1.5 * target) return beta * 2;
+  if (d < target / 1.5) return beta / 2;
+  return beta;
+}
+
+/** PPO with an adaptive KL penalty. */
+export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
+  /** `"ppo-kl"`. */
+  readonly algo = "ppo-kl" as const;
+  /** The current penalty coefficient β. */
+  klCoef: number;
+  #opt!: Adam;
+
+  /** Validates `config`. */
+  constructor(config: ConfigInput<PPOKLConfig>) {
+    const c = parseConfig("ppo-kl", config);
+    super(c);
+    this.klCoef = c.klCoefInit;
+  }
+
+  /** Restores an agent saved with `save(dir)`. */
+  static async load(dir: string): Promise<PPOKL> {
+    const info = await PPOKL.readCheckpointInfo(dir);
+    const agent = new PPOKL(info.config as ConfigInput<PPOKLConfig>);
+    await agent.restore(dir);
+    return agent;
+  }
+
+  /** One optimiser over actor and critic. */
+  protected override setup(): void {
+    super.setup();
+    this.#opt = new Adam(this.policy.parameters(), {
+      lr: this.config.learningRate,
+      eps: this.config.adamEps,
+    });
+  }
+
+  /** The optimiser. */
+  protected optimizers(): Record<string, Optimizer> {
+    return { adam: this.#opt };
+  }
+
+  /** β is saved with checkpoints. */
+  protected override algoState(): JsonValue {
+    return { klCoef: this.klCoef };
+  }
+
+  /** Restores β. */
+  protected override setAlgoState(state: JsonValue): void {
+    const s = state as { klCoef?: number } | null;
+    if (typeof s?.klCoef === "number") this.klCoef = s.klCoef;
+  }
+
+  /** Epochs of penalised-surrogate steps, then the β adaptation. */
+  protected update(): UpdateStats {
+    const c = this.config;
+    const p = this.policy;
+    const params = p.parameters();
+    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
+    const oldLogStd = p.logStd
+      ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
+      : undefined;
+    const batch = this.buffer.size;
+    const mbSize = Math.max(1, Math.floor(batch / c.numMinibatches));
+    const indices = this.batchIndices();
+    const beta = this.klCoef;
+    let policyLoss = 0, vfLoss = 0, entropy = 0;
+    for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
+      this.rng.shuffle(indices);
+      for (let start = 0; start < batch; start += mbSize) {
+        const size = Math.min(mbSize, batch - start);
+        const mb = this.gather(indices, start, size, c.normalizeAdvantages);
+        const pi = p.distribution(mb.obs);
+        const ratio = probabilityRatio(p.logProb(pi, mb.actions), mb.oldLogProbs);
+        const old = p.distributionFromParams(mb.oldParams, oldLogStd);
+        // L^KLPEN = −E[r Â] + β E[KL(π_old‖π_θ)]
+        const pLoss = klPenaltyLoss(ratio, mb.advantages, p.kl(old, pi), beta);
+        const vLoss = valueLoss(p.value(mb.obs), mb.returns);
+        const ent = mean(pi.entropy());
+        const loss = add(add(pLoss, mulScalar(vLoss, c.vfCoef)), mulScalar(ent, -c.entCoef));
+        this.#opt.zeroGrad();
+        backward(loss);
+        this.clipAndCheck(
+          "PPO-KL loss (surrogate − β·KL + value + entropy)",
+          loss.item(),
+          params,
+          c.maxGradNorm,
+        );
+        this.#opt.step();
+        policyLoss = pLoss.item();
+        vfLoss = vLoss.item();
+        entropy = ent.item();
+      }
+    }
+    // 3. β adaptation from the exact mean KL on the whole batch
+    const full = this.gather(this.batchIndices(), 0, batch, false);
+    const d = noGrad(() =>
+      mean(p.kl(p.distributionFromParams(full.oldParams, oldLogStd), p.distribution(full.obs)))
+        .item()
+    );
+    this.klCoef = adaptKlCoef(beta, d, c.klTarget);
+    return {
+      policyLoss,
+      valueLoss: vfLoss,
+      entropy,
+      approxKl: d,
+      explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
+      learningRate: this.#opt.lr,
+      extra: { klCoef: this.klCoef, kl: d },
+    };
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * REINFORCE (Williams, 1992): Monte Carlo policy gradient on whole episodes, with an
+ * optional learned state-value baseline (`baseline: true`, the `reinforce-baseline`
+ * algorithm).
+ *
+ * Each update:
+ *
+ * 1. Run π_θ until `episodesPerUpdate` complete episodes started under the current θ
+ *    (episodes in progress at an update are finished but discarded: strictly on-policy).
+ * 2. Reward-to-go of each episode `G_t = Σ_{t'≥t} γ^{t'−t} r_{t'}` (`returnsToGo`). With a
+ *    baseline, an episode cut by a time limit bootstraps `G_T = v_φ(s_T)`; without one it
+ *    ends at 0.
+ * 3. Weights `Ψ_t = G_t` (plain) or `G_t − v_φ(s_t)` (baseline), optionally normalised.
+ * 4. One Adam step on `L = −(1/|D|) Σ_t log π_θ(a_t|s_t) Ψ_t − c_ent E[H]`.
+ * 5. With a baseline: `vfIters` full-batch Adam steps on `E[(v_φ(s_t) − G_t)²]`.
+ *
+ * @example
+ * ```ts ignore
+ * import { REINFORCE } from "./reinforce.ts";
+ * await new REINFORCE({ env: "CartPole-v1", baseline: true }).learn({ totalTimesteps: 100_000 });
+ * ```
+ * @module
+ */
+import {
+  Adam,
+  add,
+  backward,
+  mean,
+  mul,
+  mulScalar,
+  neg,
+  type Optimizer,
+  square,
+  sub,
+  Tensor,
+} from "../nn/mod.ts";
+import type { JsonValue } from "../policies/checkpoint.ts";
+import type { ActBuffers } from "../policies/actor_critic.ts";
+import { explainedVariance, normalize, returnsToGo } from "./advantages.ts";
+import { Agent, type UpdateStats } from "./agent.ts";
+import {
+  type AlgorithmName,
+  type ConfigInput,
+  parseConfig,
+  type ReinforceConfig,
+} from "./config.ts";
+
+/** Growable per-environment trajectory. */
+class Trajectory {
+  obs: Float32Array;
+  actions: Float32Array;
+  rewards: number[] = [];
+  length = 0;
+  constructor(readonly obsDim: number, readonly actDim: number) {
+    this.obs = new Float32Array(256 * obsDim);
+    this.actions = new Float32Array(256 * actDim);
+  }
+  push(obs: Float32Array, obsOff: number, act: ArrayLike<number>, actOff: number, r: number) {
+    if ((this.length + 1) * this.obsDim > this.obs.length) {
+      const o = new Float32Array(this.obs.length * 2);
+      o.set(this.obs);
+      this.obs = o;
+      const a = new Float32Array(this.actions.length * 2);
+      a.set(this.actions);
+      this.actions = a;
+    }
+    for (let j = 0; j < this.obsDim; j++) {
+      this.obs[this.length * this.obsDim + j] = obs[obsOff + j];
+    }
+    for (let j = 0; j < this.actDim; j++) {
+      this.actions[this.length * this.actDim + j] = act[actOff + j];
+    }
+    this.rewards.push(r);
+    this.length++;
+  }
+  clear() {
+    this.length = 0;
+    this.rewards.length = 0;
+  }
+}
+
+/** REINFORCE, with or without a learned baseline. */
+export class REINFORCE extends Agent<ReinforceConfig> {
+  /** `"reinforce"` or `"reinforce-baseline"`. */
+  readonly algo: AlgorithmName;
+  #pi!: Adam;
+  #vf: Adam | null = null;
+  #traj: Trajectory[] = [];
+  #fresh: boolean[] = [];
+  #act!: ActBuffers;
+  #envActions!: Int32Array | Float32Array;
+  #obsNow!: Float32Array;
+  // the batch of complete episodes
+  #bObs: number[] = [];
+  #bAct: number[] = [];
+  #bRet: number[] = [];
+  #finalScratch!: Float32Array;
+  #finalValue = new Float32Array(1);
+
+  /** Validates `config`; `baseline: true` gives REINFORCE with a learned baseline. */
+  constructor(config: ConfigInput<ReinforceConfig>, algo?: "reinforce" | "reinforce-baseline") {
+    const name = algo ?? (config.baseline ? "reinforce-baseline" : "reinforce");
+    const c = parseConfig(name, config);
+    super(c);
+    this.algo = c.baseline ? "reinforce-baseline" : "reinforce";
+  }
+
+  /** Restores an agent saved with `save(dir)`. */
+  static async load(dir: string): Promise<REINFORCE> {
+    const info = await REINFORCE.readCheckpointInfo(dir);
+    const agent = new REINFORCE(
+      info.config as ConfigInput<ReinforceConfig>,
+      info.algo as "reinforce" | "reinforce-baseline",
+    );
+    await agent.restore(dir);
+    return agent;
+  }
+
+  /** The critic exists only with a baseline. */
+  protected override get usesCritic(): boolean {
+    return this.config.baseline;
+  }
+
+  /** Unknown in advance (whole episodes). */
+  protected get stepsPerUpdate(): number {
+    return 0;
+  }
+
+  /** Optimisers and trajectory buffers. */
+  protected setup(): void {
+    const c = this.config;
+    const p = this.policy;
+    this.#pi = new Adam(p.actorParameters(), { lr: c.learningRate, eps: c.adamEps });
+    if (c.baseline) {
+      this.#vf = new Adam(p.criticParameters(), { lr: c.vfLearningRate, eps: c.adamEps });
+    }
+    const n = c.numEnvs;
+    this.#traj = Array.from({ length: n }, () => new Trajectory(p.obsDim, p.actDim));
+    this.#fresh = new Array(n).fill(true);
+    this.#act = p.createActBuffers(n);
+    this.#envActions = p.discrete ? new Int32Array(n) : new Float32Array(n * p.actDim);
+    this.#obsNow = new Float32Array(n * p.obsDim);
+    this.#finalScratch = new Float32Array(p.obsDim);
+  }
+
+  /** The optimisers. */
+  protected optimizers(): Record<string, Optimizer> {
+    return this.#vf ? { pi: this.#pi, vf: this.#vf } : { pi: this.#pi };
+  }
+
+  /** Which in-progress episodes started under the current θ. */
+  protected override algoState(): JsonValue {
+    return { fresh: this.#fresh };
+  }
+
+  /** Restores the flags. */
+  protected override setAlgoState(state: JsonValue): void {
+    const s = state as { fresh?: boolean[] } | null;
+    if (Array.isArray(s?.fresh)) this.#fresh = s.fresh.slice();
+  }
+
+  /** 1. Runs the environments until enough fresh episodes are complete. */
+  protected async collect(): Promise<boolean> {
+    const c = this.config;
+    const p = this.policy;
+    const runner = this.runner;
+    const n = c.numEnvs, d = p.obsDim, k = p.actDim;
+    this.#bObs = [];
+    this.#bAct = [];
+    this.#bRet = [];
+    let episodes = 0;
+    while (episodes < c.episodesPerUpdate) {
+      this.#obsNow.set(runner.observations);
+      p.act(this.#obsNow, n, this.rng, this.#act, false, false);
+      let res = runner.step(this.toEnvActions(this.#act.actions, n, this.#envActions));
+      if (res instanceof Promise) res = await res;
+      for (let i = 0; i < n; i++) {
+        const tr = this.#traj[i];
+        tr.push(this.#obsNow, i * d, this.#act.actions, i * k, res.rewards[i]);
+        if (!res.terminated[i] && !res.truncated[i]) continue;
+        if (this.#fresh[i] && episodes < c.episodesPerUpdate) {
+          let bootstrap = 0;
+          if (c.baseline && res.truncated[i] && !res.terminated[i]) {
+            this.#finalScratch.set(res.finalObservations.subarray(i * d, (i + 1) * d));
+            bootstrap = p.valuesInto(this.#finalScratch, 1, this.#finalValue)[0];
+          }
+          // 2. reward-to-go
+          const g = returnsToGo(tr.rewards, c.gamma, bootstrap);
+          for (let t = 0; t < tr.length; t++) {
+            for (let j = 0; j < d; j++) this.#bObs.push(tr.obs[t * d + j]);
+            for (let j = 0; j < k; j++) this.#bAct.push(tr.actions[t * k + j]);
+            this.#bRet.push(g[t]);
+          }
+          episodes++;
+        }
+        tr.clear();
+        this.#fresh[i] = true;
+      }
+      let go = this.afterStep(res.finishedEpisodes, n);
+      if (go instanceof Promise) go = await go;
+      if (!go) return false;
+    }
+    // Episodes now in progress started under the old θ: finish them, but discard them.
+    for (let i = 0; i < n; i++) this.#fresh[i] = this.#traj[i].length === 0;
+    return true;
+  }
+
+  /** 3–5. The policy-gradient step and the baseline regression. */
+  protected update(): UpdateStats {
+    const c = this.config;
+    const p = this.policy;
+    const rows = this.#bRet.length;
+    const obs = new Tensor(rows, p.obsDim, Float32Array.from(this.#bObs));
+    const actions = p.discrete ? Int32Array.from(this.#bAct) : Float32Array.from(this.#bAct);
+    const G = Float64Array.from(this.#bRet);
+    // 3. Ψ = G or G − v(s)
+    const psi = Float64Array.from(G);
+    let values: Float32Array = new Float32Array(rows);
+    if (c.baseline) {
+      values = p.valuesInto(obs.data, rows, new Float32Array(rows));
+      for (let t = 0; t < rows; t++) psi[t] -= values[t];
+    }
+    if (c.normalizeAdvantages) normalize(psi);
+    // 4. policy gradient
+    const actorParams = p.actorParameters();
+    const pi = p.distribution(obs);
+    const pgLoss = neg(
+      mean(mul(p.logProb(pi, actions), new Tensor(rows, 1, Float32Array.from(psi)))),
+    );
+    const ent = mean(pi.entropy());
+    const loss = add(pgLoss, mulScalar(ent, -c.entCoef));
+    this.#pi.zeroGrad();
+    backward(loss);
+    this.clipAndCheck("REINFORCE policy loss", loss.item(), actorParams, c.maxGradNorm);
+    this.#pi.step();
+    // 5. baseline regression on G
+    let valueLoss = 0;
+    if (this.#vf) {
+      const target = new Tensor(rows, 1, Float32Array.from(G));
+      const criticParams = p.criticParameters();
+      for (let i = 0; i < c.vfIters; i++) {
+        const vLoss = mean(square(sub(p.value(obs), target)));
+        this.#vf.zeroGrad();
+        backward(vLoss);
+        valueLoss = vLoss.item();
+        this.clipAndCheck("REINFORCE baseline loss", valueLoss, criticParams);
+        this.#vf.step();
+      }
+    }
+    return {
+      policyLoss: pgLoss.item(),
+      valueLoss,
+      entropy: ent.item(),
+      approxKl: 0,
+      explainedVariance: c.baseline ? explainedVariance(values, G) : NaN,
+      learningRate: this.#pi.lr,
+      extra: { batchSteps: rows },
+    };
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * TRPO (Schulman et al., 2015): maximise the importance-weighted surrogate subject to a
+ * trust region on the mean KL divergence.
+ *
+ *     maximise_θ  L(θ) = E[π_θ(a|s)/π_old(a|s) · Â]   s.t.  D̄_KL(π_old‖π_θ) ≤ δ
+ *
+ * Each update:
+ *
+ * 1. Collect `T × N` transitions; GAE(γ, λ) advantages Â (normalised) and returns R.
+ * 2. Policy gradient `g = ∇_θ L(θ_old)`.
+ * 3. Natural-gradient direction `x ≈ (F + damping·I)⁻¹ g` by `cgIters` conjugate-gradient
+ *    iterations on exact Fisher-vector products (`F` = Hessian of D̄_KL at θ_old).
+ * 4. Step scaled to the KL bound: `Δ = √(2δ / xᵀ(F + damping·I)x) · x`.
+ * 5. Backtracking line search: `θ = θ_old + βᵏΔ` for k = 0, 1, …, `backtrackIters − 1`,
+ *    accepting the first step that improves L and keeps D̄_KL ≤ δ; if none does, θ stays
+ *    θ_old.
+ * 6. Train the value function separately: `vfIters` epochs of Adam on `E[(v_φ(s) − R)²]`.
+ *
+ * @example
+ * ```ts ignore
+ * import { TRPO } from "./trpo.ts";
+ * await new TRPO({ env: "Pendulum-v1" }).learn({ totalTimesteps: 200_000 });
+ * ```
+ * @module
+ */
+import {
+  Adam,
+  backward,
+  FisherOperator,
+  getFlatGrad,
+  getFlatParams,
+  mean,
+  neg,
+  noGrad,
+  type Optimizer,
+  Parameter,
+  setFlatParams,
+  square,
+  sub,
+  zeroGrad,
+} from "../nn/mod.ts";
+import { explainedVariance } from "./advantages.ts";
+import { probabilityRatio, surrogateLoss } from "./losses.ts";
+import type { UpdateStats } from "./agent.ts";
+import { type ConfigInput, parseConfig, type TRPOConfig } from "./config.ts";
+import { type Minibatch, OnPolicyAgent } from "./on_policy.ts";
+
+/**
+ * Solves `A x = b` for a symmetric positive-definite `A` given as a product `Av`, by
+ * `iters` conjugate-gradient iterations from `x = 0` (stops early when the residual
+ * `rᵀr < tol`).
+ */
+export function conjugateGradient(
+  Av: (v: Float64Array) => Float64Array,
+  b: Float64Array,
+  iters: number,
+  tol = 1e-10,
+): Float64Array {
+  const n = b.length;
+  const x = new Float64Array(n);
+  const r = Float64Array.from(b);
+  const d = Float64Array.from(b);
+  let rr = dot(r, r);
+  for (let k = 0; k < iters && rr >= tol; k++) {
+    const Ad = Av(d);
+    const alpha = rr / dot(d, Ad);
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * d[i];
+      r[i] -= alpha * Ad[i];
+    }
+    const rrNew = dot(r, r);
+    const beta = rrNew / rr;
+    for (let i = 0; i < n; i++) d[i] = r[i] + beta * d[i];
+    rr = rrNew;
+  }
+  return x;
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Trust-region policy optimisation. */
+export class TRPO extends OnPolicyAgent<TRPOConfig> {
+  /** `"trpo"`. */
+  readonly algo = "trpo" as const;
+  #vf!: Adam;
+
+  /** Validates `config` (defaults: δ = 0.01, 10 CG iterations, damping 0.1). */
+  constructor(config: ConfigInput<TRPOConfig>) {
+    super(parseConfig("trpo", config));
+  }
+
+  /** Restores an agent saved with `save(dir)`. */
+  static async load(dir: string): Promise<TRPO> {
+    const info = await TRPO.readCheckpointInfo(dir);
+    const agent = new TRPO(info.config as ConfigInput<TRPOConfig>);
+    await agent.restore(dir);
+    return agent;
+  }
+
+  /** The critic's optimiser (the policy moves by natural-gradient steps). */
+  protected override setup(): void {
+    super.setup();
+    this.#vf = new Adam(this.policy.criticParameters(), {
+      lr: this.config.vfLearningRate,
+      eps: this.config.adamEps,
+    });
+  }
+
+  /** The critic's optimiser. */
+  protected optimizers(): Record<string, Optimizer> {
+    return { vf: this.#vf };
+  }
+
+  /** `L(θ) = E[r(θ) Â]` and `D̄_KL(π_old‖π_θ)` on the batch, without gradient. */
+  #surrogateAndKl(batch: Minibatch, oldLogStd: Parameter | undefined): [number, number] {
+    const p = this.policy;
+    return noGrad(() => {
+      const pi = p.distribution(batch.obs);
+      const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
+      const surrogate = -surrogateLoss(ratio, batch.advantages).item();
+      const old = p.distributionFromParams(batch.oldParams, oldLogStd);
+      const kl = mean(p.kl(old, pi)).item();
+      return [surrogate, kl];
+    });
+  }
+
+  /** Natural-gradient step with line search, then value regression. */
+  protected update(): UpdateStats {
+    const c = this.config;
+    const p = this.policy;
+    const b = this.buffer;
+    const batch = this.gather(this.batchIndices(), 0, b.size, c.normalizeAdvantages);
+    const actorParams = p.actorParameters();
+    const oldLogStd = p.logStd
+      ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
+      : undefined;
+    // 2. g = ∇θ L(θ_old), L = E[r(θ) Â]
+    const pi = p.distribution(batch.obs);
+    const surrogate = neg(
+      surrogateLoss(
+        probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs),
+        batch.advantages,
+      ),
+    );
+    const entropy = mean(pi.entropy()).item();
+    zeroGrad(actorParams);
+    backward(neg(surrogate));
+    this.checkGradients("TRPO surrogate", surrogate.item(), actorParams);
+    const g = Float64Array.from(getFlatGrad(actorParams));
+    for (let i = 0; i < g.length; i++) g[i] = -g[i];
+    zeroGrad(actorParams);
+    // 3. x ≈ (F + damping I)⁻¹ g by conjugate gradient on exact Fisher-vector products
+    const F = new FisherOperator(p.fisherPolicy(), b.obs, b.size);
+    const x = conjugateGradient((v) => F.apply(v, c.damping), g, c.cgIters);
+    // 4. Δ = √(2δ / xᵀFx) x
+    const xFx = dot(x, F.apply(x, c.damping));
+    const scale = xFx > 0 ? Math.sqrt((2 * c.maxKl) / xFx) : 0;
+    // 5. backtracking line search
+    const theta0 = Float64Array.from(getFlatParams(actorParams));
+    const [L0] = this.#surrogateAndKl(batch, oldLogStd);
+    const theta = new Float64Array(theta0.length);
+    let accepted = -1, kl = 0, Lnew = L0;
+    for (let k = 0; k < c.backtrackIters && scale > 0; k++) {
+      const frac = c.backtrackCoef ** k;
+      for (let i = 0; i < theta.length; i++) theta[i] = theta0[i] + frac * scale * x[i];
+      setFlatParams(actorParams, theta);
+      [Lnew, kl] = this.#surrogateAndKl(batch, oldLogStd);
+      if (Number.isFinite(Lnew) && kl <= c.maxKl && Lnew > L0) {
+        accepted = k;
+        break;
+      }
+    }
+    if (accepted < 0) {
+      setFlatParams(actorParams, theta0);
+      kl = 0;
+      Lnew = L0;
+    }
+    // 6. value function: vfIters epochs of Adam over vfMinibatches minibatches
+    const criticParams = p.criticParameters();
+    const indices = this.batchIndices();
+    const mbSize = Math.max(1, Math.floor(b.size / c.vfMinibatches));
+    let valueLoss = 0;
+    for (let it = 0; it < c.vfIters; it++) {
+      if (c.vfMinibatches > 1) this.rng.shuffle(indices);
+      for (let start = 0; start + mbSize <= b.size; start += mbSize) {
+        const mb = c.vfMinibatches > 1 ? this.gather(indices, start, mbSize, false) : batch;
+        const vLoss = mean(square(sub(p.value(mb.obs), mb.returns)));
+        this.#vf.zeroGrad();
+        backward(vLoss);
+        valueLoss = vLoss.item();
+        this.clipAndCheck("TRPO value loss", valueLoss, criticParams);
+        this.#vf.step();
+      }
+    }
+    return {
+      policyLoss: -Lnew,
+      valueLoss,
+      entropy,
+      approxKl: kl,
+      explainedVariance: explainedVariance(b.values, b.returns),
+      learningRate: 0,
+      extra: { lineSearchStep: accepted, stepScale: scale, improvement: Lnew - L0 },
+    };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * `deno task eval DIR`: re-evaluates the policy saved in a run folder.
+ *
+ * Loads the run's plugins and its checkpoint, runs `--episodes` episodes (deterministic
+ * unless `--stochastic`), prints the mean and standard deviation of the returns, and ends
+ * with one JSON line.
+ * @module
+ */
+import { evaluate, loadAgent } from "../algorithms/mod.ts";
+import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
+import { readRunConfig, runPaths } from "./run_folder.ts";
+
+const HELP = `deno task eval DIR [flags]
+
+  --episodes N     episodes (default 20)
+  --seed N         seed of the first episode (default: the one train used)
+  --stochastic     sample actions instead of taking the most probable one
+  --plugin SPEC    load another environment plugin (the run's own are reloaded)
+  --sandbox        run plugin environments in permission-less Workers
+  -h, --help       this text
+`;
+
+async function main(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(
+    args,
+    {
+      episodes: { type: "string" },
+      seed: { type: "string" },
+      stochastic: { type: "boolean" },
+      plugin: { type: "string", multiple: true },
+      sandbox: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    "eval",
+    true,
+  );
+  if (values.help) return console.log(HELP);
+  if (positionals.length !== 1) {
+    throw new UsageError("eval", "expected one run folder (see --help)");
+  }
+  const dir = positionals[0];
+  const run = await readRunConfig(dir);
+  const plugins = [...run.plugins, ...(values.plugin ?? [])];
+  if (plugins.length > 0) {
+    const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
+    for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
+  }
+  const agent = await loadAgent(runPaths(dir).checkpoint);
+  const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? 20;
+  const seed = intFlag(values.seed, "--seed") ?? run.seed + 1_000_000;
+  const deterministic = !values.stochastic;
+  const result = await evaluate(agent, run.env, { episodes, deterministic, seed });
+  await agent.close();
+  console.log(
+    `${run.algo} on ${run.env}: ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} over ` +
+      `${episodes} ${deterministic ? "deterministic" : "stochastic"} episodes (seeds ${seed}…)`,
+  );
+  console.log(
+    JSON.stringify({
+      dir,
+      env: run.env,
+      algo: run.algo,
+      episodes,
+      deterministic,
+      seed,
+      mean: result.mean,
+      std: result.std,
+    }),
+  );
+}
+
+if (import.meta.main) await runMain(() => main(Deno.args), () => EnvWorker.terminateAll());

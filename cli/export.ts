@@ -1,0 +1,66 @@
+/**
+ * `deno task export DIR`: writes the policy of a run folder as an ONNX model.
+ *
+ * The graph takes `obs` (float32, dynamic batch), applies the observation normalisation the
+ * agent trained with, and returns `action` plus the distribution's parameters (see
+ * `policies/onnx/README.md`). `--deterministic` (the default) makes `action` the most
+ * probable action; `--stochastic` samples it inside the graph.
+ * @module
+ */
+import { loadAgent } from "../algorithms/mod.ts";
+import { readOnnxInfo } from "../policies/onnx/mod.ts";
+import { exportOnnx } from "../policies/onnx/mod.ts";
+import { loadPlugins } from "../plugins/mod.ts";
+import { parseCommandLine, runMain, UsageError } from "./args.ts";
+import { readRunConfig, runPaths } from "./run_folder.ts";
+
+const HELP = `deno task export DIR [flags]
+
+  --out FILE        where to write (default DIR/policy.onnx)
+  --deterministic   action = argmax / Gaussian mean (default)
+  --stochastic      action sampled inside the graph
+  --with-value      add the critic's value output
+  --no-clip         do not clip continuous actions to the action space
+  -h, --help        this text
+`;
+
+async function main(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(
+    args,
+    {
+      out: { type: "string" },
+      deterministic: { type: "boolean" },
+      stochastic: { type: "boolean" },
+      "with-value": { type: "boolean" },
+      "no-clip": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    "export",
+    true,
+  );
+  if (values.help) return console.log(HELP);
+  if (positionals.length !== 1) {
+    throw new UsageError("export", "expected one run folder (see --help)");
+  }
+  if (values.deterministic && values.stochastic) {
+    throw new UsageError("export", "--deterministic and --stochastic exclude each other");
+  }
+  const dir = positionals[0];
+  const run = await readRunConfig(dir);
+  if (run.plugins.length > 0) await loadPlugins(run.plugins);
+  const agent = await loadAgent(runPaths(dir).checkpoint);
+  const out = values.out ?? runPaths(dir).onnx;
+  const bytes = await exportOnnx(agent.toPolicySpec(), out, {
+    deterministic: !values.stochastic,
+    withValue: values["with-value"] ?? false,
+    clipActions: !values["no-clip"],
+  });
+  await agent.close();
+  const info = readOnnxInfo(bytes);
+  console.log(
+    `wrote ${out} (${bytes.length} bytes): inputs ${info.inputs.map((i) => i.name).join(", ")}; ` +
+      `outputs ${info.outputs.map((o) => o.name).join(", ")}`,
+  );
+}
+
+if (import.meta.main) await runMain(() => main(Deno.args));

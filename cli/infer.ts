@@ -1,0 +1,199 @@
+/**
+ * `deno task infer FILE.onnx [--env ID] --episodes N [--seed S] [--ep cpu,cuda]`: runs an
+ * exported policy through ONNX Runtime in an environment from the registry and reports the
+ * return of each episode, their mean and (population) standard deviation.
+ *
+ * Episode i (0-based) starts with `reset({ seed: S + i })` (S defaults to 0); each step
+ * feeds the observation to the model and steps the environment with `action` (an integer
+ * for discrete spaces, a `Float32Array` for boxes) until `terminated` or `truncated`, so
+ * a deterministic policy gives the same returns as the toolkit's own evaluation on the same
+ * seeds. `--env` defaults to the environment id stored in the file. The last line of
+ * stdout is one JSON object:
+ * `{"file","env","episodes","seed","meanReturn","stdReturn","returns","lengths","executionProvider"}`.
+ *
+ * Permissions: `--allow-read` (the model; narrow it to the file) and `--allow-ffi`
+ * (ONNX Runtime's native addon).
+ * @module
+ */
+import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
+import { type Action, flatDim, isPromiseLike, make } from "../envs/mod.ts";
+import { OnnxPolicy } from "../policies/onnx/runtime.ts";
+import { MetadataKey } from "../policies/onnx/metadata.ts";
+
+const USAGE = `usage: deno task infer FILE.onnx [--env ID] --episodes N [--seed S] [--ep cpu,cuda]
+                        [--strict] [--max-steps M]
+
+Runs an exported ONNX policy in an environment through ONNX Runtime and prints the mean and
+standard deviation of the episode returns (episode i is reset with seed S + i).
+
+  --env ID          environment id (default: the one stored in the file)
+  --episodes N      number of episodes (default 10)
+  --seed S          seed of the first episode (default 0)
+  --ep LIST         execution providers in order of preference (default cpu)
+  --strict          fail instead of falling back when a provider is unavailable
+  --max-steps M     override the environment's time limit
+Permissions: --allow-read --allow-ffi`;
+
+/** Result of {@link evaluateOnnxPolicy}. */
+export interface OnnxEvaluation {
+  /** Return of each episode. */
+  returns: number[];
+  /** Length of each episode. */
+  lengths: number[];
+  /** Mean return. */
+  meanReturn: number;
+  /** Population standard deviation of the returns. */
+  stdReturn: number;
+}
+
+/** Options of {@link evaluateOnnxPolicy}. */
+export interface EvaluateOptions {
+  /** Episodes to run. */
+  episodes: number;
+  /** Seed of episode 0; episode i uses seed + i. */
+  seed?: number;
+  /** Time-limit override passed to `make`. */
+  maxEpisodeSteps?: number;
+  /** Called after each episode. */
+  onEpisode?: (index: number, episodeReturn: number, length: number) => void;
+}
+
+/**
+ * Runs `policy` for `episodes` episodes of `envId` (see the module doc).
+ * @throws Error naming the env id when the observation or action spaces do not fit.
+ */
+export async function evaluateOnnxPolicy(
+  policy: OnnxPolicy,
+  envId: string,
+  options: EvaluateOptions,
+): Promise<OnnxEvaluation> {
+  const seed = options.seed ?? 0;
+  const env = await make(envId, {
+    seed,
+    ...(options.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: options.maxEpisodeSteps } : {}),
+  });
+  const obsDim = flatDim(env.observationSpace);
+  if (obsDim !== policy.observationDim) {
+    throw new Error(
+      `infer: environment "${envId}" has observations of ${obsDim} elements, the model ` +
+        `expects ${policy.observationDim}`,
+    );
+  }
+  const kind = policy.contract?.actionKind;
+  const envKind = env.actionSpace.type;
+  if (kind !== undefined && kind !== envKind) {
+    throw new Error(
+      `infer: the model's actions are ${kind} but environment "${envId}" has a ${envKind} ` +
+        `action space`,
+    );
+  }
+  const returns: number[] = [];
+  const lengths: number[] = [];
+  try {
+    for (let i = 0; i < options.episodes; i++) {
+      let reset = env.reset({ seed: seed + i });
+      if (isPromiseLike(reset)) reset = await reset;
+      let obs = reset.observation;
+      let total = 0;
+      let length = 0;
+      for (;;) {
+        const out = await policy.act(obs instanceof Float32Array ? obs : Array.from(obs));
+        const action: Action = out.actions[0];
+        let step = env.step(action);
+        if (isPromiseLike(step)) step = await step;
+        total += step.reward;
+        length++;
+        obs = step.observation;
+        if (step.terminated || step.truncated) break;
+      }
+      returns.push(total);
+      lengths.push(length);
+      options.onEpisode?.(i, total, length);
+    }
+  } finally {
+    await env.close?.();
+  }
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const variance = returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length;
+  return { returns, lengths, meanReturn: mean, stdReturn: Math.sqrt(variance) };
+}
+
+/** Parses `--ep cpu,cuda` into provider names. */
+export function parseProviders(value: string | undefined): string[] {
+  if (value === undefined) return ["cpu"];
+  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (names.length === 0) {
+    throw new UsageError("--ep", `expected a list like cpu,cuda, got "${value}"`);
+  }
+  return names;
+}
+
+async function main(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(
+    args,
+    {
+      env: { type: "string" },
+      episodes: { type: "string" },
+      seed: { type: "string" },
+      ep: { type: "string" },
+      strict: { type: "boolean" },
+      "max-steps": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    "infer",
+    true,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError("infer", `expected one FILE.onnx, got ${positionals.length}\n${USAGE}`);
+  }
+  const file = positionals[0];
+  const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? 10;
+  const seed = intFlag(values.seed, "--seed") ?? 0;
+  const maxSteps = intFlag(values["max-steps"], "--max-steps", { min: 1 });
+  const policy = await OnnxPolicy.load(file, {
+    executionProviders: parseProviders(values.ep),
+    strict: values.strict ?? false,
+    onWarning: (m) => console.error(`warning: ${m}`),
+  });
+  try {
+    const envId = values.env ?? policy.info().metadata[MetadataKey.envId];
+    if (envId === undefined) {
+      throw new UsageError("--env", `${file} stores no environment id; pass --env ID`);
+    }
+    const info = policy.info();
+    console.log(
+      `${file}: ${info.metadata[MetadataKey.algorithm] ?? "policy"} on ${envId}, ` +
+        `ONNX Runtime ${info.onnxRuntimeVersion} (${info.executionProvider})`,
+    );
+    const result = await evaluateOnnxPolicy(policy, envId, {
+      episodes,
+      seed,
+      maxEpisodeSteps: maxSteps,
+      onEpisode: (i, r, n) =>
+        console.log(`episode ${i} (seed ${seed + i}): return ${r}, length ${n}`),
+    });
+    console.log(
+      `mean return ${result.meanReturn.toFixed(3)} ± ${result.stdReturn.toFixed(3)} ` +
+        `over ${episodes} episodes`,
+    );
+    console.log(JSON.stringify({
+      file,
+      env: envId,
+      episodes,
+      seed,
+      meanReturn: result.meanReturn,
+      stdReturn: result.stdReturn,
+      returns: result.returns,
+      lengths: result.lengths,
+      executionProvider: info.executionProvider,
+    }));
+  } finally {
+    await policy.close();
+  }
+}
+
+if (import.meta.main) await runMain(() => main(Deno.args));

@@ -1,0 +1,171 @@
+/**
+ * The run folder the `train` command writes, and reads back for `--resume`, `eval` and
+ * `export`:
+ *
+ * ```
+ * DIR/config.json         what was asked: algorithm, env, steps, seed, preset, plugins, config
+ * DIR/metrics.jsonl       one JSON line per update
+ * DIR/checkpoint/         the agent (parameters, optimisers, generators, counters)
+ * DIR/summary.json        the final figures and the evaluation of the final policy
+ * DIR/learning-curve.svg  mean return against environment steps
+ * DIR/policy.onnx         the exported policy
+ * ```
+ *
+ * Every whole-file write is atomic (temporary file, then rename), so a killed process never
+ * leaves a half-written `config.json`, `summary.json` or checkpoint.
+ * @module
+ */
+import { z } from "../deps.ts";
+import { type AlgorithmName, ALGORITHMS } from "../algorithms/mod.ts";
+import { formatZodIssues } from "../envs/spaces.ts";
+
+/** What `config.json` holds. */
+export interface RunConfig {
+  /** File format tag. */
+  format: "ascent-run/1";
+  /** The algorithm. */
+  algo: AlgorithmName;
+  /** The environment id. */
+  env: string;
+  /** Environment steps of training asked for. */
+  steps: number;
+  /** The seed. */
+  seed: number;
+  /** The preset asked for (`undefined`: the environment's tuned preset). */
+  preset?: string;
+  /** Plugin specs loaded before making the environment (reloaded on resume and eval). */
+  plugins: string[];
+  /** Environment steps between checkpoints. */
+  checkpointEvery: number;
+  /** The complete, validated algorithm configuration. */
+  config: Record<string, unknown>;
+}
+
+const RunConfigSchema: z.ZodType<RunConfig> = z.object({
+  format: z.literal("ascent-run/1"),
+  algo: z.enum(ALGORITHMS),
+  env: z.string().min(1),
+  steps: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  preset: z.string().optional(),
+  plugins: z.array(z.string()),
+  checkpointEvery: z.number().int().nonnegative(),
+  config: z.record(z.string(), z.unknown()),
+});
+
+/** Paths inside a run folder. */
+export function runPaths(dir: string): {
+  config: string;
+  metrics: string;
+  checkpoint: string;
+  summary: string;
+  curve: string;
+  onnx: string;
+} {
+  const d = dir.replace(/\/+$/, "");
+  return {
+    config: `${d}/config.json`,
+    metrics: `${d}/metrics.jsonl`,
+    checkpoint: `${d}/checkpoint`,
+    summary: `${d}/summary.json`,
+    curve: `${d}/learning-curve.svg`,
+    onnx: `${d}/policy.onnx`,
+  };
+}
+
+/** Writes text atomically: a temporary file beside `path`, then a rename. */
+export async function writeTextAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.writeTextFile(tmp, text);
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+}
+
+/** Writes pretty JSON atomically. */
+export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  return writeTextAtomic(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Reads and validates `DIR/config.json`; errors name the file and the field. */
+export async function readRunConfig(dir: string): Promise<RunConfig> {
+  const path = runPaths(dir).config;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound ? "not found" : String(error);
+    throw new Error(`${path}: cannot read the run's config (${why}); is ${dir} a run folder?`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = RunConfigSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${path}: ${formatZodIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** One line of `metrics.jsonl` as the learning curve needs it. */
+export interface MetricsLine {
+  /** Environment steps. */
+  timesteps: number;
+  /** Mean return of recent episodes. */
+  recentReturnMean: number | null;
+}
+
+/** Reads `metrics.jsonl` (skipping a torn last line, as a killed process may leave). */
+export async function readMetrics(
+  path: string,
+): Promise<(MetricsLine & Record<string, unknown>)[]> {
+  let text = "";
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    return [];
+  }
+  const out: (MetricsLine & Record<string, unknown>)[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch { /* torn line */ }
+  }
+  return out;
+}
+
+/**
+ * Keeps only the metrics lines up to `timesteps` (used on resume, so the log continues
+ * from the checkpoint without duplicated updates). Rewritten atomically.
+ */
+export async function truncateMetrics(path: string, timesteps: number): Promise<void> {
+  const lines = await readMetrics(path);
+  const kept = lines.filter((l) => l.timesteps <= timesteps);
+  await writeTextAtomic(
+    path,
+    kept.map((l) => JSON.stringify(l)).join("\n") + (kept.length ? "\n" : ""),
+  );
+}
+
+/** True when `dir` exists and holds at least one entry. */
+export async function isNonEmptyDir(dir: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(dir)) return true;
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+/** `base`, or `base-2`, `base-3`, … — the first that does not exist yet. */
+export async function freshDir(base: string): Promise<string> {
+  for (let i = 1;; i++) {
+    const dir = i === 1 ? base : `${base}-${i}`;
+    if (!(await isNonEmptyDir(dir))) return dir;
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * `deno task serve FILE.onnx --port P [--host 127.0.0.1]`: serves an exported policy over
+ * HTTP through ONNX Runtime.
+ *
+ * Routes:
+ *
+ * - `POST /v1/act` with `{"observations": [[…], …]}` (B rows of D finite numbers) →
+ *   `{"actions": […]}` (integers for discrete policies, arrays for box policies), plus
+ *   `"probs"` (discrete) and `"values"` when the model has those outputs. Bodies are
+ *   validated by Zod: an invalid body gets 400 with `{"error", "issues": [{"path",
+ *   "message"}]}`, where `path` is the field path (`observations.3.1`); a body above
+ *   `maxBodyBytes` (default 1 MiB) gets 413.
+ * - `GET /v1/model`: inputs, outputs, metadata, contract and the execution provider.
+ * - `GET /healthz`: `{"status": "ok"}`.
+ *
+ * Micro-batching: requests that arrive while an ONNX Runtime call is running wait in a
+ * queue; when the call ends, every queued request (up to `maxBatchRows` rows) is
+ * concatenated into one call and the outputs are split back by row ranges. At low load a
+ * request runs alone at once (no added delay); under load, calls grow to the queue length.
+ *
+ * SIGINT and SIGTERM stop accepting connections, let in-flight requests finish, release the
+ * session and exit. Permissions: `--allow-read` (the model), `--allow-ffi` (ONNX Runtime),
+ * `--allow-net=127.0.0.1` (or the `--host` given).
+ * @module
+ */
+import { z } from "../deps.ts";
+import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
+import { parseProviders } from "./infer.ts";
+import { OnnxPolicy, type RawOutputs } from "../policies/onnx/runtime.ts";
+
+const USAGE = `usage: deno task serve FILE.onnx [--port P] [--host H] [--ep cpu,cuda] [--strict]
+                        [--max-body-bytes N] [--max-batch-rows N]
+
+Serves POST /v1/act, GET /v1/model and GET /healthz on H:P (default 127.0.0.1:8000).
+Permissions: --allow-read --allow-ffi --allow-net=127.0.0.1`;
+
+/** Options of {@link startServer}. */
+export interface ServeOptions {
+  /** TCP port (0 picks a free one; default 8000). */
+  port?: number;
+  /** Interface to bind (default `127.0.0.1`). */
+  host?: string;
+  /** Largest accepted request body in bytes (default 1 MiB); larger bodies get 413. */
+  maxBodyBytes?: number;
+  /** Most observation rows in one ONNX Runtime call (default 4096). */
+  maxBatchRows?: number;
+  /** Called once the server listens. */
+  onListen?: (address: { host: string; port: number }) => void;
+}
+
+/** Counters of a running server. */
+export interface ServerStats {
+  /** Accepted `/v1/act` requests. */
+  requests: number;
+  /** ONNX Runtime calls made. */
+  runs: number;
+  /** Observation rows evaluated. */
+  rows: number;
+  /** Largest number of requests merged into one call. */
+  maxRequestsPerRun: number;
+}
+
+/** A server started by {@link startServer}. */
+export interface RunningServer {
+  /** The port actually bound. */
+  port: number;
+  /** The host bound. */
+  host: string;
+  /** Stops accepting connections and waits for in-flight requests. */
+  shutdown(): Promise<void>;
+  /** Resolves when the server has stopped. */
+  finished: Promise<void>;
+  /** Request and batching counters. */
+  stats(): ServerStats;
+}
+
+interface Pending {
+  data: Float32Array;
+  batch: number;
+  resolve: (out: Record<string, unknown>) => void;
+  reject: (e: unknown) => void;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
+  if (req.body === null) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Splits the rows [offset, offset + batch) of every output into JSON-ready arrays. */
+function sliceOutputs(raw: RawOutputs, offset: number, batch: number): Record<string, unknown> {
+  const rowsOf = (name: string): number[][] | undefined => {
+    const t = raw[name];
+    if (t === undefined) return undefined;
+    const width = t.dims.slice(1).reduce((a, b) => a * b, 1);
+    const out: number[][] = [];
+    for (let i = offset; i < offset + batch; i++) {
+      out.push(Array.from(t.data.subarray(i * width, (i + 1) * width) as Float32Array));
+    }
+    return out;
+  };
+  const body: Record<string, unknown> = {};
+  const action = raw.action;
+  if (action.data instanceof BigInt64Array) {
+    body.actions = Array.from(action.data.subarray(offset, offset + batch), (v) => Number(v));
+  } else {
+    body.actions = rowsOf("action");
+  }
+  if (raw.probs) body.probs = rowsOf("probs");
+  if (raw.value) body.values = rowsOf("value")!.map((r) => r[0]);
+  return body;
+}
+
+/**
+ * Serves `policy` over HTTP (see the module doc). The policy stays owned by the caller.
+ */
+export function startServer(policy: OnnxPolicy, options: ServeOptions = {}): RunningServer {
+  const host = options.host ?? "127.0.0.1";
+  const maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
+  const maxBatchRows = options.maxBatchRows ?? 4096;
+  const obsDim = policy.observationDim;
+  const stats: ServerStats = { requests: 0, runs: 0, rows: 0, maxRequestsPerRun: 0 };
+
+  const ActRequest = z.object({
+    observations: z.array(
+      z.array(z.number({ error: "must be a finite number" }), {
+        error: `must be an array of ${obsDim} numbers`,
+      }).length(obsDim, `must have exactly ${obsDim} elements (the observation size)`),
+      { error: "must be an array of observations (arrays of numbers)" },
+    ).min(1, "must hold at least one observation").max(
+      maxBatchRows,
+      `at most ${maxBatchRows} observations per request`,
+    ),
+  }).strict();
+
+  const queue: Pending[] = [];
+  let running = false;
+
+  const pump = async (): Promise<void> => {
+    if (running || queue.length === 0) return;
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const group: Pending[] = [];
+        let rows = 0;
+        while (queue.length > 0 && (group.length === 0 || rows + queue[0].batch <= maxBatchRows)) {
+          const p = queue.shift()!;
+          group.push(p);
+          rows += p.batch;
+        }
+        const data = group.length === 1 ? group[0].data : new Float32Array(rows * obsDim);
+        if (group.length > 1) {
+          let at = 0;
+          for (const p of group) {
+            data.set(p.data, at);
+            at += p.data.length;
+          }
+        }
+        stats.runs++;
+        stats.rows += rows;
+        stats.maxRequestsPerRun = Math.max(stats.maxRequestsPerRun, group.length);
+        try {
+          const raw = await policy.actRaw(data, rows);
+          let offset = 0;
+          for (const p of group) {
+            p.resolve(sliceOutputs(raw, offset, p.batch));
+            offset += p.batch;
+          }
+        } catch (e) {
+          for (const p of group) p.reject(e);
+        }
+      }
+    } finally {
+      running = false;
+    }
+  };
+
+  const act = async (req: Request): Promise<Response> => {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBody(req, maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        return json(413, { error: `request body exceeds ${maxBodyBytes} bytes` });
+      }
+      throw e;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      return json(400, {
+        error: "request body is not JSON",
+        issues: [{ path: "", message: (e as Error).message }],
+      });
+    }
+    const parsed = ActRequest.safeParse(body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({
+        path: i.path.map(String).join("."),
+        message: i.message,
+      }));
+      return json(400, {
+        error: `invalid request body: ${
+          issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")
+        }`,
+        issues,
+      });
+    }
+    const rows = parsed.data.observations;
+    const data = new Float32Array(rows.length * obsDim);
+    rows.forEach((r, i) => data.set(r, i * obsDim));
+    stats.requests++;
+    const out = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      queue.push({ data, batch: rows.length, resolve, reject });
+      queueMicrotask(() => void pump());
+    });
+    return json(200, out);
+  };
+
+  const modelInfo = () => {
+    const info = policy.info();
+    return {
+      inputs: info.inputs,
+      outputs: info.outputs,
+      metadata: info.metadata,
+      contract: info.contract,
+      observationSpace: info.observationSpace,
+      actionSpace: info.actionSpace,
+      executionProvider: info.executionProvider,
+      unavailableProviders: info.unavailableProviders,
+      irVersion: info.irVersion,
+      opsetImports: info.opsetImports,
+      onnxRuntimeVersion: info.onnxRuntimeVersion,
+    };
+  };
+
+  const handler = async (req: Request): Promise<Response> => {
+    const { pathname } = new URL(req.url);
+    const routes: Record<string, string> = {
+      "/v1/act": "POST",
+      "/v1/model": "GET",
+      "/healthz": "GET",
+    };
+    const method = routes[pathname];
+    if (method === undefined) return json(404, { error: `no route ${pathname}` });
+    if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
+      return json(405, { error: `${pathname} accepts ${method}, got ${req.method}` }, {
+        allow: method,
+      });
+    }
+    try {
+      if (pathname === "/healthz") return json(200, { status: "ok" });
+      if (pathname === "/v1/model") return json(200, modelInfo());
+      return await act(req);
+    } catch (e) {
+      return json(500, { error: (e as Error).message ?? String(e) });
+    }
+  };
+
+  const server = Deno.serve({
+    port: options.port ?? 8000,
+    hostname: host,
+    onListen: (addr) => options.onListen?.({ host: addr.hostname, port: addr.port }),
+  }, handler);
+  const addr = server.addr as Deno.NetAddr;
+  return {
+    port: addr.port,
+    host,
+    shutdown: () => server.shutdown(),
+    finished: server.finished,
+    stats: () => ({ ...stats }),
+  };
+}
+
+async function main(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(
+    args,
+    {
+      port: { type: "string" },
+      host: { type: "string" },
+      ep: { type: "string" },
+      strict: { type: "boolean" },
+      "max-body-bytes": { type: "string" },
+      "max-batch-rows": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    "serve",
+    true,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError("serve", `expected one FILE.onnx, got ${positionals.length}\n${USAGE}`);
+  }
+  const policy = await OnnxPolicy.load(positionals[0], {
+    executionProviders: parseProviders(values.ep),
+    strict: values.strict ?? false,
+    onWarning: (m) => console.error(`warning: ${m}`),
+  });
+  const server = startServer(policy, {
+    port: intFlag(values.port, "--port", { min: 0, max: 65535 }) ?? 8000,
+    host: values.host ?? "127.0.0.1",
+    maxBodyBytes: intFlag(values["max-body-bytes"], "--max-body-bytes", { min: 1 }),
+    maxBatchRows: intFlag(values["max-batch-rows"], "--max-batch-rows", { min: 1 }),
+  });
+  console.log(
+    `serving ${positionals[0]} (${policy.info().executionProvider}) on ` +
+      `http://${server.host}:${server.port}`,
+  );
+  const stop = (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    void server.shutdown();
+  };
+  const onInt = () => stop("SIGINT");
+  const onTerm = () => stop("SIGTERM");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  await server.finished;
+  Deno.removeSignalListener("SIGINT", onInt);
+  Deno.removeSignalListener("SIGTERM", onTerm);
+  await policy.close();
+  console.log(JSON.stringify({ stopped: true, ...server.stats() }));
+}
+
+if (import.meta.main) await runMain(() => main(Deno.args));

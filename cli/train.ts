@@ -1,0 +1,387 @@
+/**
+ * `deno task train`: the toolkit's main job.
+ *
+ * With no arguments it trains PPO on CartPole-v1 with the tuned preset, shows a live
+ * progress line, evaluates the final policy (deterministic, 20 episodes) and writes the run
+ * folder described in `run_folder.ts`. `--help` lists every flag.
+ *
+ * Robustness: checkpoints are written atomically every `--checkpoint-every` steps; Ctrl-C
+ * (or SIGTERM) stops after the current update and saves a checkpoint; a killed process
+ * leaves the last complete checkpoint, from which `--resume DIR` continues; a NaN or
+ * infinity stops training with a message naming the loss, update and parameter tensor.
+ * @module
+ */
+import {
+  type AlgorithmName,
+  ALGORITHMS,
+  createAgent,
+  evaluate,
+  loadAgent,
+  NonFiniteError,
+  presetNames,
+  recommendedTimesteps,
+  resolveConfig,
+  type UpdateMetrics,
+} from "../algorithms/mod.ts";
+import { defaultRegistry, spec as envSpec } from "../envs/mod.ts";
+import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { exportOnnx } from "../policies/onnx/mod.ts";
+import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
+import { learningCurveSvg } from "./learning_curve.ts";
+import { formatDuration, ProgressPrinter } from "./progress.ts";
+import {
+  freshDir,
+  isNonEmptyDir,
+  readMetrics,
+  readRunConfig,
+  type RunConfig,
+  runPaths,
+  truncateMetrics,
+  writeJsonAtomic,
+  writeTextAtomic,
+} from "./run_folder.ts";
+
+const HELP = `deno task train [flags]
+
+Trains a policy-gradient agent and writes a run folder.
+
+  --algo NAME            ${ALGORITHMS.join(" | ")} (default ppo)
+  --env ID               environment id (default CartPole-v1; see deno task envs)
+  --steps N              environment steps of training (default: the preset's recommendation)
+  --seed N               seed of every random stream (default 1)
+  --preset NAME          hyper-parameter preset (default: the env's tuned preset;
+                         "default" for the bare defaults; PPO also has "cleanrl")
+  --config FILE.json     hyper-parameters (and optionally algo, env, steps, seed, preset,
+                         plugins) from a JSON file
+  --set KEY=VALUE        override one hyper-parameter (repeatable; VALUE is JSON or text)
+  --out DIR              run folder (default runs/<algo>-<env>-s<seed>, made unique)
+  --checkpoint-every N   environment steps between checkpoints (default 10% of --steps)
+  --resume DIR           continue the run in DIR from its last checkpoint
+  --eval-episodes N      episodes of the final evaluation (default 20)
+  --plugin SPEC          load an environment plugin (path or URL; repeatable)
+  --sandbox              run plugin environments in permission-less Workers
+  --no-onnx              do not export DIR/policy.onnx
+  --force                allow writing into a non-empty --out folder
+  --quiet                no progress line
+  -h, --help             this text
+`;
+
+const OPTIONS = {
+  algo: { type: "string" },
+  env: { type: "string" },
+  steps: { type: "string" },
+  seed: { type: "string" },
+  preset: { type: "string" },
+  config: { type: "string" },
+  set: { type: "string", multiple: true },
+  out: { type: "string" },
+  "checkpoint-every": { type: "string" },
+  resume: { type: "string" },
+  "eval-episodes": { type: "string" },
+  plugin: { type: "string", multiple: true },
+  sandbox: { type: "boolean" },
+  "no-onnx": { type: "boolean" },
+  force: { type: "boolean" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Reads `--config FILE.json`: a JSON object of hyper-parameters plus run fields. */
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new UsageError("--config", `cannot read ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError("--config", `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw new UsageError("--config", `${path} must hold a JSON object`);
+  }
+  return json as Record<string, unknown>;
+}
+
+function takeString(obj: Record<string, unknown>, key: string, file: string): string | undefined {
+  const v = obj[key];
+  delete obj[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") throw new UsageError("--config", `${file}: ${key} must be a string`);
+  return v;
+}
+
+function takeInt(obj: Record<string, unknown>, key: string, file: string): number | undefined {
+  const v = obj[key];
+  delete obj[key];
+  if (v === undefined) return undefined;
+  if (!Number.isSafeInteger(v)) {
+    throw new UsageError(
+      "--config",
+      `${file}: ${key} must be an integer, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v as number;
+}
+
+/** Turns the command line into a run configuration (a new run). */
+async function planNewRun(values: Record<string, unknown>): Promise<RunConfig & { out: string }> {
+  const file: Record<string, unknown> = values.config
+    ? await readConfigFile(values.config as string)
+    : {};
+  const fileName = (values.config as string | undefined) ?? "";
+  const fileAlgo = takeString(file, "algo", fileName);
+  const fileEnv = takeString(file, "env", fileName);
+  const filePreset = takeString(file, "preset", fileName);
+  const fileSteps = takeInt(file, "steps", fileName);
+  const fileSeed = takeInt(file, "seed", fileName);
+  const filePlugins = file.plugins;
+  delete file.plugins;
+  if (
+    filePlugins !== undefined &&
+    (!Array.isArray(filePlugins) || filePlugins.some((p) => typeof p !== "string"))
+  ) {
+    throw new UsageError("--config", `${fileName}: plugins must be an array of strings`);
+  }
+
+  const algo = (values.algo as string | undefined) ?? fileAlgo ?? "ppo";
+  if (!(ALGORITHMS as readonly string[]).includes(algo)) {
+    throw new UsageError("--algo", `unknown algorithm "${algo}"; known: ${ALGORITHMS.join(", ")}`);
+  }
+  const env = (values.env as string | undefined) ?? fileEnv ?? "CartPole-v1";
+  const seed = intFlag(values.seed, "--seed") ?? fileSeed ?? 1;
+  const preset = (values.preset as string | undefined) ?? filePreset;
+  if (
+    preset !== undefined &&
+    !["default", "none", ...presetNames(algo as AlgorithmName)].includes(preset)
+  ) {
+    throw new UsageError(
+      "--preset",
+      `unknown preset "${preset}" for ${algo}; known: default, ${
+        presetNames(algo as AlgorithmName).join(", ")
+      }`,
+    );
+  }
+  const steps = intFlag(values.steps, "--steps", { min: 1 }) ?? fileSteps ??
+    recommendedTimesteps(algo as AlgorithmName, env, preset);
+  const plugins = [
+    ...((filePlugins as string[] | undefined) ?? []),
+    ...((values.plugin as string[]) ?? []),
+  ];
+  const overrides = { ...file, ...parseSetOverrides(values.set as string[] | undefined), seed };
+  const checkpointEvery = intFlag(values["checkpoint-every"], "--checkpoint-every", { min: 0 }) ??
+    Math.max(1, Math.round(steps / 10));
+  const out = values.out as string | undefined;
+  return {
+    format: "ascent-run/1",
+    algo: algo as AlgorithmName,
+    env,
+    steps,
+    seed,
+    preset,
+    plugins,
+    checkpointEvery,
+    config: overrides,
+    out: out ?? `runs/${algo}-${env.replaceAll("/", "_")}-s${seed}`,
+  };
+}
+
+function hasEnv(id: string): boolean {
+  return defaultRegistry.has(id);
+}
+
+async function main(args: string[]): Promise<void> {
+  const { values } = parseCommandLine(args, OPTIONS, "train");
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const quiet = values.quiet ?? false;
+  const say = (text: string) => quiet || console.log(text);
+
+  // 1. What to run: a new run, or the one in --resume DIR.
+  let run: RunConfig;
+  let dir: string;
+  const resuming = values.resume !== undefined;
+  if (resuming) {
+    for (const flag of ["algo", "env", "preset", "config", "set", "seed", "out"] as const) {
+      if (values[flag] !== undefined) {
+        throw new UsageError(
+          `--${flag}`,
+          "cannot be combined with --resume (the run's config.json decides)",
+        );
+      }
+    }
+    dir = values.resume!;
+    run = await readRunConfig(dir);
+    const steps = intFlag(values.steps, "--steps", { min: 1 });
+    if (steps !== undefined) run = { ...run, steps };
+    run.plugins.push(...(values.plugin ?? []));
+  } else {
+    const plan = await planNewRun(values);
+    const explicitOut = values.out !== undefined;
+    if (explicitOut && !values.force && (await isNonEmptyDir(plan.out))) {
+      throw new UsageError(
+        "--out",
+        `${plan.out} is not empty; use --resume ${plan.out} to continue it, or --force`,
+      );
+    }
+    dir = explicitOut ? plan.out : await freshDir(plan.out);
+    const { out: _out, ...rest } = plan;
+    run = rest;
+  }
+  const paths = runPaths(dir);
+
+  // 2. Plugins (before the environment is made).
+  if (run.plugins.length > 0) {
+    const report = await loadPlugins(run.plugins, { sandbox: values.sandbox || undefined });
+    for (const failure of report.failures) console.error(`plugin: ${failure.error.message}`);
+    if (report.failures.length > 0 && !hasEnv(run.env)) {
+      throw new Error(`plugin loading failed; cannot make ${run.env}`);
+    }
+    // Keep the resolved sources, so that relative paths resolve on resume from elsewhere.
+    run = { ...run, plugins: report.plugins.map((p) => p.source) };
+    say(`plugins: registered ${report.ids.join(", ") || "nothing"}`);
+  }
+  envSpec(run.env); // unknown ids fail here, with suggestions
+
+  // 3. The agent: fresh, or restored from the checkpoint.
+  const agent = resuming
+    ? await loadAgent(paths.checkpoint)
+    : createAgent(run.algo, resolveConfig(run.algo, run.env, run.preset, run.config));
+  if (!resuming) {
+    await Deno.mkdir(dir, { recursive: true });
+    run = { ...run, config: agent.config as unknown as Record<string, unknown> };
+    await writeJsonAtomic(paths.config, run);
+    await writeTextAtomic(paths.metrics, "");
+  } else {
+    await truncateMetrics(paths.metrics, agent.timesteps);
+  }
+  say(
+    `${resuming ? "resuming" : "training"} ${run.algo} on ${run.env} (seed ${run.seed}) ` +
+      `${resuming ? `from ${agent.timesteps} ` : ""}to ${run.steps} steps → ${dir}`,
+  );
+
+  // 4. Train, with progress, metrics log and Ctrl-C handling.
+  const progress = new ProgressPrinter(quiet);
+  let metricsFile: Deno.FsFile | null = await Deno.open(paths.metrics, { append: true });
+  const encoder = new TextEncoder();
+  let interrupted: string | null = null;
+  const onSignal = (signal: Deno.Signal) => () => {
+    if (interrupted) return;
+    interrupted = signal;
+    agent.requestStop();
+    if (!quiet) console.error(`\n${signal}: stopping after this update and saving a checkpoint…`);
+  };
+  const handlers: [Deno.Signal, () => void][] = [["SIGINT", onSignal("SIGINT")]];
+  if (Deno.build.os !== "windows") handlers.push(["SIGTERM", onSignal("SIGTERM")]);
+  for (const [sig, fn] of handlers) Deno.addSignalListener(sig, fn);
+
+  let last: UpdateMetrics | null = null;
+  const t0 = performance.now();
+  const steps0 = agent.timesteps;
+  try {
+    await agent.learn({
+      totalTimesteps: run.steps,
+      checkpointDir: paths.checkpoint,
+      checkpointEvery: run.checkpointEvery,
+      callbacks: {
+        onUpdateEnd: (m) => {
+          last = m;
+          metricsFile!.writeSync(encoder.encode(JSON.stringify(m) + "\n"));
+          progress.update({
+            timesteps: m.timesteps,
+            totalTimesteps: run.steps,
+            sps: m.sps,
+            meanReturn: m.recentReturnMean ?? NaN,
+          });
+        },
+      },
+    });
+  } catch (error) {
+    progress.finish();
+    if (error instanceof NonFiniteError) {
+      throw new Error(
+        `${error.message}\ntraining stopped; the last good checkpoint is kept in ${paths.checkpoint}`,
+      );
+    }
+    throw error;
+  } finally {
+    metricsFile.close();
+    metricsFile = null;
+    for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  progress.finish();
+  const trainedSteps = agent.timesteps - steps0;
+  const sps = wallSeconds > 0 ? trainedSteps / wallSeconds : 0;
+
+  // 5. The learning curve (also when interrupted: it shows what there is).
+  const metrics = await readMetrics(paths.metrics);
+  const threshold = envSpec(run.env).rewardThreshold;
+  await writeTextAtomic(
+    paths.curve,
+    learningCurveSvg(
+      metrics.map((m) => ({ timesteps: m.timesteps, meanReturn: m.recentReturnMean ?? NaN })),
+      { title: `${run.algo} on ${run.env} (seed ${run.seed})`, threshold },
+    ),
+  );
+  if (interrupted) {
+    console.error(
+      `interrupted at ${agent.timesteps} steps; checkpoint saved in ${paths.checkpoint}\n` +
+        `continue with: deno task train --resume ${dir}`,
+    );
+    await agent.close();
+    Deno.exit(130);
+  }
+
+  // 6. Evaluate the final policy, export it, write the summary.
+  const evalEpisodes = intFlag(values["eval-episodes"], "--eval-episodes", { min: 1 }) ?? 20;
+  const evaluation = await evaluate(agent, run.env, {
+    episodes: evalEpisodes,
+    deterministic: true,
+    seed: run.seed + 1_000_000,
+  });
+  const written = [paths.config, paths.metrics, paths.checkpoint, paths.curve];
+  if (!values["no-onnx"]) {
+    await exportOnnx(agent.toPolicySpec(), paths.onnx, { deterministic: true, withValue: false });
+    written.push(paths.onnx);
+  }
+  const summary = {
+    algo: run.algo,
+    env: run.env,
+    seed: run.seed,
+    timesteps: agent.timesteps,
+    updates: agent.updates,
+    wallSeconds,
+    sps,
+    evalMeanReturn: evaluation.mean,
+    evalStdReturn: evaluation.std,
+    evalEpisodes,
+    rewardThreshold: threshold ?? null,
+    solved: threshold === undefined ? null : evaluation.mean >= threshold,
+    lastRecentReturnMean: (last as UpdateMetrics | null)?.recentReturnMean ?? null,
+    resumed: resuming,
+  };
+  await writeJsonAtomic(paths.summary, summary);
+  written.push(paths.summary);
+  await agent.close();
+
+  say(
+    `\ndone: ${agent.timesteps} steps in ${formatDuration(wallSeconds)} (${
+      Math.round(sps)
+    } steps/s)` +
+      `\nevaluation (deterministic, ${evalEpisodes} episodes): ` +
+      `${evaluation.mean.toFixed(2)} ± ${evaluation.std.toFixed(2)}` +
+      (threshold === undefined
+        ? ""
+        : ` (threshold ${threshold}: ${summary.solved ? "solved" : "not solved"})`) +
+      `\nwrote:\n${written.map((p) => `  ${p}`).join("\n")}`,
+  );
+  if (quiet) console.log(JSON.stringify(summary));
+}
+
+if (import.meta.main) await runMain(() => main(Deno.args), () => EnvWorker.terminateAll());

@@ -1,0 +1,220 @@
+/**
+ * TRPO's Fisher-vector product `F·v`, exact and matrix-free.
+ *
+ * For a policy whose distribution parameters are `y = f(x; θ)` (an {@link MLP}'s output:
+ * logits, or Gaussian means with a free `log σ`), the Hessian of the mean KL at θ = θ_old,
+ *
+ *   F = ∇²_θ (1/N) Σᵢ KL(π_old(·|xᵢ) ‖ π_θ(·|xᵢ)) |_{θ=θ_old} = (1/N) Σᵢ Jᵢᵀ Mᵢ Jᵢ,
+ *
+ * where `Jᵢ = ∂y(xᵢ)/∂θ` and `Mᵢ` is the Fisher matrix of the distribution in `y` (the
+ * second-order term vanishes because ∇_y KL = 0 at θ_old). It is computed without forming
+ * F: `Jv` by a forward-mode (tangent) pass through the MLP, then `Mᵢ` in closed form —
+ *
+ * - Categorical on logits `z`: `M = diag(p) − ppᵀ`, so `Mu = p ⊙ u − p (pᵀu)`;
+ * - DiagGaussian: `1/σ²` on each mean, and `2` on each `log σ` (no cross terms);
+ *
+ * then `Jᵀ(·)` by the backward pass, averaged over the batch. With damping λ the result is
+ * `(F + λI)v`. Flat vectors follow {@link fisherParameters}: the MLP's parameters (layer by
+ * layer, weight then bias), then `logStd` for Gaussian policies.
+ *
+ * The products run on the float32 kernels; the result is returned as a `Float64Array`.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "../random.ts";
+ * import { fisherParameters, FisherOperator, flatSize, MLP } from "./mod.ts";
+ * const net = new MLP({ sizes: [3, 4, 2], rng: new Rng(0) });
+ * const policy = { net, distribution: "categorical" as const };
+ * const F = new FisherOperator(policy, new Float32Array([1, 2, 3, 0, 1, 0]), 2);
+ * const v = new Float64Array(flatSize(fisherParameters(policy))).fill(1);
+ * const vFv = F.apply(v).reduce((s, x, i) => s + x * v[i], 0);
+ * if (!(vFv >= 0)) throw new Error("example failed"); // F is positive semi-definite
+ * ```
+ * @module
+ */
+import { kernels } from "./kernels.ts";
+import type { MLP } from "./layers.ts";
+import type { Parameter } from "./tensor.ts";
+
+/** A policy as the Fisher product needs it: the network and its distribution family. */
+export type FisherPolicy =
+  | { net: MLP; distribution: "categorical" }
+  | { net: MLP; distribution: "gaussian"; logStd: Parameter };
+
+/** The parameters (in flat-vector order) that F acts on. */
+export function fisherParameters(policy: FisherPolicy): Parameter[] {
+  const ps = policy.net.parameters();
+  return policy.distribution === "gaussian" ? [...ps, policy.logStd] : ps;
+}
+
+/** `F` at the current parameters for a fixed batch of observations; apply it repeatedly. */
+export class FisherOperator {
+  /** The policy. */
+  readonly policy: FisherPolicy;
+  /** Batch size N. */
+  readonly rows: number;
+  /** Length of the flat vectors. */
+  readonly size: number;
+  readonly #h: Float32Array[]; // h_0 = x, h_l = act(z_l) for hidden layers
+  readonly #y: Float32Array; // network outputs
+  readonly #metric: Float32Array; // softmax probs (categorical) or 1/σ² per dim (gaussian)
+
+  /**
+   * Evaluates the network on `obs` (`rows × inDim`) at the current parameters and keeps
+   * the activations (the parameters must not change while this operator is in use).
+   */
+  constructor(policy: FisherPolicy, obs: Float32Array, rows: number) {
+    const net = policy.net;
+    if (!Number.isInteger(rows) || rows < 1 || obs.length < rows * net.inDim) {
+      throw new RangeError(
+        `FisherOperator: obs has ${obs.length} values, need rows (${rows}) × ${net.inDim}`,
+      );
+    }
+    if (policy.distribution === "gaussian" && policy.logStd.size !== net.outDim) {
+      throw new RangeError(
+        `FisherOperator: logStd is ${policy.logStd.shape}, network output is ${net.outDim}`,
+      );
+    }
+    this.policy = policy;
+    this.rows = rows;
+    let size = 0;
+    for (const p of fisherParameters(policy)) size += p.size;
+    this.size = size;
+    const k = kernels();
+    const layers = net.layers;
+    this.#h = [obs.slice(0, rows * net.inDim)];
+    let y = this.#h[0];
+    for (let l = 0; l < layers.length; l++) {
+      const L = layers[l];
+      const z = new Float32Array(rows * L.outDim);
+      k.linearForward(y, L.weight.data, L.bias.data, z, rows, L.inDim, L.outDim);
+      if (l + 1 < layers.length) {
+        if (net.activation === "tanh") k.tanhForward(z, z, z.length);
+        else k.reluForward(z, z, z.length);
+        this.#h.push(z);
+      }
+      y = z;
+    }
+    this.#y = y;
+    const out = net.outDim;
+    if (policy.distribution === "categorical") {
+      this.#metric = new Float32Array(rows * out);
+      for (let i = 0; i < rows; i++) {
+        let m = -Infinity;
+        for (let j = 0; j < out; j++) m = Math.max(m, y[i * out + j]);
+        let s = 0;
+        for (let j = 0; j < out; j++) s += Math.exp(y[i * out + j] - m);
+        for (let j = 0; j < out; j++) this.#metric[i * out + j] = Math.exp(y[i * out + j] - m) / s;
+      }
+    } else {
+      this.#metric = new Float32Array(out);
+      for (let j = 0; j < out; j++) this.#metric[j] = Math.exp(-2 * policy.logStd.data[j]);
+    }
+  }
+
+  /** The network outputs at the current parameters (rows × outDim). */
+  get outputs(): Float32Array {
+    return this.#y;
+  }
+
+  /** `(F + damping·I)·v` into `out` (allocated when omitted). */
+  apply(
+    v: ArrayLike<number>,
+    damping = 0,
+    out: Float64Array = new Float64Array(this.size),
+  ): Float64Array {
+    if (v.length !== this.size || out.length !== this.size) {
+      throw new RangeError(
+        `fisherVectorProduct: v has ${v.length} values and out ${out.length}, need ${this.size}`,
+      );
+    }
+    const net = this.policy.net, layers = net.layers, n = this.rows, k = kernels();
+    const tanhAct = net.activation === "tanh";
+    // Slice v into per-parameter float32 tangents.
+    const tangents: Float32Array[] = [];
+    let o = 0;
+    for (const p of fisherParameters(this.policy)) {
+      const t = new Float32Array(p.size);
+      for (let q = 0; q < p.size; q++) t[q] = v[o + q];
+      tangents.push(t);
+      o += p.size;
+    }
+    // Forward mode: dz_l = dh_{l−1}·W_lᵀ + h_{l−1}·dW_lᵀ + db_l ; dh_l = act'(z_l) ⊙ dz_l.
+    let dh: Float32Array | null = null;
+    for (let l = 0; l < layers.length; l++) {
+      const L = layers[l];
+      const dz = new Float32Array(n * L.outDim);
+      k.linearForward(this.#h[l], tangents[2 * l], tangents[2 * l + 1], dz, n, L.inDim, L.outDim);
+      if (dh !== null) k.gemmABt(dh, L.weight.data, dz, n, L.inDim, L.outDim);
+      if (l + 1 < layers.length) actDeriv(tanhAct, this.#h[l + 1], dz);
+      dh = dz;
+    }
+    const dy = dh!;
+    // Distribution metric, divided by N.
+    const outDim = net.outDim, u = new Float32Array(n * outDim), p = this.#metric;
+    if (this.policy.distribution === "categorical") {
+      for (let i = 0; i < n; i++) {
+        let pu = 0;
+        for (let j = 0; j < outDim; j++) pu += p[i * outDim + j] * dy[i * outDim + j];
+        for (let j = 0; j < outDim; j++) {
+          const q = i * outDim + j;
+          u[q] = (p[q] * (dy[q] - pu)) / n;
+        }
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < outDim; j++) u[i * outDim + j] = (p[j] * dy[i * outDim + j]) / n;
+      }
+    }
+    // Backward: gW_l = g_lᵀ h_{l−1}, gb_l = Σᵢ g_l, g_{l−1} = (g_l W_l) ⊙ act'(z_{l−1}).
+    const grads: Float32Array[] = layers.flatMap((L) => [
+      new Float32Array(L.outDim * L.inDim),
+      new Float32Array(L.outDim),
+    ]);
+    let g = u;
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const L = layers[l];
+      k.gemmAtB(g, this.#h[l], grads[2 * l], L.outDim, n, L.inDim);
+      const gb = grads[2 * l + 1];
+      for (let i = 0; i < n; i++) for (let j = 0; j < L.outDim; j++) gb[j] += g[i * L.outDim + j];
+      if (l > 0) {
+        const gh = new Float32Array(n * L.inDim);
+        k.gemmAB(g, L.weight.data, gh, n, L.outDim, L.inDim);
+        actDeriv(tanhAct, this.#h[l], gh);
+        g = gh;
+      }
+    }
+    o = 0;
+    for (const gr of grads) {
+      for (let q = 0; q < gr.length; q++) out[o + q] = gr[q];
+      o += gr.length;
+    }
+    if (this.policy.distribution === "gaussian") {
+      // ∂²KL/∂(log σ)² = 2 for every sample, so the batch mean is 2.
+      for (let j = 0; j < outDim; j++) out[o + j] = 2 * v[o + j];
+    }
+    if (damping !== 0) { for (let q = 0; q < this.size; q++) out[q] += damping * v[q]; }
+    return out;
+  }
+}
+
+/** Multiplies `d` in place by the activation's derivative, given the activation output `h`. */
+function actDeriv(tanhAct: boolean, h: Float32Array, d: Float32Array): void {
+  if (tanhAct) { for (let q = 0; q < d.length; q++) d[q] *= 1 - h[q] * h[q]; }
+  else for (let q = 0; q < d.length; q++) if (!(h[q] > 0)) d[q] = 0;
+}
+
+/**
+ * One Fisher-vector product `(F + damping·I)·v` for `policy` on `rows` observations.
+ * For repeated products on one batch (conjugate gradient) build a {@link FisherOperator}
+ * once and call `apply`.
+ */
+export function fisherVectorProduct(
+  policy: FisherPolicy,
+  obs: Float32Array,
+  rows: number,
+  v: ArrayLike<number>,
+  damping = 0,
+): Float64Array {
+  return new FisherOperator(policy, obs, rows).apply(v, damping);
+}

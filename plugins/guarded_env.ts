@@ -1,0 +1,229 @@
+/**
+ * The in-process guard around a plugin's environment: every failure of third-party code
+ * becomes one {@link PluginError} naming the plugin's source, the env id, the method and
+ * the field.
+ *
+ * - At construction: the object has `reset`/`step` functions and both spaces are valid
+ *   (`SpaceSchema`), e.g. `observationSpace.low`.
+ * - On every `reset`/`step`: a throw (or a rejected Promise) is reported as
+ *   `[id] step: (thrown): Error: …`; results must pass {@link resultProblem} (observation
+ *   of the right length with finite values, finite reward, boolean flags), and during the
+ *   first {@link YOUNG_CALLS} calls every observation must lie inside the space.
+ * - Observations are handed on as `Float32Array`s; a missing `info` becomes `{}`.
+ *
+ * Synchronous environments stay synchronous: no Promise is created for them.
+ * @module
+ */
+import { type Space, SpaceSchema } from "../envs/spaces.ts";
+import { flattenZodIssues } from "../envs/spaces.ts";
+import {
+  type Action,
+  type Env,
+  type Info,
+  isPromiseLike,
+  type MaybePromise,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+} from "../envs/types.ts";
+import { describeThrown, PluginError } from "./errors.ts";
+import { boundsProblem, looseFlatDim, type Problem, resultProblem, toFloat32 } from "./validate.ts";
+
+/** Calls during which observations are also checked against the space bounds. */
+export const YOUNG_CALLS = 64;
+
+/** Who an environment belongs to, for error messages. */
+export interface PluginEnvContext {
+  /** The plugin's source (path or URL). */
+  source: string;
+  /** The plugin's name. */
+  plugin: string;
+  /** The registered id, `name/Id-vN`. */
+  envId: string;
+}
+
+/** Converts a {@link Problem} to a {@link PluginError} for `ctx`. */
+export function problemError(ctx: PluginEnvContext, p: Problem): PluginError {
+  return new PluginError({
+    ...ctx,
+    method: p.method,
+    path: p.path,
+    problem: p.problem,
+    value: p.value,
+  });
+}
+
+/** Wraps anything thrown by plugin code in `method` as a {@link PluginError}. */
+export function thrownError(ctx: PluginEnvContext, method: string, error: unknown): PluginError {
+  if (error instanceof PluginError) return error;
+  return new PluginError({
+    ...ctx,
+    method,
+    path: "(thrown)",
+    problem: `threw ${describeThrown(error)}`,
+    cause: error,
+  });
+}
+
+/**
+ * Validates a plugin env's spaces.
+ * @throws PluginError with path `observationSpace.…` or `actionSpace.…`.
+ */
+export function checkedSpaces(
+  ctx: PluginEnvContext,
+  raw: { observationSpace?: unknown; actionSpace?: unknown },
+): { observationSpace: Space; actionSpace: Space } {
+  const out: Partial<Record<"observationSpace" | "actionSpace", Space>> = {};
+  for (const key of ["observationSpace", "actionSpace"] as const) {
+    const result = SpaceSchema.safeParse(raw[key]);
+    if (!result.success) {
+      const issue = flattenZodIssues(result.error.issues)[0];
+      const path = [key, ...issue.path.map(String)].join(".");
+      throw new PluginError({
+        ...ctx,
+        method: "create",
+        path,
+        problem: issue.message,
+        value: raw[key],
+      });
+    }
+    out[key] = result.data as Space;
+  }
+  return out as { observationSpace: Space; actionSpace: Space };
+}
+
+/**
+ * Checks that `create` returned an environment-shaped object.
+ * @throws PluginError with method `create`.
+ */
+export function checkEnvShape(ctx: PluginEnvContext, env: unknown): asserts env is Env {
+  if (env === null || typeof env !== "object") {
+    throw new PluginError({
+      ...ctx,
+      method: "create",
+      path: "(result)",
+      problem: "create must return an environment object",
+      value: env,
+    });
+  }
+  for (const m of ["reset", "step"] as const) {
+    if (typeof (env as Record<string, unknown>)[m] !== "function") {
+      throw new PluginError({
+        ...ctx,
+        method: "create",
+        path: m,
+        problem: `the environment must have a ${m}() method`,
+        value: (env as Record<string, unknown>)[m],
+      });
+    }
+  }
+}
+
+/** Validates results for one environment (shared by the guard and the sandbox proxy). */
+export class ResultChecker {
+  #young = YOUNG_CALLS;
+  readonly #obsDim: number;
+
+  /** Creates a checker for an environment with the given (validated) observation space. */
+  constructor(readonly ctx: PluginEnvContext, readonly observationSpace: Space) {
+    this.#obsDim = looseFlatDim(observationSpace);
+  }
+
+  /** Validates a reset result; returns it with a `Float32Array` observation. */
+  reset(result: unknown): ResetResult {
+    const r = this.#check("reset", result);
+    return { observation: r.observation, info: r.info };
+  }
+
+  /** Validates a step result; returns it with a `Float32Array` observation. */
+  step(result: unknown): StepResult {
+    const r = this.#check("step", result);
+    return {
+      observation: r.observation,
+      reward: r.reward as number,
+      terminated: r.terminated as boolean,
+      truncated: r.truncated as boolean,
+      info: r.info,
+    };
+  }
+
+  #check(
+    method: "reset" | "step",
+    result: unknown,
+  ): {
+    observation: Float32Array;
+    info: Info;
+    reward?: unknown;
+    terminated?: unknown;
+    truncated?: unknown;
+  } {
+    const p = resultProblem(method, result, this.#obsDim);
+    if (p) throw problemError(this.ctx, p);
+    const r = result as Record<string, unknown>;
+    const observation = toFloat32(r.observation as ArrayLike<number>);
+    if (this.#young > 0) {
+      this.#young--;
+      const b = boundsProblem(method, observation, this.observationSpace);
+      if (b) throw problemError(this.ctx, b);
+    }
+    return { ...r, observation, info: (r.info ?? {}) as Info };
+  }
+}
+
+/** A plugin environment behind the guard (see the module documentation). */
+export class GuardedEnv implements Env {
+  /** The validated observation space. */
+  readonly observationSpace: Space;
+  /** The validated action space. */
+  readonly actionSpace: Space;
+  /** The plugin's own environment object. */
+  readonly inner: Env;
+  readonly #checker: ResultChecker;
+
+  /** Guards `env`; throws a {@link PluginError} when it is not a valid environment. */
+  constructor(readonly ctx: PluginEnvContext, env: unknown) {
+    checkEnvShape(ctx, env);
+    const spaces = checkedSpaces(ctx, env);
+    this.inner = env;
+    this.observationSpace = spaces.observationSpace;
+    this.actionSpace = spaces.actionSpace;
+    this.#checker = new ResultChecker(ctx, spaces.observationSpace);
+  }
+
+  /** Resets the plugin env, validating the result. */
+  reset(options?: ResetOptions): MaybePromise<ResetResult> {
+    return this.#call("reset", () => this.inner.reset(options), (r) => this.#checker.reset(r));
+  }
+
+  /** Steps the plugin env, validating the result. */
+  step(action: Action): MaybePromise<StepResult> {
+    return this.#call("step", () => this.inner.step(action), (r) => this.#checker.step(r));
+  }
+
+  /** Closes the plugin env (errors named like the others). */
+  close(): MaybePromise<void> {
+    if (typeof this.inner.close !== "function") return;
+    return this.#call("close", () => this.inner.close!(), () => undefined);
+  }
+
+  /** The plugin env's text rendering, when it has one. */
+  render(): MaybePromise<string> {
+    if (typeof this.inner.render !== "function") return "";
+    return this.#call("render", () => this.inner.render!(), (s) => String(s));
+  }
+
+  #call<T>(method: string, run: () => unknown, check: (r: unknown) => T): MaybePromise<T> {
+    let out: unknown;
+    try {
+      out = run();
+    } catch (error) {
+      throw thrownError(this.ctx, method, error);
+    }
+    if (isPromiseLike(out)) {
+      return (out as Promise<unknown>).then(check, (error) => {
+        throw thrownError(this.ctx, method, error);
+      });
+    }
+    return check(out);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The messages between the trusted host and an environment Worker. Every request carries
+ * an `id`; the Worker answers each with `{id, ok: true, result}` or
+ * `{id, ok: false, error}`. Observations travel as `Float32Array`s whose buffers are
+ * transferred, never copied twice.
+ *
+ * Requests: `load` (import the plugin module, answer a clone-safe summary of its default
+ * export), `builtin` (use the toolkit's own registry instead of a plugin), `create`,
+ * `reset`, `step`, `render`, `close` (one environment by handle), and `vecInit`,
+ * `vecReset`, `vecStep`, `vecClose` (a batch of environments stepped together with autoreset).
+ * @module
+ */
+import type { Problem } from "../validate.ts";
+
+/** Marks a function in a clone-safe manifest summary. */
+export const FUNCTION_MARKER = "[function]";
+
+/** A request from the host. */
+export type Request =
+  | { id: number; type: "load"; url: string }
+  | { id: number; type: "builtin" }
+  | { id: number; type: "create"; handle: number; envId: string; options: Record<string, unknown> }
+  | {
+    id: number;
+    type: "reset";
+    handle: number;
+    seed?: number;
+    options?: Record<string, unknown>;
+  }
+  | { id: number; type: "step"; handle: number; action: number | Float32Array | Int32Array }
+  | { id: number; type: "render"; handle: number }
+  | { id: number; type: "close"; handle: number }
+  | {
+    id: number;
+    type: "vecInit";
+    envId: string;
+    count: number;
+    options: Record<string, unknown>;
+    maxEpisodeSteps: number | null;
+  }
+  | { id: number; type: "vecReset"; seeds: number[] | null }
+  | { id: number; type: "vecStep"; actions: Int32Array | Float32Array }
+  | { id: number; type: "vecClose" };
+
+/** A request before the channel assigns its id (distributes over the union). */
+export type RequestBody = Request extends infer R ? R extends { id: number } ? Omit<R, "id"> : never
+  : never;
+
+/** The spaces of a created environment, as the plugin wrote them (validated by the host). */
+export interface SpacesReply {
+  /** Raw observation space. */
+  observationSpace: unknown;
+  /** Raw action space. */
+  actionSpace: unknown;
+}
+
+/** A batch step's results for the Worker's slice of environments. */
+export interface VecStepReply {
+  /** count × obsDim observations (reset observations where an episode ended). */
+  observations: Float32Array;
+  /** count × obsDim last observations of the episodes that ended (else a copy). */
+  finalObservations: Float32Array;
+  /** Rewards. */
+  rewards: Float64Array;
+  /** Terminated flags. */
+  terminated: Uint8Array;
+  /** Truncated flags (plugin's own or time limit). */
+  truncated: Uint8Array;
+  /** Episodes that ended, with the local env index. */
+  finished: { env: number; return: number; length: number }[];
+}
+
+/** A failure inside the Worker. */
+export interface WorkerFailure {
+  /** Method, field path, problem and value. */
+  problem: Problem;
+  /** The plugin-local env id, when known. */
+  envId?: string;
+  /** True when the problem was an exception thrown by plugin code. */
+  thrown: boolean;
+}
+
+/** A reply from the Worker. */
+export type Reply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: WorkerFailure };

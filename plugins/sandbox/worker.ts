@@ -1,0 +1,368 @@
+/**
+ * The environment Worker: imports a plugin module (from a `data:` URL when sandboxed, so it
+ * needs no permission at all), creates its environments and steps them on request.
+ *
+ * In a sandbox the Worker is started with `deno: { permissions: "none" }`: the plugin's
+ * code can compute but `Deno.readTextFile`, `fetch`, `Deno.connect`, `Deno.env`,
+ * `Deno.Command` and FFI all throw `NotCapable`, and so does a dynamic `import()` of a
+ * file or remote URL. The host sees such failures as errors naming the method.
+ *
+ * Batch mode (`vecInit`/`vecStep`) implements same-step autoreset: when environment i's
+ * episode ends (terminated, truncated, or the time limit `maxEpisodeSteps`), its final
+ * observation is written to `finalObservations` row i and row i of `observations` holds
+ * the first observation of the next episode.
+ * @module
+ */
+/// <reference no-default-lib="true" />
+/// <reference lib="deno.worker" />
+import type { Env } from "../../envs/types.ts";
+import { looseFlatDim, type Problem, resultProblem } from "../validate.ts";
+import { FUNCTION_MARKER, type Reply, type Request, type WorkerFailure } from "./protocol.ts";
+
+interface PluginEnvLike {
+  id: string;
+  create: (options: Record<string, unknown>) => Env | Promise<Env>;
+}
+
+interface Batch {
+  envs: Env[];
+  obsDim: number;
+  actDim: number;
+  actionKind: "discrete" | "box" | "multi-discrete";
+  maxEpisodeSteps: number | null;
+  returns: Float64Array;
+  lengths: Int32Array;
+}
+
+type Maker = (envId: string, options: Record<string, unknown>) => Promise<Env>;
+
+let makeEnv: Maker | null = null;
+const envs = new Map<number, Env>();
+let batch: Batch | null = null;
+
+class Failure extends Error {
+  constructor(readonly failure: WorkerFailure) {
+    super(failure.problem.problem);
+  }
+}
+
+function fail(p: Problem, envId?: string): never {
+  throw new Failure({ problem: p, envId, thrown: false });
+}
+
+function summarise(value: unknown, depth = 0): unknown {
+  if (typeof value === "function") return FUNCTION_MARKER;
+  if (value === null || typeof value !== "object") {
+    return typeof value === "symbol" || typeof value === "bigint" ? String(value) : value;
+  }
+  if (depth > 6) return "[deep]";
+  if (Array.isArray(value)) return value.map((v) => summarise(v, depth + 1));
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    out[key] = summarise((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return out;
+}
+
+function cloneable(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    try {
+      return JSON.parse(JSON.stringify(value));
+    } catch {
+      return String(value);
+    }
+  }
+}
+
+async function load(url: string): Promise<unknown> {
+  let mod: { default?: unknown };
+  try {
+    mod = await import(url);
+  } catch (error) {
+    throw new Failure({
+      problem: { method: "load", path: "(import)", problem: describe(error), value: undefined },
+      thrown: true,
+    });
+  }
+  const plugin = mod.default as { envs?: unknown } | undefined;
+  makeEnv = async (envId, options) => {
+    const defs = Array.isArray(plugin?.envs) ? plugin.envs as PluginEnvLike[] : [];
+    const def = defs.find((d) => d?.id === envId);
+    if (!def || typeof def.create !== "function") {
+      fail({ method: "create", path: "envs", problem: "no such env in the plugin", value: envId });
+    }
+    try {
+      return await def.create(options);
+    } catch (error) {
+      throw new Failure({
+        problem: { method: "create", path: "(thrown)", problem: describe(error), value: undefined },
+        envId,
+        thrown: true,
+      });
+    }
+  };
+  return summarise(plugin);
+}
+
+async function useBuiltins(): Promise<void> {
+  const url = new URL("../../envs/mod.ts", import.meta.url).href;
+  const mod = await import(url) as {
+    make: (id: string, o: Record<string, unknown>) => Promise<Env>;
+  };
+  makeEnv = (envId, options) =>
+    mod.make(envId, { check: false, maxEpisodeSteps: null, envOptions: options });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function spacesOf(env: Env, envId: string): { observationSpace: unknown; actionSpace: unknown } {
+  if (env === null || typeof env !== "object") {
+    fail({
+      method: "create",
+      path: "(result)",
+      problem: "create must return an environment object",
+      value: cloneable(env),
+    }, envId);
+  }
+  for (const m of ["reset", "step"] as const) {
+    if (typeof env[m] !== "function") {
+      fail({
+        method: "create",
+        path: m,
+        problem: `the environment must have a ${m}() method`,
+        value: cloneable(env[m]),
+      }, envId);
+    }
+  }
+  return {
+    observationSpace: cloneable(env.observationSpace),
+    actionSpace: cloneable(env.actionSpace),
+  };
+}
+
+async function callEnv<T>(method: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof Failure) throw error;
+    throw new Failure({
+      problem: { method, path: "(thrown)", problem: describe(error), value: undefined },
+      thrown: true,
+    });
+  }
+}
+
+function checked(
+  method: "reset" | "step",
+  result: unknown,
+  obsDim: number,
+): Record<string, unknown> {
+  const p = resultProblem(method, result, obsDim);
+  if (p) fail({ ...p, value: cloneable(p.value) });
+  return result as Record<string, unknown>;
+}
+
+function envAt(handle: number): Env {
+  const env = envs.get(handle);
+  if (!env) fail({ method: "call", path: "handle", problem: "no such environment", value: handle });
+  return env;
+}
+
+async function vecInit(
+  msg: Extract<Request, { type: "vecInit" }>,
+): Promise<{ observationSpace: unknown; actionSpace: unknown }> {
+  if (!makeEnv) fail({ method: "vecInit", path: "plugin", problem: "nothing loaded", value: null });
+  const list: Env[] = [];
+  for (let i = 0; i < msg.count; i++) list.push(await makeEnv(msg.envId, msg.options));
+  const spaces = spacesOf(list[0], msg.envId);
+  const act = list[0].actionSpace;
+  const actDim = act.type === "discrete" ? 1 : looseFlatDim(act);
+  batch = {
+    envs: list,
+    obsDim: looseFlatDim(list[0].observationSpace),
+    actDim,
+    actionKind: act.type,
+    maxEpisodeSteps: msg.maxEpisodeSteps,
+    returns: new Float64Array(msg.count),
+    lengths: new Int32Array(msg.count),
+  };
+  return spaces;
+}
+
+async function vecReset(seeds: number[] | null): Promise<Float32Array<ArrayBuffer>> {
+  const b = batch!;
+  const out = new Float32Array(b.envs.length * b.obsDim);
+  for (let i = 0; i < b.envs.length; i++) {
+    const seed = seeds?.[i];
+    const r = await callEnv("reset", () => b.envs[i].reset(seed === undefined ? {} : { seed }));
+    const c = checked("reset", r, b.obsDim);
+    out.set(c.observation as ArrayLike<number>, i * b.obsDim);
+    b.returns[i] = 0;
+    b.lengths[i] = 0;
+  }
+  return out;
+}
+
+function actionFor(b: Batch, actions: Int32Array | Float32Array, i: number) {
+  if (b.actionKind === "discrete") return actions[i];
+  const row = actions.slice(i * b.actDim, (i + 1) * b.actDim);
+  return b.actionKind === "box" ? Float32Array.from(row) : Int32Array.from(row);
+}
+
+async function vecStep(actions: Int32Array | Float32Array) {
+  const b = batch!;
+  const n = b.envs.length;
+  const d = b.obsDim;
+  const observations = new Float32Array(n * d);
+  const finalObservations = new Float32Array(n * d);
+  const rewards = new Float64Array(n);
+  const terminated = new Uint8Array(n);
+  const truncated = new Uint8Array(n);
+  const finished: { env: number; return: number; length: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const env = b.envs[i];
+    const action = actionFor(b, actions, i);
+    let r: unknown;
+    try {
+      r = env.step(action);
+    } catch (error) {
+      r = await callEnv("step", () => Promise.reject(error));
+    }
+    if (r instanceof Promise) r = await callEnv("step", () => r as Promise<unknown>);
+    const c = checked("step", r, d);
+    const obs = c.observation as ArrayLike<number>;
+    const reward = c.reward as number;
+    rewards[i] = reward;
+    b.returns[i] += reward;
+    b.lengths[i]++;
+    const term = c.terminated === true;
+    const trunc = c.truncated === true ||
+      (b.maxEpisodeSteps !== null && b.lengths[i] >= b.maxEpisodeSteps);
+    terminated[i] = term ? 1 : 0;
+    truncated[i] = trunc ? 1 : 0;
+    finalObservations.set(obs, i * d);
+    if (term || trunc) {
+      finished.push({ env: i, return: b.returns[i], length: b.lengths[i] });
+      b.returns[i] = 0;
+      b.lengths[i] = 0;
+      const rr = await callEnv("reset", () => env.reset({}));
+      observations.set(checked("reset", rr, d).observation as ArrayLike<number>, i * d);
+    } else {
+      observations.set(obs, i * d);
+    }
+  }
+  return { observations, finalObservations, rewards, terminated, truncated, finished };
+}
+
+async function handle(msg: Request): Promise<{ result: unknown; transfer: Transferable[] }> {
+  switch (msg.type) {
+    case "load":
+      return { result: await load(msg.url), transfer: [] };
+    case "builtin":
+      await useBuiltins();
+      return { result: null, transfer: [] };
+    case "create": {
+      if (!makeEnv) {
+        fail({ method: "create", path: "plugin", problem: "nothing loaded", value: null });
+      }
+      const env = await makeEnv(msg.envId, msg.options);
+      const spaces = spacesOf(env, msg.envId);
+      envs.set(msg.handle, env);
+      return { result: spaces, transfer: [] };
+    }
+    case "reset": {
+      const env = envAt(msg.handle);
+      const options = msg.seed === undefined
+        ? (msg.options ? { options: msg.options } : {})
+        : { seed: msg.seed, ...(msg.options ? { options: msg.options } : {}) };
+      const r = await callEnv("reset", () => env.reset(options));
+      const c = checked("reset", r, looseFlatDim(env.observationSpace));
+      const observation = Float32Array.from(c.observation as ArrayLike<number>);
+      return {
+        result: { observation, info: cloneable(c.info ?? {}) },
+        transfer: [observation.buffer],
+      };
+    }
+    case "step": {
+      const env = envAt(msg.handle);
+      const r = await callEnv("step", () => env.step(msg.action));
+      const c = checked("step", r, looseFlatDim(env.observationSpace));
+      const observation = Float32Array.from(c.observation as ArrayLike<number>);
+      return {
+        result: {
+          observation,
+          reward: c.reward,
+          terminated: c.terminated,
+          truncated: c.truncated,
+          info: c.info === undefined ? {} : cloneable(c.info),
+        },
+        transfer: [observation.buffer],
+      };
+    }
+    case "render": {
+      const env = envAt(msg.handle);
+      const text = await callEnv("render", () => env.render?.() ?? "");
+      return { result: String(text), transfer: [] };
+    }
+    case "close": {
+      const env = envs.get(msg.handle);
+      envs.delete(msg.handle);
+      if (env?.close) await callEnv("close", () => env.close!());
+      return { result: null, transfer: [] };
+    }
+    case "vecInit":
+      return { result: await vecInit(msg), transfer: [] };
+    case "vecReset": {
+      const obs = await vecReset(msg.seeds);
+      return { result: obs, transfer: [obs.buffer] };
+    }
+    case "vecClose": {
+      const list = batch?.envs ?? [];
+      batch = null;
+      for (const env of list) {
+        if (typeof env.close === "function") await callEnv("close", () => env.close!());
+      }
+      return { result: null, transfer: [] };
+    }
+    case "vecStep": {
+      const r = await vecStep(msg.actions);
+      return {
+        result: r,
+        transfer: [
+          r.observations.buffer,
+          r.finalObservations.buffer,
+          r.rewards.buffer,
+          r.terminated.buffer,
+          r.truncated.buffer,
+        ],
+      };
+    }
+  }
+}
+
+// Requests are handled one at a time, in order.
+let queue: Promise<void> = Promise.resolve();
+self.onmessage = (event: MessageEvent<Request>) => {
+  const msg = event.data;
+  queue = queue.then(async () => {
+    let reply: Reply;
+    let transfer: Transferable[] = [];
+    try {
+      const out = await handle(msg);
+      reply = { id: msg.id, ok: true, result: out.result };
+      transfer = out.transfer;
+    } catch (error) {
+      const failure: WorkerFailure = error instanceof Failure ? error.failure : {
+        problem: { method: msg.type, path: "(thrown)", problem: describe(error), value: undefined },
+        thrown: true,
+      };
+      reply = { id: msg.id, ok: false, error: failure };
+    }
+    self.postMessage(reply, transfer);
+  });
+};

@@ -1,0 +1,120 @@
+/**
+ * The metadata an exported policy carries in `ModelProto.metadata_props`, and its
+ * input/output contract.
+ *
+ * Keys (all values are strings; JSON where noted):
+ *
+ * | key                          | value                                                   |
+ * | ---------------------------- | ------------------------------------------------------- |
+ * | `ascent.version`             | toolkit version that wrote the file                     |
+ * | `ascent.algorithm`           | training algorithm, e.g. `ppo`                          |
+ * | `ascent.env_id`              | environment id the policy was trained on                |
+ * | `ascent.observation_space`   | JSON of the observation space (infinities as strings)   |
+ * | `ascent.action_space`        | JSON of the action space                                |
+ * | `ascent.training_timesteps`  | environment steps of training                           |
+ * | `ascent.contract`            | JSON {@link PolicyContract}: inputs, outputs, options   |
+ *
+ * The contract names every graph input and output with its element type and shape, where
+ * the first dimension of each is the symbolic `"batch"`. A consumer needs nothing else to
+ * use the file.
+ * @module
+ */
+import { parseSpace, type Space } from "../../envs/spaces.ts";
+
+/** Metadata keys written by {@link buildPolicyModel}. */
+export const MetadataKey = {
+  version: "ascent.version",
+  algorithm: "ascent.algorithm",
+  envId: "ascent.env_id",
+  observationSpace: "ascent.observation_space",
+  actionSpace: "ascent.action_space",
+  timesteps: "ascent.training_timesteps",
+  contract: "ascent.contract",
+} as const;
+
+/** The contract format tag. */
+export const CONTRACT_FORMAT = "ascent-policy/1";
+
+/** One named tensor of the contract. */
+export interface TensorContract {
+  /** Graph value name. */
+  name: string;
+  /** Element type. */
+  dtype: "float32" | "int64";
+  /** Shape; `"batch"` marks the dynamic batch dimension. */
+  shape: (number | string)[];
+  /** What the tensor holds. */
+  description: string;
+}
+
+/** The input/output contract of an exported policy. */
+export interface PolicyContract {
+  /** Format tag, {@link CONTRACT_FORMAT}. */
+  format: string;
+  /** `discrete` (integer actions) or `box` (real vectors). */
+  actionKind: "discrete" | "box";
+  /** True when `action` is the greedy action (argmax or mean); false when it is sampled. */
+  deterministic: boolean;
+  /** True when box actions are clipped to the action space's bounds. */
+  clipActions: boolean;
+  /** True when observation normalisation is baked into the graph. */
+  normalization: boolean;
+  /** Graph inputs. */
+  inputs: TensorContract[];
+  /** Graph outputs. */
+  outputs: TensorContract[];
+}
+
+/** JSON of a space with infinities written as strings (JSON has no Infinity). */
+export function spaceToJson(space: Space): string {
+  return JSON.stringify(
+    space,
+    (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v),
+  );
+}
+
+/**
+ * Parses the space stored under `key` in `metadata`.
+ * @throws TypeError naming the key when the JSON or the space is invalid.
+ */
+export function spaceFromMetadata(metadata: Record<string, string>, key: string): Space {
+  const text = metadata[key];
+  if (text === undefined) throw new TypeError(`ONNX metadata has no "${key}"`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new TypeError(`ONNX metadata "${key}" is not JSON: ${(e as Error).message}`);
+  }
+  return parseSpace(value, `metadata "${key}"`);
+}
+
+/**
+ * Parses the contract stored in `metadata`, or returns `null` when the file has none
+ * (a model not written by this toolkit).
+ * @throws TypeError when the contract is present but malformed.
+ */
+export function contractFromMetadata(metadata: Record<string, string>): PolicyContract | null {
+  const text = metadata[MetadataKey.contract];
+  if (text === undefined) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new TypeError(
+      `ONNX metadata "${MetadataKey.contract}" is not JSON: ${(e as Error).message}`,
+    );
+  }
+  const c = value as Partial<PolicyContract>;
+  if (
+    typeof c !== "object" || c === null || !Array.isArray(c.inputs) ||
+    !Array.isArray(c.outputs) || (c.actionKind !== "discrete" && c.actionKind !== "box")
+  ) {
+    throw new TypeError(
+      `ONNX metadata "${MetadataKey.contract}" lacks inputs, outputs or actionKind: ${
+        text.slice(0, 200)
+      }`,
+    );
+  }
+  return c as PolicyContract;
+}

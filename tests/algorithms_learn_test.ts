@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import "./algorithms_toy_envs.ts";
+import { ALGORITHMS, createAgent, evaluate } from "../algorithms/mod.ts";
+
+// ASCENT_TEST_SEED varies the seed, to check that the tests do not hang on one lucky seed.
+const small = { hiddenSizes: [16], seed: Number(Deno.env.get("ASCENT_TEST_SEED") ?? 3) };
+
+/** Per-algorithm settings that make one update cheap on a one-step problem. */
+function cfg(algo: string, env: string): { env: string } & Record<string, unknown> {
+  const base = { env, ...small };
+  switch (algo) {
+    case "reinforce":
+    case "reinforce-baseline":
+      return { ...base, numEnvs: 4, episodesPerUpdate: 16, learningRate: 0.02, vfIters: 5 };
+    case "a2c":
+      return { ...base, numEnvs: 8, numSteps: 4, learningRate: 0.01, normalizeAdvantages: true };
+    case "vpg":
+      return { ...base, numEnvs: 4, numSteps: 16, learningRate: 0.02, vfIters: 5 };
+    case "trpo":
+      return { ...base, numEnvs: 4, numSteps: 16, vfIters: 5, maxKl: 0.05 };
+    case "ppo-kl":
+      return { ...base, numEnvs: 4, numSteps: 16, learningRate: 0.01, updateEpochs: 4 };
+    default:
+      return { ...base, numEnvs: 4, numSteps: 16, learningRate: 0.01, entCoef: 0 };
+  }
+}
+
+for (const algo of ALGORITHMS) {
+  Deno.test(`${algo} learns the right arm of a two-armed bandit`, async () => {
+    const agent = createAgent(algo, cfg(algo, "TestBandit-v0"));
+    await agent.learn({ totalTimesteps: 3000 });
+    assert.equal(agent.predict([0.5], { deterministic: true }), 1);
+    const { mean } = await evaluate(agent, "TestBandit-v0", { episodes: 3 });
+    assert.equal(mean, 1);
+  });
+
+  Deno.test(`${algo} learns to walk right in a short corridor`, async () => {
+    const agent = createAgent(algo, cfg(algo, "TestCorridor-v0"));
+    await agent.learn({ totalTimesteps: 6000 });
+    const { mean } = await evaluate(agent, "TestCorridor-v0", { episodes: 1 });
+    assert.equal(mean, -3, `${algo}: deterministic return ${mean}, optimum −3`);
+  });
+
+  Deno.test(`${algo} learns a continuous action (Gaussian policy)`, async () => {
+    const agent = createAgent(
+      algo,
+      { ...cfg(algo, "TestContinuousBandit-v0"), logStdInit: -0.5 },
+    );
+    await agent.learn({ totalTimesteps: 4000 });
+    const a = agent.predict([0.5], { deterministic: true }) as Float32Array;
+    assert.ok(Math.abs(a[0] - 0.5) < 0.25, `${algo}: mean action ${a[0]}, optimum 0.5`);
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * Checkpoints: bit-identical round trip of parameters, optimiser state and JSON metadata
+ * (including NaN payloads and −0), atomic writes, and a clear error for truncated,
+ * corrupted, foreign and mismatched files.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { Rng } from "../random.ts";
+import * as nn from "../nn/mod.ts";
+import {
+  type Checkpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  loadCheckpointSync,
+  loadParameters,
+  optimizerStateFromCheckpoint,
+  optimizerStateToCheckpoint,
+  parametersToTensors,
+  saveCheckpoint,
+  saveCheckpointSync,
+} from "../policies/checkpoint.ts";
+
+function sample(): { net: nn.MLP; opt: nn.Adam; rng: Rng; ck: Checkpoint } {
+  const rng = new Rng(4);
+  const net = new nn.MLP({ sizes: [3, 5, 2], rng, name: "actor" });
+  const opt = new nn.Adam(net.parameters(), { lr: 3e-4 });
+  net.parameters()[0].grad.fill(0.5);
+  opt.step();
+  const o = optimizerStateToCheckpoint(opt.getState());
+  const special = new Float32Array([NaN, -0, Infinity, 1e-45]);
+  new Uint32Array(special.buffer)[0] = 0x7fc00123; // a NaN with a payload
+  return {
+    net,
+    opt,
+    rng,
+    ck: {
+      tensors: {
+        ...parametersToTensors(net.parameters()),
+        ...o.tensors,
+        special: { shape: [4], data: special },
+      },
+      metadata: {
+        optimizer: o.json,
+        rng: rng.getState(),
+        step: 7,
+        name: "ünïcode",
+      },
+    },
+  };
+}
+
+Deno.test("checkpoint: round trip is bit-identical (file and memory)", async () => {
+  const { net, opt, ck } = sample();
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/ck.safetensors`;
+    await saveCheckpoint(path, ck);
+    const back = await loadCheckpoint(path);
+    assert.deepEqual(Object.keys(back.tensors).sort(), Object.keys(ck.tensors).sort());
+    for (const [k, t] of Object.entries(ck.tensors)) {
+      assert.deepEqual(back.tensors[k].shape, t.shape);
+      assert.deepEqual(
+        new Uint32Array(back.tensors[k].data.buffer),
+        new Uint32Array(t.data.slice().buffer),
+        `tensor ${k} bits`,
+      );
+    }
+    assert.deepEqual(back.metadata, ck.metadata);
+    // parameters and optimiser restore
+    const net2 = new nn.MLP({ sizes: [3, 5, 2], rng: new Rng(0), name: "actor" });
+    loadParameters(net2.parameters(), back.tensors, path);
+    assert.deepEqual(nn.getFlatParams(net2.parameters()), nn.getFlatParams(net.parameters()));
+    const opt2 = new nn.Adam(net2.parameters());
+    const meta = back.metadata as { optimizer: unknown };
+    opt2.setState(optimizerStateFromCheckpoint(meta.optimizer, back.tensors, path));
+    assert.deepEqual(opt2.getState(), opt.getState());
+    // sync versions and atomic overwrite leave no temp files
+    saveCheckpointSync(path, ck);
+    assert.deepEqual(loadCheckpointSync(path).metadata, ck.metadata);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["ck.safetensors"]);
+    // the bytes are the safetensors layout: u64 header length then JSON
+    const bytes = encodeCheckpoint(ck);
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    assert.equal(header["actor.0.weight"].dtype, "F32");
+    assert.deepEqual(header["actor.0.weight"].shape, [5, 3]);
+    assert.equal((8 + n) % 8, 0, "data is 8-byte aligned");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkpoint: corrupt, truncated and mismatched files give clear errors", async () => {
+  const { ck } = sample();
+  const good = encodeCheckpoint(ck);
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/bad.safetensors`;
+    await Deno.writeFile(path, good.subarray(0, good.length - 10));
+    await assert.rejects(
+      loadCheckpoint(path),
+      (e: Error) => e.message.includes(path) && /truncated/.test(e.message),
+    );
+    await Deno.writeFile(path, good.subarray(0, 5));
+    await assert.rejects(loadCheckpoint(path), /bad.safetensors: file is 5 bytes/);
+    await Deno.writeFile(path, good.subarray(0, 40));
+    await assert.rejects(loadCheckpoint(path), /header length \d+ exceeds the file size 40/);
+    const flipped = good.slice();
+    flipped[flipped.length - 3] ^= 0x10;
+    await Deno.writeFile(path, flipped);
+    await assert.rejects(
+      loadCheckpoint(path),
+      /bad.safetensors: data CRC-32 is [0-9a-f]{8}, header says [0-9a-f]{8} \(corrupt\)/,
+    );
+    const junk = good.slice();
+    junk[8] = 0x78; // "x" instead of the opening brace
+    await Deno.writeFile(path, junk);
+    await assert.rejects(loadCheckpoint(path), /header is not valid JSON/);
+    await assert.rejects(
+      loadCheckpoint(`${dir}/missing.safetensors`),
+      /missing.safetensors: cannot read/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  // a header whose shape disagrees with its offsets
+  const bytes = encodeCheckpoint({
+    tensors: { w: { shape: [2, 2], data: new Float32Array(4) } },
+    metadata: null,
+  });
+  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const header = new TextDecoder().decode(bytes.subarray(8, 8 + n)).replace(
+    '"shape":[2,2]',
+    '"shape":[2,3]',
+  );
+  bytes.set(new TextEncoder().encode(header), 8); // same length
+  assert.throws(
+    () => decodeCheckpoint(bytes, "x.st"),
+    /x.st: tensor "w": shape \[2,3\] needs 24 bytes, offsets span 16/,
+  );
+  // a checkpoint for another network
+  const { tensors } = decodeCheckpoint(good, "good.st");
+  const other = new nn.MLP({ sizes: [3, 6, 2], rng: new Rng(0), name: "actor" });
+  assert.throws(
+    () => loadParameters(other.parameters(), tensors, "good.st"),
+    /good.st: tensor "actor.0.weight" has shape \[5,3\], expected \[6, 3\]/,
+  );
+  const critic = new nn.MLP({ sizes: [3, 5, 1], rng: new Rng(0), name: "critic" });
+  assert.throws(
+    () => loadParameters(critic.parameters(), tensors, "good.st"),
+    /good.st: missing tensor "critic.0.weight"/,
+  );
+  assert.throws(
+    () =>
+      encodeCheckpoint({ tensors: { w: { shape: [3], data: new Float32Array(2) } }, metadata: 1 }),
+    /"w" has 2 values but shape \[3\]/,
+  );
+});

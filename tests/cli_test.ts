@@ -1,0 +1,114 @@
+/**
+ * The command-line tools end to end, as a user runs them: `train` writes a complete run
+ * folder, `eval` re-evaluates it, `export` writes an ONNX file, and `infer` runs that file
+ * through ONNX Runtime with the same returns as the toolkit's own evaluation on the same
+ * seeds. Bad flags and values exit non-zero with a message that names them.
+ */
+import assert from "node:assert/strict";
+
+const root = new URL("../", import.meta.url).pathname;
+
+async function run(script: string, args: string[], permissions = ["-A"]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissions, `${root}cli/${script}`, ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+function lastJson(text: string): Record<string, unknown> {
+  return JSON.parse(text.trim().split("\n").at(-1)!);
+}
+
+Deno.test("train → eval → export → infer: one run folder, equal returns on equal seeds", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ascent-cli-" });
+  try {
+    const out = `${dir}/run`;
+    const train = await run("train.ts", [
+      "--steps",
+      "4096",
+      "--seed",
+      "7",
+      "--out",
+      out,
+      "--eval-episodes",
+      "3",
+      "--quiet",
+    ], ["--allow-read", "--allow-write", "--allow-net=127.0.0.1"]);
+    assert.equal(train.code, 0, train.stderr);
+    const summary = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
+    for (
+      const key of [
+        "algo",
+        "env",
+        "seed",
+        "timesteps",
+        "wallSeconds",
+        "sps",
+        "evalMeanReturn",
+        "evalStdReturn",
+        "evalEpisodes",
+      ]
+    ) assert.ok(key in summary, `summary.json lacks ${key}`);
+    assert.equal(summary.algo, "ppo");
+    assert.equal(summary.env, "CartPole-v1");
+    assert.ok(summary.timesteps >= 4096);
+    for (const f of ["config.json", "metrics.jsonl", "learning-curve.svg", "policy.onnx"]) {
+      assert.ok((await Deno.stat(`${out}/${f}`)).size > 0, `${f} is empty`);
+    }
+    const metrics = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n");
+    assert.ok(metrics.length >= 2, "one metrics line per update");
+    assert.ok("approxKl" in JSON.parse(metrics[0]));
+
+    const evaluation = await run("eval.ts", [out, "--episodes", "4", "--seed", "500"]);
+    assert.equal(evaluation.code, 0, evaluation.stderr);
+    const evalJson = lastJson(evaluation.stdout);
+
+    const exported = await run("export.ts", [out, "--out", `${dir}/p.onnx`, "--with-value"]);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /outputs action, logits, probs, value/);
+
+    const infer = await run(
+      "infer.ts",
+      [`${dir}/p.onnx`, "--env", "CartPole-v1", "--episodes", "4", "--seed", "500"],
+      [`--allow-read`, "--allow-ffi"],
+    );
+    assert.equal(infer.code, 0, infer.stderr);
+    const inferJson = lastJson(infer.stdout);
+    assert.equal(inferJson.meanReturn, evalJson.mean, "ONNX Runtime and toolkit disagree");
+    assert.equal(inferJson.stdReturn, evalJson.std);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train: unknown flags, algorithms, env ids and bad values exit non-zero, naming them", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--bogus"], /--bogus/],
+    [["--algo", "nope"], /unknown algorithm "nope"/],
+    [["--steps", "ten"], /--steps.*"ten"/],
+    [["--env", "CartPol-v1", "--steps", "10"], /CartPol-v1.*did you mean CartPole-v1/],
+    [["--set", "learningRate=-1", "--steps", "10"], /learningRate/],
+    [["--preset", "fast", "--steps", "10"], /unknown preset "fast"/],
+    [["--resume", "/nonexistent/run"], /\/nonexistent\/run\/config\.json/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await run("train.ts", [...args, "--quiet"]);
+    assert.notEqual(r.code, 0, `train ${args.join(" ")} should fail`);
+    assert.match(r.stderr, pattern, `train ${args.join(" ")}: ${r.stderr}`);
+  }
+});
+
+Deno.test("train --help documents every flag", async () => {
+  const r = await run("train.ts", ["--help"]);
+  assert.equal(r.code, 0);
+  for (const flag of ["--algo", "--env", "--steps", "--seed", "--out", "--preset", "--config"]) {
+    assert.ok(r.stdout.includes(flag), `--help lacks ${flag}`);
+  }
+  for (const flag of ["--set", "--plugin", "--quiet", "--resume", "--checkpoint-every"]) {
+    assert.ok(r.stdout.includes(flag), `--help lacks ${flag}`);
+  }
+});

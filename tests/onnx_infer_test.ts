@@ -1,0 +1,145 @@
+/**
+ * Tests of `deno task infer` (`cli/infer.ts`): an exported deterministic policy run through
+ * ONNX Runtime earns exactly the returns of the reference forward pass on the same seeds;
+ * the command runs with `--allow-read --allow-ffi` only and prints a final JSON line.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { evaluateOnnxPolicy } from "../cli/infer.ts";
+import { type Action, isPromiseLike, make } from "../envs/mod.ts";
+import { exportOnnx } from "../policies/onnx/export.ts";
+import { OnnxPolicy } from "../policies/onnx/runtime.ts";
+import { randomPolicySpec } from "../policies/onnx/testing.ts";
+import { referenceForward } from "../policies/reference_forward.ts";
+import type { PolicySpec } from "../policies/spec.ts";
+
+async function referenceReturns(spec: PolicySpec, envId: string, episodes: number, seed: number) {
+  const env = await make(envId, { seed });
+  const returns: number[] = [];
+  for (let i = 0; i < episodes; i++) {
+    let r = env.reset({ seed: seed + i });
+    if (isPromiseLike(r)) r = await r;
+    let obs = r.observation;
+    let total = 0;
+    for (;;) {
+      const out = referenceForward(spec, obs, 1);
+      const action: Action = spec.actionSpace.type === "discrete"
+        ? out.actions[0]
+        : Float32Array.from(out.actions);
+      let s = env.step(action);
+      if (isPromiseLike(s)) s = await s;
+      total += s.reward;
+      obs = s.observation;
+      if (s.terminated || s.truncated) break;
+    }
+    returns.push(total);
+  }
+  return returns;
+}
+
+const cartPole = () => {
+  const spec = randomPolicySpec({
+    seed: 41,
+    obsShape: [4],
+    action: { type: "discrete", n: 2 },
+    hidden: [16],
+    normClip: 10,
+  });
+  spec.provenance.envId = "CartPole-v1";
+  spec.obsNorm = {
+    mean: Float64Array.of(0.01, -0.02, 0.001, 0.03),
+    var: Float64Array.of(1, 4, 0.5, 2),
+    epsilon: 1e-8,
+    clip: 10,
+  };
+  // A balancing actor (push toward the pole's fall), so episodes are long and differ.
+  spec.actor = {
+    activation: "tanh",
+    layers: [{
+      inDim: 4,
+      outDim: 2,
+      weight: Float32Array.of(0, 0, 0, 0, -0.5, 0, 3, 0.2),
+      bias: Float32Array.of(0, 0),
+    }],
+  };
+  return spec;
+};
+
+Deno.test("infer: ONNX Runtime returns equal the reference forward pass on the same seeds", async () => {
+  const pendulum = randomPolicySpec({
+    seed: 42,
+    obsShape: [3],
+    action: { type: "box", low: -2, high: 2, shape: [1] },
+    hidden: [16],
+  });
+  for (
+    const [spec, envId, episodes] of [[cartPole(), "CartPole-v1", 5], [
+      pendulum,
+      "Pendulum-v1",
+      2,
+    ]] as const
+  ) {
+    const policy = await OnnxPolicy.load(await exportOnnx(spec, null));
+    try {
+      const result = await evaluateOnnxPolicy(policy, envId, { episodes, seed: 7 });
+      const expected = await referenceReturns(spec, envId, episodes, 7);
+      for (let i = 0; i < episodes; i++) {
+        assert.ok(
+          Math.abs(result.returns[i] - expected[i]) <= 1e-6 * Math.max(1, Math.abs(expected[i])),
+          `${envId} episode ${i}: ONNX ${result.returns[i]} vs reference ${expected[i]}`,
+        );
+      }
+      const mean = expected.reduce((a, b) => a + b, 0) / episodes;
+      assert.ok(Math.abs(result.meanReturn - mean) <= 1e-6 * Math.max(1, Math.abs(mean)));
+    } finally {
+      await policy.close();
+    }
+  }
+});
+
+Deno.test("infer: mismatched environment is a clear error", async () => {
+  const policy = await OnnxPolicy.load(await exportOnnx(cartPole(), null));
+  try {
+    await assert.rejects(
+      () => evaluateOnnxPolicy(policy, "Pendulum-v1", { episodes: 1 }),
+      /environment "Pendulum-v1" has observations of 3 elements, the model expects 4/,
+    );
+  } finally {
+    await policy.close();
+  }
+});
+
+Deno.test("infer: the command needs only --allow-read and --allow-ffi", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ascent_infer_" });
+  try {
+    const path = `${dir}/policy.onnx`;
+    await exportOnnx(cartPole(), path);
+    const cli = new URL("../cli/infer.ts", import.meta.url).pathname;
+    const run = (...args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", `--allow-read=${path}`, "--allow-ffi", cli, ...args],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const out = await run(path, "--episodes", "3", "--seed", "7");
+    const stdout = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const last = JSON.parse(stdout.trim().split("\n").at(-1)!);
+    assert.equal(last.env, "CartPole-v1");
+    assert.equal(last.episodes, 3);
+    assert.deepEqual(last.returns, await referenceReturns(cartPole(), "CartPole-v1", 3, 7));
+    assert.match(stdout, /mean return [\d.]+ ± [\d.]+ over 3 episodes/);
+
+    const bad = await run(path, "--episodes", "zero");
+    assert.equal(bad.code, 2);
+    assert.match(
+      new TextDecoder().decode(bad.stderr),
+      /--episodes: expected an integer, got "zero"/,
+    );
+    const missing = await run(`${dir}/nope.onnx`);
+    assert.equal(missing.code, 1);
+    assert.match(new TextDecoder().decode(missing.stderr), /cannot read ONNX model ".*nope\.onnx"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
