@@ -25,6 +25,20 @@ export * from "./algorithms/mod.ts";
 export * from "./policies/mod.ts";
 export * from "./plugins/mod.ts";
 export * as nn from "./nn/mod.ts";
+// The nn types that appear in the signatures above, also at the top level (for the docs).
+export {
+  type Activation,
+  Categorical,
+  DiagGaussian,
+  type FisherPolicy,
+  Linear,
+  MLP,
+  type Module,
+  type Optimizer,
+  type OptimizerState,
+  Parameter,
+  Tensor,
+} from "./nn/mod.ts";
 export * as tabular from "./envs/tabular/mod.ts";
 export { assertSeed, Rng, type RngState } from "./random.ts";
 export { VERSION } from "./version.ts";

@@ -26,6 +26,9 @@ export {
   OnnxPolicy,
   type OnnxPolicyInfo,
   type OnnxPolicyOptions,
+  type OrtModule,
+  type OrtSession,
+  type OrtTensorLike,
   type ProviderFailure,
   type RawOutputs,
 } from "./policies/onnx/runtime.ts";

@@ -16,7 +16,8 @@
  * ```
  * @module
  */
-import { z, type ZodType } from "../deps.ts";
+import { z } from "../deps.ts";
+import type { Schema } from "../envs/spaces.ts";
 
 /** The algorithm names accepted by `createAgent` and the `train` command. */
 export const ALGORITHMS = [
@@ -338,7 +339,7 @@ const _schemasMatchInterfaces: [
 ] = [true, true, true, true, true, true, true];
 
 /** The schema of each algorithm (`reinforce-baseline` is REINFORCE with `baseline: true`). */
-export const CONFIG_SCHEMAS: { readonly [A in AlgorithmName]: ZodType<ConfigOf[A]> } = {
+export const CONFIG_SCHEMAS: { readonly [A in AlgorithmName]: Schema<ConfigOf[A]> } = {
   "reinforce": reinforceSchema.strict(),
   "reinforce-baseline": reinforceSchema.extend({ baseline: z.boolean().default(true) })
     .strict(),
@@ -403,7 +404,7 @@ export function assertAlgorithm(algo: string): asserts algo is AlgorithmName {
  */
 export function parseConfig<A extends AlgorithmName>(algo: A, input: unknown): ConfigOf[A] {
   assertAlgorithm(algo);
-  const schema: ZodType<ConfigOf[A]> = CONFIG_SCHEMAS[algo];
+  const schema: Schema<ConfigOf[A]> = CONFIG_SCHEMAS[algo];
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {

@@ -41,8 +41,10 @@ import {
   flatDim,
   flattenZodIssues,
   sample,
+  type Schema,
   type Space,
   SpaceSchema,
+  type ZodIssueLike,
 } from "./spaces.ts";
 import {
   type Action,
@@ -72,14 +74,14 @@ const infoSchema: ZodType<Record<string, unknown>> = z.record(z.string(), z.unkn
 });
 
 /** Zod schema of the object `reset` returns (the observation is checked separately). */
-export const ResetResultSchema: ZodType<{ observation: unknown; info: Record<string, unknown> }> = z
+export const ResetResultSchema: Schema<{ observation: unknown; info: Record<string, unknown> }> = z
   .object({
     observation: z.unknown(),
     info: infoSchema,
   }, { error: "reset must return an object {observation, info}" });
 
 /** Zod schema of the object `step` returns (the observation is checked separately). */
-export const StepResultSchema: ZodType<
+export const StepResultSchema: Schema<
   {
     observation: unknown;
     reward: number;
@@ -105,7 +107,7 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
 }
 
 function zodToEnvError(
-  error: z.ZodError,
+  error: { issues: ZodIssueLike[] },
   root: unknown,
   id: string,
   method: string,

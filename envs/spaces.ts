@@ -80,17 +80,33 @@ const multiDiscreteSchema = z.object({
   nvec: z.array(z.number().int().positive("every nvec entry must be at least 1")).min(1),
 }).strict();
 
+/** The outcome of {@link Schema.safeParse}: the parsed value, or the issues found. */
+export type SchemaResult<T> =
+  | { success: true; data: T }
+  | { success: false; error: { issues: ZodIssueLike[] } };
+
+/**
+ * A runtime validator for values of type `T`: the part of a Zod schema this toolkit
+ * exposes (the exported schemas are Zod schemas, typed by this interface).
+ */
+export interface Schema<T> {
+  /** Validates `value` and returns it (normalised); throws a `ZodError` when it is invalid. */
+  parse(value: unknown): T;
+  /** Validates `value` without throwing; failures carry the issues with their field paths. */
+  safeParse(value: unknown): SchemaResult<T>;
+}
+
 /** Zod schema of a discrete space. */
-export const DiscreteSpaceSchema: ZodType<DiscreteSpace> = discreteSchema;
+export const DiscreteSpaceSchema: Schema<DiscreteSpace> = discreteSchema;
 
 /** Zod schema of a box space (bounds checked against the shape). */
-export const BoxSpaceSchema: ZodType<BoxSpace> = boxSchema;
+export const BoxSpaceSchema: Schema<BoxSpace> = boxSchema;
 
 /** Zod schema of a multi-discrete space. */
-export const MultiDiscreteSpaceSchema: ZodType<MultiDiscreteSpace> = multiDiscreteSchema;
+export const MultiDiscreteSpaceSchema: Schema<MultiDiscreteSpace> = multiDiscreteSchema;
 
 /** Zod schema of any space. */
-export const SpaceSchema: ZodType<Space> = z.discriminatedUnion("type", [
+export const SpaceSchema: Schema<Space> = z.discriminatedUnion("type", [
   discreteSchema,
   boxSchema,
   multiDiscreteSchema,

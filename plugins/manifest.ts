@@ -23,7 +23,7 @@
  * @module
  */
 import { z, type ZodType } from "../deps.ts";
-import { flattenZodIssues, preview } from "../envs/spaces.ts";
+import { flattenZodIssues, preview, type Schema } from "../envs/spaces.ts";
 import type { Env } from "../envs/types.ts";
 import { PluginError } from "./errors.ts";
 
@@ -114,10 +114,10 @@ const pluginManifestSchema = z.object({
 );
 
 /** Zod schema of one {@link PluginEnvDefinition}. */
-export const PluginEnvSchema: ZodType<PluginEnvDefinition> = pluginEnvSchema;
+export const PluginEnvSchema: Schema<PluginEnvDefinition> = pluginEnvSchema;
 
 /** Zod schema of a {@link PluginManifest} (env ids must be unique within the plugin). */
-export const PluginManifestSchema: ZodType<PluginManifest> = pluginManifestSchema;
+export const PluginManifestSchema: Schema<PluginManifest> = pluginManifestSchema;
 
 /**
  * Identity helper for plugin authors who want type checking; the plugin works the same

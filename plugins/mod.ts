@@ -60,4 +60,8 @@ export {
   sandboxSupport,
 } from "./sandbox/channel.ts";
 export { SandboxedEnv, type WorkerEnvOptions } from "./sandbox/proxy_env.ts";
+export {
+  type Request as WorkerRequest,
+  type RequestBody as WorkerRequestBody,
+} from "./sandbox/protocol.ts";
 export { WorkerVectorEnv, type WorkerVectorEnvOptions } from "./worker_vector.ts";

@@ -112,3 +112,87 @@ Deno.test("train --help documents every flag", async () => {
     assert.ok(r.stdout.includes(flag), `--help lacks ${flag}`);
   }
 });
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const t0 = Date.now();
+  while (!(await check())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function metricLines(path: string): Promise<number> {
+  try {
+    return (await Deno.readTextFile(path)).split("\n").filter((l) => l.trim()).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts `train.ts` in the background and waits until it has logged a few updates. */
+async function startTraining(out: string, extra: string[] = []): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${root}cli/train.ts`,
+      "--steps",
+      "5000000",
+      "--checkpoint-every",
+      "2048",
+      "--out",
+      out,
+      "--quiet",
+      ...extra,
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await waitFor(async () => (await metricLines(`${out}/metrics.jsonl`)) >= 8, "8 updates");
+  return child;
+}
+
+Deno.test("train: Ctrl-C saves a checkpoint and exits 130; --resume continues from it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ascent-sigint-" });
+  try {
+    const out = `${dir}/run`;
+    const child = await startTraining(out);
+    child.kill("SIGINT");
+    const status = await child.output();
+    const stderr = new TextDecoder().decode(status.stderr);
+    assert.equal(status.code, 130, stderr);
+    assert.match(stderr, /checkpoint saved in .*checkpoint/);
+    assert.match(stderr, /--resume/);
+    const logged = await metricLines(`${out}/metrics.jsonl`);
+    const resumed = await run("train.ts", ["--resume", out, "--steps", "30000", "--quiet"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const summary = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
+    assert.equal(summary.resumed, true);
+    assert.ok(summary.timesteps >= 30000);
+    assert.ok((await metricLines(`${out}/metrics.jsonl`)) > logged);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train: after kill -9 the last checkpoint is complete and --resume continues", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ascent-sigkill-" });
+  try {
+    const out = `${dir}/run`;
+    const child = await startTraining(out);
+    const checkpoint = `${out}/checkpoint/checkpoint.safetensors`;
+    await waitFor(() => Deno.stat(checkpoint).then(() => true, () => false), "a checkpoint");
+    await waitFor(async () => (await metricLines(`${out}/metrics.jsonl`)) >= 24, "more updates");
+    child.kill("SIGKILL");
+    const status = await child.output();
+    assert.notEqual(status.code, 0);
+    const leftovers = [...Deno.readDirSync(`${out}/checkpoint`)].map((e) => e.name);
+    assert.ok(leftovers.includes("checkpoint.safetensors"), `checkpoint dir: ${leftovers}`);
+    const resumed = await run("train.ts", ["--resume", out, "--steps", "30000", "--quiet"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(JSON.parse(await Deno.readTextFile(`${out}/summary.json`)).resumed, true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

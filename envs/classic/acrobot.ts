@@ -143,9 +143,9 @@ function wrap(x: number, lo: number, hi: number): number {
 /** The Acrobot-v1 environment (see the module documentation). */
 export class AcrobotEnv implements StatefulEnv, FastStepEnv {
   /** Gymnasium's id of this environment. */
-  static readonly id = ID;
+  static readonly id: "Acrobot-v1" = ID;
   /** Gymnasium's id of this environment. */
-  readonly id = ID;
+  readonly id: "Acrobot-v1" = ID;
   /** Box(6) float32: cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2. */
   readonly observationSpace: BoxSpace = {
     type: "box",
@@ -267,6 +267,10 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
   /** Nothing to release. */
   close(): void {}
 
+  /**
+   * Reseeds the generator when `seed` is given, then draws θ₁, θ₂, θ̇₁, θ̇₂ each uniformly from
+   * [low, high] (default ±0.1, overridable by `options.low`/`options.high`), rounded to float32.
+   */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
     if (seed !== undefined) {
       assertSeed(seed, `${ID}.reset: seed`);
@@ -362,6 +366,7 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
     return -cos1 - Math.cos(theta2 + theta1) > 1.0;
   }
 
+  /** Writes the observation (cos θ₁, sin θ₁, cos θ₂, sin θ₂, θ̇₁, θ̇₂) at `out[offset..offset + 6)`. */
   private writeObservation(out: Float32Array, offset: number): void {
     const theta1 = this.theta1;
     out[offset] = theta1 === this.cosTheta1At ? this.cosTheta1 : Math.cos(theta1);
@@ -372,6 +377,7 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
     out[offset + 5] = this.dtheta2;
   }
 
+  /** Throws naming `Acrobot-v1.<method>` when `reset()` has not been called yet. */
   private requireState(method: string): void {
     if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
   }

@@ -125,9 +125,9 @@ function entropySeed(): number {
 /** The CartPole-v1 environment (see the module documentation). */
 export class CartPoleEnv implements StatefulEnv, FastStepEnv {
   /** Gymnasium's id of this environment. */
-  static readonly id = ID;
+  static readonly id: "CartPole-v1" = ID;
   /** Gymnasium's id of this environment. */
-  readonly id = ID;
+  readonly id: "CartPole-v1" = ID;
   /** Box(4) float32: x, ẋ, θ, θ̇, bounded by twice the termination thresholds. */
   readonly observationSpace: BoxSpace = {
     type: "box",
@@ -250,6 +250,10 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
   /** Nothing to release. */
   close(): void {}
 
+  /**
+   * Reseeds the generator when `seed` is given, then draws x, ẋ, θ, θ̇ each uniformly from
+   * [low, high] (default ±0.05, overridable by `options.low`/`options.high`).
+   */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
     if (seed !== undefined) {
       assertSeed(seed, `${ID}.reset: seed`);
@@ -330,6 +334,7 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
     return this.suttonBarto ? -1 : 0;
   }
 
+  /** Writes the observation (x, ẋ, θ, θ̇) at `out[offset..offset + 4)`. */
   private writeObservation(out: Float32Array, offset: number): void {
     out[offset] = this.x;
     out[offset + 1] = this.xDot;
@@ -337,6 +342,7 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
     out[offset + 3] = this.thetaDot;
   }
 
+  /** Throws naming `CartPole-v1.<method>` when `reset()` has not been called yet. */
   private requireState(method: string): void {
     if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
   }

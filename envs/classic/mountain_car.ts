@@ -91,9 +91,9 @@ function entropySeed(): number {
 /** The MountainCar-v0 environment (see the module documentation). */
 export class MountainCarEnv implements StatefulEnv, FastStepEnv {
   /** Gymnasium's id of this environment. */
-  static readonly id = ID;
+  static readonly id: "MountainCar-v0" = ID;
   /** Gymnasium's id of this environment. */
-  readonly id = ID;
+  readonly id: "MountainCar-v0" = ID;
   /** Box(2) float32: position, velocity. */
   readonly observationSpace: BoxSpace = {
     type: "box",
@@ -203,6 +203,10 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
   /** Nothing to release. */
   close(): void {}
 
+  /**
+   * Reseeds the generator when `seed` is given, then draws the position uniformly from
+   * [low, high] (default [−0.6, −0.4], overridable by `options.low`/`options.high`) with velocity 0.
+   */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
     if (seed !== undefined) {
       assertSeed(seed, `${ID}.reset: seed`);
@@ -244,6 +248,7 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
     return p >= GOAL_POSITION && v >= this.goalVelocity;
   }
 
+  /** Throws naming `MountainCar-v0.<method>` when `reset()` has not been called yet. */
   private requireState(method: string): void {
     if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
   }

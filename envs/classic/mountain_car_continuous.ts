@@ -96,9 +96,9 @@ function entropySeed(): number {
 /** The MountainCarContinuous-v0 environment (see the module documentation). */
 export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
   /** Gymnasium's id of this environment. */
-  static readonly id = ID;
+  static readonly id: "MountainCarContinuous-v0" = ID;
   /** Gymnasium's id of this environment. */
-  readonly id = ID;
+  readonly id: "MountainCarContinuous-v0" = ID;
   /** Box(2) float32: position, velocity. */
   readonly observationSpace: BoxSpace = {
     type: "box",
@@ -228,6 +228,10 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
   /** Nothing to release. */
   close(): void {}
 
+  /**
+   * Reseeds the generator when `seed` is given, then draws the position uniformly from
+   * [low, high] (default [−0.6, −0.4], overridable by `options.low`/`options.high`) with velocity 0.
+   */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
     if (seed !== undefined) {
       assertSeed(seed, `${ID}.reset: seed`);
@@ -272,6 +276,7 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
     return (terminated ? 100.0 : 0) - action * action * 0.1;
   }
 
+  /** Throws naming `MountainCarContinuous-v0.<method>` when `reset()` has not been called yet. */
   private requireState(method: string): void {
     if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
   }

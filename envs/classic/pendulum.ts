@@ -107,9 +107,9 @@ export function angleNormalize(x: number): number {
 /** The Pendulum-v1 environment (see the module documentation). */
 export class PendulumEnv implements StatefulEnv, FastStepEnv {
   /** Gymnasium's id of this environment. */
-  static readonly id = ID;
+  static readonly id: "Pendulum-v1" = ID;
   /** Gymnasium's id of this environment. */
-  readonly id = ID;
+  readonly id: "Pendulum-v1" = ID;
   /** Box(3) float32: cos θ, sin θ, θ̇. */
   readonly observationSpace: BoxSpace = {
     type: "box",
@@ -236,6 +236,10 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
   /** Nothing to release. */
   close(): void {}
 
+  /**
+   * Reseeds the generator when `seed` is given, then draws θ ~ U(−x, x) and θ̇ ~ U(−y, y)
+   * (defaults x = π, y = 1, overridable by `options.x_init`/`options.y_init`).
+   */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
     if (seed !== undefined) {
       assertSeed(seed, `${ID}.reset: seed`);
@@ -277,6 +281,10 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
     return -cost;
   }
 
+  /**
+   * Writes the observation (cos θ, sin θ, θ̇) at `out[offset..offset + 3)`, caching sin θ for
+   * the next step.
+   */
   private writeObservation(out: Float32Array, offset: number): void {
     const theta = this.theta;
     const sinTh = Math.sin(theta);
@@ -287,6 +295,7 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
     out[offset + 2] = this.thetaDot;
   }
 
+  /** Throws naming `Pendulum-v1.<method>` when `reset()` has not been called yet. */
   private requireState(method: string): void {
     if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
   }

@@ -59,7 +59,7 @@ export function permissionPromptPossible(): boolean {
 }
 
 /** The advice given when a permission prompt is possible. */
-export const NO_PROMPT_ADVICE = "sandboxed plugins need Deno's --no-prompt flag (or " +
+export const NO_PROMPT_ADVICE: string = "sandboxed plugins need Deno's --no-prompt flag (or " +
   "DENO_NO_PROMPT=1) when run from a terminal: otherwise the plugin could ask you for " +
   "file or network access through Deno's permission prompt";
 
@@ -115,7 +115,7 @@ export function sandboxSupport(): SandboxSupport {
 }
 
 /** The advice printed when sandboxing is impossible. */
-export const SANDBOX_FLAG_ADVICE = `sandboxed plugins need Deno's ${FLAG} flag ` +
+export const SANDBOX_FLAG_ADVICE: string = `sandboxed plugins need Deno's ${FLAG} flag ` +
   `(or "unstable": ["worker-options"] in deno.json), which Deno 2.9.6 requires for ` +
   `Worker permissions; add it, or load a trusted plugin with sandbox: false`;
 

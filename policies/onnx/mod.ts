@@ -28,10 +28,13 @@ export {
   type AttributeProto,
   DataType,
   decodeModel,
+  type Dimension,
   encodeModel,
   type GraphProto,
   type ModelProto,
   type NodeProto,
+  type OperatorSetId,
+  type StringStringEntry,
   type TensorProto,
   type ValueInfoProto,
 } from "./proto.ts";

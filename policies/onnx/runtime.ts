@@ -36,15 +36,23 @@ export interface OrtTensorLike {
   readonly type: string;
 }
 
-interface OrtSession {
+/** The subset of an ONNX Runtime inference session used here. */
+export interface OrtSession {
+  /** Runs the model on the named input tensors; resolves with the named outputs. */
   run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>>;
+  /** Frees the session's native resources. */
   release(): Promise<void>;
 }
 
-interface OrtModule {
+/** The subset of the `onnxruntime-node` module used here (what {@link loadOnnxRuntime} gives). */
+export interface OrtModule {
+  /** Creates a session from the model bytes and session options. */
   InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtSession> };
+  /** Builds a float32 tensor of the given shape over `data`. */
   Tensor: new (type: "float32", data: Float32Array, dims: readonly number[]) => OrtTensorLike;
+  /** Runtime environment: library versions and log level, when present. */
   env?: { versions?: Record<string, string>; logLevel?: string };
+  /** Lists the execution providers the installed build supports, when present. */
   listSupportedBackends?: () => { name: string; bundled: boolean }[];
 }
 
