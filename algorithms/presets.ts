@@ -101,11 +101,13 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
-      gamma: 0.9,
-      gaeLambda: 0.95,
+      gamma: 0.95,
+      gaeLambda: 0.9,
+      vfLearningRate: 3e-3,
       vfIters: 20,
       vfMinibatches: 8,
-      maxKl: 0.02,
+      maxKl: 0.015,
+      logStdInit: -0.5,
     },
   },
   "ppo-kl": {
@@ -113,11 +115,12 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
-      gamma: 0.9,
+      gamma: 0.95,
       gaeLambda: 0.95,
       learningRate: 1e-3,
       updateEpochs: 10,
       numMinibatches: 32,
+      logStdInit: -0.5,
     },
   },
   "ppo": {
@@ -157,7 +160,7 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
-      gamma: 0.9,
+      gamma: 0.98,
       gaeLambda: 0.95,
       learningRate: 2e-3,
       annealLr: true,
@@ -165,6 +168,7 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       numMinibatches: 16,
       entCoef: 0,
       clipVloss: false,
+      normalizeReward: true,
     },
     "MountainCarContinuous-v0": {
       numEnvs: 4,
@@ -199,7 +203,7 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
     "CartPole-v1": 100_000,
     "Acrobot-v1": 100_000,
     "MountainCar-v0": 300_000,
-    "Pendulum-v1": 150_000,
+    "Pendulum-v1": 200_000,
     "MountainCarContinuous-v0": 100_000,
   },
 };
