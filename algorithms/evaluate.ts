@@ -21,6 +21,8 @@ export interface Predictor {
   predict(observation: ArrayLike<number>, options?: { deterministic?: boolean }): Action;
   /** The configuration (its `env` and `envOptions` are used when an id is not given). */
   readonly config?: { env: string; envOptions?: Record<string, unknown> };
+  /** Builds what `predict` needs (agents build their networks lazily); awaited first. */
+  ready?(): Promise<unknown>;
 }
 
 /** Options of {@link evaluate}. */
@@ -65,6 +67,7 @@ export async function evaluate(
   if (!Number.isInteger(episodes) || episodes < 1) {
     throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
   }
+  if (agent.ready) await agent.ready();
   const id = typeof env === "string" ? env : env === undefined ? agent.config?.env : undefined;
   if (env === undefined && id === undefined) {
     throw new Error("evaluate: no environment given and the agent has no config.env");

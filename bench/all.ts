@@ -4,7 +4,7 @@
  * one JSON object collecting each script's last-line figures.
  * @module
  */
-const SCRIPTS = ["envs.ts", "nn.ts", "onnx.ts", "workers.ts", "learn.ts"];
+const SCRIPTS = ["envs.ts", "nn.ts", "onnx.ts", "workers.ts", "train.ts", "learn.ts"];
 
 const args = Deno.args.includes("--quick") ? ["--quick"] : [];
 const results: Record<string, unknown> = {};

@@ -51,3 +51,11 @@ for (const algo of ALGORITHMS) {
     assert.ok(Math.abs(a[0] - 0.5) < 0.25, `${algo}: mean action ${a[0]}, optimum 0.5`);
   });
 }
+
+Deno.test("evaluate works on a fresh agent that has not trained yet (it builds its networks)", async () => {
+  const agent = createAgent("ppo", { env: "CartPole-v1", seed: 2 });
+  const result = await evaluate(agent, "CartPole-v1", { episodes: 2 });
+  assert.equal(result.returns.length, 2);
+  assert.ok(result.mean >= 1, `an episode lasts at least one step, got ${result.mean}`);
+  await agent.close();
+});
