@@ -31,7 +31,8 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
 /**
  * Replaces (or appends) the section of `BENCHMARKS.md` between
  * `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` with `body`, prefixed by the date,
- * machine and command.
+ * machine and command. A `--quick` run writes to `NAME-quick`, so it never replaces the
+ * figures of a full run.
  */
 export async function updateBenchmarks(
   name: string,
@@ -39,6 +40,7 @@ export async function updateBenchmarks(
   body: string,
   path = new URL("../BENCHMARKS.md", import.meta.url).pathname,
 ): Promise<void> {
+  if (isQuick() && !name.endsWith("-quick")) name = `${name}-quick`;
   let doc = "# Benchmarks\n\nEvery figure below was measured by the script named in its section.\n";
   try {
     doc = await Deno.readTextFile(path);

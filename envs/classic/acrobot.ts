@@ -64,8 +64,19 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { assertSeed, Rng } from "../../random.ts";
-import { type BoxSpace, type DiscreteSpace, formatZodIssues, preview } from "../spaces.ts";
+import { Rng } from "../../random.ts";
+import {
+  checkState,
+  discreteAction,
+  discreteActionError,
+  entropySeed,
+  parseOptions,
+  parseResetBounds,
+  requireState,
+  reseed,
+  stepViaInto,
+} from "./common.ts";
+import { type BoxSpace, type DiscreteSpace, preview } from "../spaces.ts";
 import type {
   Action,
   FastStepEnv,
@@ -117,16 +128,6 @@ const OptionsSchema = z.object({
   torqueNoiseMax: z.number().min(0, "torqueNoiseMax must be ≥ 0").optional(),
 }).strict();
 
-const ResetBoundsSchema = z.object({
-  low: z.number().optional(),
-  high: z.number().optional(),
-}).strict();
-
-function entropySeed(): number {
-  const words = crypto.getRandomValues(new Uint32Array(2));
-  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
-}
-
 /**
  * Gymnasium's `wrap`: shifts x by multiples of (hi − lo) into [lo, hi]. Angles so large that
  * subtracting 2π no longer changes them (only reachable through `setState`; Gymnasium would
@@ -174,15 +175,9 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
 
   /** Creates the environment; throws a TypeError naming the bad option. */
   constructor(options: AcrobotOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw new TypeError(
-        `${ID}: invalid constructor options: ${formatZodIssues(parsed.error, "options")} ` +
-          `(got ${preview(options)})`,
-      );
-    }
-    this.book = (parsed.data.bookOrNips ?? "book") === "book";
-    this.torqueNoiseMax = parsed.data.torqueNoiseMax ?? 0;
+    const data = parseOptions(ID, OptionsSchema, options);
+    this.book = (data.bookOrNips ?? "book") === "book";
+    this.torqueNoiseMax = data.torqueNoiseMax ?? 0;
   }
 
   /** Starts an episode near hanging straight down; a seed re-seeds the Rng. */
@@ -196,15 +191,10 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
   /** Advances one step with action 0, 1 or 2 (torque −1, 0, +1). */
   step(action: Action): StepResult {
     if (action !== 0 && action !== 1 && action !== 2) {
-      throw new TypeError(
-        `${ID}.step: action must be 0, 1 or 2 (Discrete(3)), got ${preview(action)}`,
-      );
+      throw discreteActionError(ID, "step", 3, preview(action));
     }
-    this.requireState("step");
-    const terminated = this.advance(action);
-    const observation = new Float32Array(6);
-    this.writeObservation(observation, 0);
-    return { observation, reward: terminated ? 0 : -1, terminated, truncated: false, info: {} };
+    requireState(this.hasState, ID, "step");
+    return stepViaInto(this, action, 6);
   }
 
   /** Allocation-free step (see {@link FastStepEnv.stepInto}). */
@@ -215,11 +205,8 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
     terminated: Uint8Array,
     index: number,
   ): number {
-    const a = typeof action === "number" ? action : action[0];
-    if (a !== 0 && a !== 1 && a !== 2) {
-      throw new TypeError(`${ID}.stepInto: action must be 0, 1 or 2 (Discrete(3)), got ${a}`);
-    }
-    if (!this.hasState) this.requireState("stepInto");
+    const a = discreteAction(ID, action, 3);
+    if (!this.hasState) requireState(false, ID, "stepInto");
     const done = this.advance(a);
     this.writeObservation(out, offset);
     terminated[index] = done ? 1 : 0;
@@ -239,16 +226,7 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
 
   /** Overwrites the internal state `[θ1, θ2, θ̇1, θ̇2]`. */
   setState(state: ArrayLike<number>): void {
-    if (state === null || typeof state !== "object" || state.length !== 4) {
-      throw new TypeError(`${ID}.setState: state must hold 4 numbers, got ${preview(state)}`);
-    }
-    for (let i = 0; i < 4; i++) {
-      if (typeof state[i] !== "number") {
-        throw new TypeError(
-          `${ID}.setState: state[${i}] must be a number, got ${preview(state[i])}`,
-        );
-      }
-    }
+    checkState(ID, state, 4);
     this.theta1 = state[0];
     this.theta2 = state[1];
     this.dtheta1 = state[2];
@@ -272,26 +250,10 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
    * [low, high] (default ±0.1, overridable by `options.low`/`options.high`), rounded to float32.
    */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
-    if (seed !== undefined) {
-      assertSeed(seed, `${ID}.reset: seed`);
-      this.rng.seed(seed);
-    }
+    reseed(this.rng, ID, seed);
     let low = -0.1;
     let high = 0.1;
-    if (options !== undefined) {
-      const parsed = ResetBoundsSchema.safeParse(options);
-      if (!parsed.success) {
-        throw new TypeError(
-          `${ID}.reset: invalid options: ${formatZodIssues(parsed.error, "options")} ` +
-            `(got ${preview(options)})`,
-        );
-      }
-      low = parsed.data.low ?? low;
-      high = parsed.data.high ?? high;
-      if (low > high) {
-        throw new RangeError(`${ID}.reset: options.low = ${low} is above options.high = ${high}`);
-      }
-    }
+    if (options !== undefined) ({ low, high } = parseResetBounds(ID, options, low, high));
     const rng = this.rng;
     this.theta1 = Math.fround(rng.uniformRange(low, high));
     this.theta2 = Math.fround(rng.uniformRange(low, high));
@@ -375,10 +337,5 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
     out[offset + 3] = Math.sin(this.theta2);
     out[offset + 4] = this.dtheta1;
     out[offset + 5] = this.dtheta2;
-  }
-
-  /** Throws naming `Acrobot-v1.<method>` when `reset()` has not been called yet. */
-  private requireState(method: string): void {
-    if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
   }
 }

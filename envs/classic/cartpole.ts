@@ -74,8 +74,19 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { assertSeed, Rng } from "../../random.ts";
-import { type BoxSpace, type DiscreteSpace, formatZodIssues, preview } from "../spaces.ts";
+import { Rng } from "../../random.ts";
+import {
+  checkState,
+  discreteAction,
+  discreteActionError,
+  entropySeed,
+  parseOptions,
+  parseResetBounds,
+  requireState,
+  reseed,
+  stepViaInto,
+} from "./common.ts";
+import { type BoxSpace, type DiscreteSpace, preview } from "../spaces.ts";
 import type {
   Action,
   FastStepEnv,
@@ -111,17 +122,6 @@ const OptionsSchema = z.object({
   kinematicsIntegrator: z.enum(["euler", "semi-implicit"]).optional(),
 }).strict();
 
-const ResetBoundsSchema = z.object({
-  low: z.number().optional(),
-  high: z.number().optional(),
-}).strict();
-
-/** A fresh random seed for a generator nobody seeded (Gymnasium seeds from entropy too). */
-function entropySeed(): number {
-  const words = crypto.getRandomValues(new Uint32Array(2));
-  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
-}
-
 /** The CartPole-v1 environment (see the module documentation). */
 export class CartPoleEnv implements StatefulEnv, FastStepEnv {
   /** Gymnasium's id of this environment. */
@@ -156,15 +156,9 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
 
   /** Creates the environment; throws a TypeError naming the bad option. */
   constructor(options: CartPoleOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw new TypeError(
-        `${ID}: invalid constructor options: ${formatZodIssues(parsed.error, "options")} ` +
-          `(got ${preview(options)})`,
-      );
-    }
-    this.suttonBarto = parsed.data.suttonBartoReward ?? false;
-    this.semiImplicit = parsed.data.kinematicsIntegrator === "semi-implicit";
+    const data = parseOptions(ID, OptionsSchema, options);
+    this.suttonBarto = data.suttonBartoReward ?? false;
+    this.semiImplicit = data.kinematicsIntegrator === "semi-implicit";
   }
 
   /** Starts an episode: state ~ U(low, high)⁴ (default ±0.05); a seed re-seeds the Rng. */
@@ -178,21 +172,10 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
   /** Advances one step with action 0 (left) or 1 (right). */
   step(action: Action): StepResult {
     if (action !== 0 && action !== 1) {
-      throw new TypeError(
-        `${ID}.step: action must be 0 or 1 (Discrete(2)), got ${preview(action)}`,
-      );
+      throw discreteActionError(ID, "step", 2, preview(action));
     }
-    this.requireState("step");
-    const terminated = this.advance(action);
-    const observation = new Float32Array(4);
-    this.writeObservation(observation, 0);
-    return {
-      observation,
-      reward: this.rewardFor(terminated),
-      terminated,
-      truncated: false,
-      info: {},
-    };
+    requireState(this.hasState, ID, "step");
+    return stepViaInto(this, action, 4);
   }
 
   /** Allocation-free step (see {@link FastStepEnv.stepInto}). */
@@ -203,11 +186,8 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
     terminated: Uint8Array,
     index: number,
   ): number {
-    const a = typeof action === "number" ? action : action[0];
-    if (a !== 0 && a !== 1) {
-      throw new TypeError(`${ID}.stepInto: action must be 0 or 1 (Discrete(2)), got ${a}`);
-    }
-    if (!this.hasState) this.requireState("stepInto");
+    const a = discreteAction(ID, action, 2);
+    if (!this.hasState) requireState(false, ID, "stepInto");
     const done = this.advance(a);
     this.writeObservation(out, offset);
     terminated[index] = done ? 1 : 0;
@@ -227,7 +207,7 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
 
   /** Overwrites the internal state `[x, ẋ, θ, θ̇]`; the episode counts as live again. */
   setState(state: ArrayLike<number>): void {
-    checkState(state, 4, "setState");
+    checkState(ID, state, 4);
     this.x = state[0];
     this.xDot = state[1];
     this.theta = state[2];
@@ -255,26 +235,10 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
    * [low, high] (default ±0.05, overridable by `options.low`/`options.high`).
    */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
-    if (seed !== undefined) {
-      assertSeed(seed, `${ID}.reset: seed`);
-      this.rng.seed(seed);
-    }
+    reseed(this.rng, ID, seed);
     let low = -0.05;
     let high = 0.05;
-    if (options !== undefined) {
-      const parsed = ResetBoundsSchema.safeParse(options);
-      if (!parsed.success) {
-        throw new TypeError(
-          `${ID}.reset: invalid options: ${formatZodIssues(parsed.error, "options")} ` +
-            `(got ${preview(options)})`,
-        );
-      }
-      low = parsed.data.low ?? low;
-      high = parsed.data.high ?? high;
-      if (low > high) {
-        throw new RangeError(`${ID}.reset: options.low = ${low} is above options.high = ${high}`);
-      }
-    }
+    if (options !== undefined) ({ low, high } = parseResetBounds(ID, options, low, high));
     const rng = this.rng;
     this.x = rng.uniformRange(low, high);
     this.xDot = rng.uniformRange(low, high);
@@ -340,24 +304,6 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
     out[offset + 1] = this.xDot;
     out[offset + 2] = this.theta;
     out[offset + 3] = this.thetaDot;
-  }
-
-  /** Throws naming `CartPole-v1.<method>` when `reset()` has not been called yet. */
-  private requireState(method: string): void {
-    if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
-  }
-}
-
-function checkState(state: ArrayLike<number>, n: number, method: string): void {
-  if (state === null || typeof state !== "object" || state.length !== n) {
-    throw new TypeError(`${ID}.${method}: state must hold ${n} numbers, got ${preview(state)}`);
-  }
-  for (let i = 0; i < n; i++) {
-    if (typeof state[i] !== "number") {
-      throw new TypeError(
-        `${ID}.${method}: state[${i}] must be a number, got ${preview(state[i])}`,
-      );
-    }
   }
 }
 

@@ -51,8 +51,20 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { assertSeed, Rng } from "../../random.ts";
-import { type BoxSpace, type DiscreteSpace, formatZodIssues, preview } from "../spaces.ts";
+import { Rng } from "../../random.ts";
+import {
+  checkState,
+  discreteAction,
+  discreteActionError,
+  entropySeed,
+  parseOptions,
+  parseResetBounds,
+  renderTrack,
+  requireState,
+  reseed,
+  stepViaInto,
+} from "./common.ts";
+import { type BoxSpace, type DiscreteSpace, preview } from "../spaces.ts";
 import type {
   Action,
   FastStepEnv,
@@ -77,16 +89,6 @@ export interface MountainCarOptions {
 }
 
 const OptionsSchema = z.object({ goalVelocity: z.number().optional() }).strict();
-
-const ResetBoundsSchema = z.object({
-  low: z.number().optional(),
-  high: z.number().optional(),
-}).strict();
-
-function entropySeed(): number {
-  const words = crypto.getRandomValues(new Uint32Array(2));
-  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
-}
 
 /** The MountainCar-v0 environment (see the module documentation). */
 export class MountainCarEnv implements StatefulEnv, FastStepEnv {
@@ -113,14 +115,8 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
 
   /** Creates the environment; throws a TypeError naming the bad option. */
   constructor(options: MountainCarOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw new TypeError(
-        `${ID}: invalid constructor options: ${formatZodIssues(parsed.error, "options")} ` +
-          `(got ${preview(options)})`,
-      );
-    }
-    this.goalVelocity = parsed.data.goalVelocity ?? 0;
+    const data = parseOptions(ID, OptionsSchema, options);
+    this.goalVelocity = data.goalVelocity ?? 0;
   }
 
   /** Starts an episode at rest in the valley; a seed re-seeds the Rng. */
@@ -135,16 +131,10 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
   /** Advances one step with action 0 (left), 1 (none) or 2 (right). */
   step(action: Action): StepResult {
     if (action !== 0 && action !== 1 && action !== 2) {
-      throw new TypeError(
-        `${ID}.step: action must be 0, 1 or 2 (Discrete(3)), got ${preview(action)}`,
-      );
+      throw discreteActionError(ID, "step", 3, preview(action));
     }
-    this.requireState("step");
-    const terminated = this.advance(action);
-    const observation = new Float32Array(2);
-    observation[0] = this.position;
-    observation[1] = this.velocity;
-    return { observation, reward: -1, terminated, truncated: false, info: {} };
+    requireState(this.hasState, ID, "step");
+    return stepViaInto(this, action, 2);
   }
 
   /** Allocation-free step (see {@link FastStepEnv.stepInto}). */
@@ -155,11 +145,8 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
     terminated: Uint8Array,
     index: number,
   ): number {
-    const a = typeof action === "number" ? action : action[0];
-    if (a !== 0 && a !== 1 && a !== 2) {
-      throw new TypeError(`${ID}.stepInto: action must be 0, 1 or 2 (Discrete(3)), got ${a}`);
-    }
-    if (!this.hasState) this.requireState("stepInto");
+    const a = discreteAction(ID, action, 3);
+    if (!this.hasState) requireState(false, ID, "stepInto");
     terminated[index] = this.advance(a) ? 1 : 0;
     out[offset] = this.position;
     out[offset + 1] = this.velocity;
@@ -180,16 +167,7 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
 
   /** Overwrites the internal state `[position, velocity]`. */
   setState(state: ArrayLike<number>): void {
-    if (state === null || typeof state !== "object" || state.length !== 2) {
-      throw new TypeError(`${ID}.setState: state must hold 2 numbers, got ${preview(state)}`);
-    }
-    for (let i = 0; i < 2; i++) {
-      if (typeof state[i] !== "number") {
-        throw new TypeError(
-          `${ID}.setState: state[${i}] must be a number, got ${preview(state[i])}`,
-        );
-      }
-    }
+    checkState(ID, state, 2);
     this.position = state[0];
     this.velocity = state[1];
     this.hasState = true;
@@ -197,7 +175,14 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
 
   /** One line: the track with the car (C) and the flag (F), and the state. */
   render(): string {
-    return renderTrack(ID, this.position, this.velocity, GOAL_POSITION);
+    return renderTrack(
+      ID,
+      this.position,
+      this.velocity,
+      GOAL_POSITION,
+      MIN_POSITION,
+      MAX_POSITION,
+    );
   }
 
   /** Nothing to release. */
@@ -208,26 +193,10 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
    * [low, high] (default [−0.6, −0.4], overridable by `options.low`/`options.high`) with velocity 0.
    */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
-    if (seed !== undefined) {
-      assertSeed(seed, `${ID}.reset: seed`);
-      this.rng.seed(seed);
-    }
+    reseed(this.rng, ID, seed);
     let low = -0.6;
     let high = -0.4;
-    if (options !== undefined) {
-      const parsed = ResetBoundsSchema.safeParse(options);
-      if (!parsed.success) {
-        throw new TypeError(
-          `${ID}.reset: invalid options: ${formatZodIssues(parsed.error, "options")} ` +
-            `(got ${preview(options)})`,
-        );
-      }
-      low = parsed.data.low ?? low;
-      high = parsed.data.high ?? high;
-      if (low > high) {
-        throw new RangeError(`${ID}.reset: options.low = ${low} is above options.high = ${high}`);
-      }
-    }
+    if (options !== undefined) ({ low, high } = parseResetBounds(ID, options, low, high));
     this.position = this.rng.uniformRange(low, high);
     this.velocity = 0;
     this.hasState = true;
@@ -247,21 +216,4 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
     this.velocity = v;
     return p >= GOAL_POSITION && v >= this.goalVelocity;
   }
-
-  /** Throws naming `MountainCar-v0.<method>` when `reset()` has not been called yet. */
-  private requireState(method: string): void {
-    if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
-  }
-}
-
-/** A one-line picture of the mountain-car track (shared shape for both variants). */
-function renderTrack(id: string, position: number, velocity: number, goal: number): string {
-  const width = 37;
-  const cell = (p: number) =>
-    Math.round(((p - MIN_POSITION) / (MAX_POSITION - MIN_POSITION)) * (width - 1));
-  const cells = Array.from({ length: width }, () => "_");
-  cells[cell(goal)] = "F";
-  const c = cell(position);
-  if (c >= 0 && c < width) cells[c] = "C";
-  return `${id} [${cells.join("")}] p=${position.toFixed(4)} v=${velocity.toFixed(5)}`;
 }

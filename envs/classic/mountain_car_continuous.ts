@@ -55,8 +55,19 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { assertSeed, Rng } from "../../random.ts";
-import { type BoxSpace, formatZodIssues, preview } from "../spaces.ts";
+import { Rng } from "../../random.ts";
+import {
+  checkState,
+  entropySeed,
+  parseOptions,
+  parseResetBounds,
+  renderTrack,
+  requireState,
+  reseed,
+  scalarAction,
+  stepViaInto,
+} from "./common.ts";
+import type { BoxSpace } from "../spaces.ts";
 import type {
   Action,
   FastStepEnv,
@@ -82,16 +93,6 @@ export interface MountainCarContinuousOptions {
 }
 
 const OptionsSchema = z.object({ goalVelocity: z.number().optional() }).strict();
-
-const ResetBoundsSchema = z.object({
-  low: z.number().optional(),
-  high: z.number().optional(),
-}).strict();
-
-function entropySeed(): number {
-  const words = crypto.getRandomValues(new Uint32Array(2));
-  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
-}
 
 /** The MountainCarContinuous-v0 environment (see the module documentation). */
 export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
@@ -126,14 +127,8 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
 
   /** Creates the environment; throws a TypeError naming the bad option. */
   constructor(options: MountainCarContinuousOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw new TypeError(
-        `${ID}: invalid constructor options: ${formatZodIssues(parsed.error, "options")} ` +
-          `(got ${preview(options)})`,
-      );
-    }
-    this.goalVelocity = parsed.data.goalVelocity ?? 0;
+    const data = parseOptions(ID, OptionsSchema, options);
+    this.goalVelocity = data.goalVelocity ?? 0;
   }
 
   /** Starts an episode at rest in the valley; a seed re-seeds the Rng. */
@@ -147,24 +142,9 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
 
   /** Advances one step with throttle `action[0]` (a plain number is accepted too). */
   step(action: Action): StepResult {
-    let a: number;
-    if (typeof action === "number") a = action;
-    else if (action !== null && typeof action === "object" && action.length === 1) a = action[0];
-    else {
-      throw new TypeError(
-        `${ID}.step: action must be a Float32Array of length 1, got ${preview(action)}`,
-      );
-    }
-    if (typeof a !== "number") {
-      throw new TypeError(`${ID}.step: action[0] must be a number, got ${preview(a)}`);
-    }
-    this.requireState("step");
-    const reward = this.advance(a);
-    const observation = new Float32Array(2);
-    observation[0] = this.position;
-    observation[1] = this.velocity;
-    const terminated = this.lastTerminated;
-    return { observation, reward, terminated, truncated: false, info: {} };
+    const a = scalarAction(ID, action);
+    requireState(this.hasState, ID, "step");
+    return stepViaInto(this, a, 2);
   }
 
   /** Allocation-free step (see {@link FastStepEnv.stepInto}); reads `action[0]`. */
@@ -175,7 +155,7 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
     terminated: Uint8Array,
     index: number,
   ): number {
-    if (!this.hasState) this.requireState("stepInto");
+    if (!this.hasState) requireState(false, ID, "stepInto");
     const reward = this.advance(typeof action === "number" ? action : action[0]);
     out[offset] = this.position;
     out[offset + 1] = this.velocity;
@@ -197,16 +177,7 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
 
   /** Overwrites the internal state `[position, velocity]` (values used as given). */
   setState(state: ArrayLike<number>): void {
-    if (state === null || typeof state !== "object" || state.length !== 2) {
-      throw new TypeError(`${ID}.setState: state must hold 2 numbers, got ${preview(state)}`);
-    }
-    for (let i = 0; i < 2; i++) {
-      if (typeof state[i] !== "number") {
-        throw new TypeError(
-          `${ID}.setState: state[${i}] must be a number, got ${preview(state[i])}`,
-        );
-      }
-    }
+    checkState(ID, state, 2);
     this.position = state[0];
     this.velocity = state[1];
     this.hasState = true;
@@ -214,15 +185,14 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
 
   /** One line: the track with the car (C) and the flag (F), and the state. */
   render(): string {
-    const width = 37;
-    const cell = (p: number) =>
-      Math.round(((p - MIN_POSITION) / (MAX_POSITION - MIN_POSITION)) * (width - 1));
-    const cells = Array.from({ length: width }, () => "_");
-    cells[cell(GOAL_POSITION)] = "F";
-    const c = cell(this.position);
-    if (c >= 0 && c < width) cells[c] = "C";
-    return `${ID} [${cells.join("")}] p=${this.position.toFixed(4)} ` +
-      `v=${this.velocity.toFixed(5)}`;
+    return renderTrack(
+      ID,
+      this.position,
+      this.velocity,
+      GOAL_POSITION,
+      MIN_POSITION,
+      MAX_POSITION,
+    );
   }
 
   /** Nothing to release. */
@@ -233,26 +203,10 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
    * [low, high] (default [−0.6, −0.4], overridable by `options.low`/`options.high`) with velocity 0.
    */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
-    if (seed !== undefined) {
-      assertSeed(seed, `${ID}.reset: seed`);
-      this.rng.seed(seed);
-    }
+    reseed(this.rng, ID, seed);
     let low = -0.6;
     let high = -0.4;
-    if (options !== undefined) {
-      const parsed = ResetBoundsSchema.safeParse(options);
-      if (!parsed.success) {
-        throw new TypeError(
-          `${ID}.reset: invalid options: ${formatZodIssues(parsed.error, "options")} ` +
-            `(got ${preview(options)})`,
-        );
-      }
-      low = parsed.data.low ?? low;
-      high = parsed.data.high ?? high;
-      if (low > high) {
-        throw new RangeError(`${ID}.reset: options.low = ${low} is above options.high = ${high}`);
-      }
-    }
+    if (options !== undefined) ({ low, high } = parseResetBounds(ID, options, low, high));
     this.position = this.rng.uniformRange(low, high);
     this.velocity = 0;
     this.hasState = true;
@@ -274,10 +228,5 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
     this.position = Math.fround(p);
     this.velocity = Math.fround(v);
     return (terminated ? 100.0 : 0) - action * action * 0.1;
-  }
-
-  /** Throws naming `MountainCarContinuous-v0.<method>` when `reset()` has not been called yet. */
-  private requireState(method: string): void {
-    if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
   }
 }

@@ -56,8 +56,18 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { assertSeed, Rng } from "../../random.ts";
-import { type BoxSpace, formatZodIssues, preview } from "../spaces.ts";
+import { Rng } from "../../random.ts";
+import {
+  checkState,
+  entropySeed,
+  parseOptions,
+  parseResetOptions,
+  requireState,
+  reseed,
+  scalarAction,
+  stepViaInto,
+} from "./common.ts";
+import type { BoxSpace } from "../spaces.ts";
 import type {
   Action,
   FastStepEnv,
@@ -90,11 +100,6 @@ const ResetBoundsSchema = z.object({
   x_init: z.number().optional(),
   y_init: z.number().optional(),
 }).strict();
-
-function entropySeed(): number {
-  const words = crypto.getRandomValues(new Uint32Array(2));
-  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
-}
 
 /** ((x + π) mod 2π) − π with numpy's floored modulo (result has the sign of 2π). */
 export function angleNormalize(x: number): number {
@@ -144,14 +149,8 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
 
   /** Creates the environment; throws a TypeError naming the bad option. */
   constructor(options: PendulumOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw new TypeError(
-        `${ID}: invalid constructor options: ${formatZodIssues(parsed.error, "options")} ` +
-          `(got ${preview(options)})`,
-      );
-    }
-    this.g = parsed.data.g ?? 10.0;
+    const data = parseOptions(ID, OptionsSchema, options);
+    this.g = data.g ?? 10.0;
     this.gravityCoef = 3 * this.g / (2 * LENGTH);
   }
 
@@ -165,22 +164,9 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
 
   /** Advances one step with torque `action[0]` (a plain number is accepted too). */
   step(action: Action): StepResult {
-    let a: number;
-    if (typeof action === "number") a = action;
-    else if (action !== null && typeof action === "object" && action.length === 1) a = action[0];
-    else {
-      throw new TypeError(
-        `${ID}.step: action must be a Float32Array of length 1, got ${preview(action)}`,
-      );
-    }
-    if (typeof a !== "number") {
-      throw new TypeError(`${ID}.step: action[0] must be a number, got ${preview(a)}`);
-    }
-    this.requireState("step");
-    const reward = this.advance(a);
-    const observation = new Float32Array(3);
-    this.writeObservation(observation, 0);
-    return { observation, reward, terminated: false, truncated: false, info: {} };
+    const a = scalarAction(ID, action);
+    requireState(this.hasState, ID, "step");
+    return stepViaInto(this, a, 3);
   }
 
   /** Allocation-free step (see {@link FastStepEnv.stepInto}); reads `action[0]`. */
@@ -191,7 +177,7 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
     terminated: Uint8Array,
     index: number,
   ): number {
-    if (!this.hasState) this.requireState("stepInto");
+    if (!this.hasState) requireState(false, ID, "stepInto");
     const reward = this.advance(typeof action === "number" ? action : action[0]);
     this.writeObservation(out, offset);
     terminated[index] = 0;
@@ -211,16 +197,7 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
 
   /** Overwrites the internal state `[θ, θ̇]`. */
   setState(state: ArrayLike<number>): void {
-    if (state === null || typeof state !== "object" || state.length !== 2) {
-      throw new TypeError(`${ID}.setState: state must hold 2 numbers, got ${preview(state)}`);
-    }
-    for (let i = 0; i < 2; i++) {
-      if (typeof state[i] !== "number") {
-        throw new TypeError(
-          `${ID}.setState: state[${i}] must be a number, got ${preview(state[i])}`,
-        );
-      }
-    }
+    checkState(ID, state, 2);
     this.theta = state[0];
     this.thetaDot = state[1];
     this.hasState = true;
@@ -241,22 +218,13 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
    * (defaults x = π, y = 1, overridable by `options.x_init`/`options.y_init`).
    */
   private start(seed: number | undefined, options: Record<string, unknown> | undefined): void {
-    if (seed !== undefined) {
-      assertSeed(seed, `${ID}.reset: seed`);
-      this.rng.seed(seed);
-    }
+    reseed(this.rng, ID, seed);
     let x = DEFAULT_X;
     let y = DEFAULT_Y;
     if (options !== undefined) {
-      const parsed = ResetBoundsSchema.safeParse(options);
-      if (!parsed.success) {
-        throw new TypeError(
-          `${ID}.reset: invalid options: ${formatZodIssues(parsed.error, "options")} ` +
-            `(got ${preview(options)})`,
-        );
-      }
-      x = parsed.data.x_init ?? x;
-      y = parsed.data.y_init ?? y;
+      const bounds = parseResetOptions(ID, ResetBoundsSchema, options);
+      x = bounds.x_init ?? x;
+      y = bounds.y_init ?? y;
     }
     this.theta = this.rng.uniformRange(-x, x);
     this.thetaDot = this.rng.uniformRange(-y, y);
@@ -293,10 +261,5 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
     out[offset] = Math.cos(theta);
     out[offset + 1] = sinTh;
     out[offset + 2] = this.thetaDot;
-  }
-
-  /** Throws naming `Pendulum-v1.<method>` when `reset()` has not been called yet. */
-  private requireState(method: string): void {
-    if (!this.hasState) throw new Error(`${ID}.${method}: call reset() before stepping`);
   }
 }
