@@ -3,6 +3,7 @@
  * atomic update of one named section of `BENCHMARKS.md`.
  * @module
  */
+import { writeFileAtomic } from "../policies/atomic.ts";
 
 /** A short description of this machine and runtime. */
 export function machineInfo(): Record<string, string | number> {
@@ -19,13 +20,6 @@ export function machineInfo(): Record<string, string | number> {
     v8: Deno.version.v8,
     memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),
   };
-}
-
-/** Writes `text` to `path` atomically (temporary file, then rename). */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
 }
 
 /**
@@ -66,7 +60,7 @@ export async function updateBenchmarks(
   } else {
     doc = doc.trimEnd() + "\n\n" + section + "\n";
   }
-  await writeAtomic(path, doc);
+  await writeFileAtomic(path, doc);
 }
 
 /** True when the script was started with `--quick`. */

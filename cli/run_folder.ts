@@ -18,6 +18,7 @@
 import { z } from "../deps.ts";
 import { type AlgorithmName, ALGORITHMS } from "../algorithms/mod.ts";
 import { formatZodIssues } from "../envs/spaces.ts";
+import { writeFileAtomic } from "../policies/atomic.ts";
 
 /** What `config.json` holds. */
 export interface RunConfig {
@@ -73,21 +74,9 @@ export function runPaths(dir: string): {
   };
 }
 
-/** Writes text atomically: a temporary file beside `path`, then a rename. */
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
-}
-
 /** Writes pretty JSON atomically. */
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  return writeTextAtomic(path, JSON.stringify(value, null, 2) + "\n");
+  return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
 
 /** Reads and validates `DIR/config.json`; errors name the file and the field. */
@@ -146,7 +135,7 @@ export async function readMetrics(
 export async function truncateMetrics(path: string, timesteps: number): Promise<void> {
   const lines = await readMetrics(path);
   const kept = lines.filter((l) => l.timesteps <= timesteps);
-  await writeTextAtomic(
+  await writeFileAtomic(
     path,
     kept.map((l) => JSON.stringify(l)).join("\n") + (kept.length ? "\n" : ""),
   );

@@ -38,8 +38,8 @@ import {
   runPaths,
   truncateMetrics,
   writeJsonAtomic,
-  writeTextAtomic,
 } from "./run_folder.ts";
+import { writeFileAtomic } from "../policies/atomic.ts";
 
 const HELP = `deno task train [flags]
 
@@ -189,10 +189,6 @@ async function planNewRun(values: Record<string, unknown>): Promise<RunConfig & 
   };
 }
 
-function hasEnv(id: string): boolean {
-  return defaultRegistry.has(id);
-}
-
 async function main(args: string[]): Promise<void> {
   const { values } = parseCommandLine(args, OPTIONS, "train");
   if (values.help) {
@@ -239,7 +235,7 @@ async function main(args: string[]): Promise<void> {
   if (run.plugins.length > 0) {
     const report = await loadPlugins(run.plugins, { sandbox: values.sandbox || undefined });
     for (const failure of report.failures) console.error(`plugin: ${failure.error.message}`);
-    if (report.failures.length > 0 && !hasEnv(run.env)) {
+    if (report.failures.length > 0 && !defaultRegistry.has(run.env)) {
       throw new Error(`plugin loading failed; cannot make ${run.env}`);
     }
     // Keep the resolved sources, so that relative paths resolve on resume from elsewhere.
@@ -256,7 +252,7 @@ async function main(args: string[]): Promise<void> {
     await Deno.mkdir(dir, { recursive: true });
     run = { ...run, config: agent.config as unknown as Record<string, unknown> };
     await writeJsonAtomic(paths.config, run);
-    await writeTextAtomic(paths.metrics, "");
+    await writeFileAtomic(paths.metrics, "");
   } else {
     await truncateMetrics(paths.metrics, agent.timesteps);
   }
@@ -322,7 +318,7 @@ async function main(args: string[]): Promise<void> {
   // 5. The learning curve (also when interrupted: it shows what there is).
   const metrics = await readMetrics(paths.metrics);
   const threshold = envSpec(run.env).rewardThreshold;
-  await writeTextAtomic(
+  await writeFileAtomic(
     paths.curve,
     learningCurveSvg(
       metrics.map((m) => ({ timesteps: m.timesteps, meanReturn: m.recentReturnMean ?? NaN })),

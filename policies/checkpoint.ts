@@ -29,6 +29,7 @@
  * @module
  */
 import type { OptimizerState } from "../nn/optim.ts";
+import { writeFileAtomic, writeFileAtomicSync } from "./atomic.ts";
 import type { Parameter } from "../nn/tensor.ts";
 
 /** A JSON value (what checkpoint metadata may hold). */
@@ -233,12 +234,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
 /** Writes `checkpoint` to `path` atomically (temporary file, then rename). */
 export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
   const bytes = encodeCheckpoint(checkpoint);
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, path);
+    await writeFileAtomic(path, bytes);
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
     throw new Error(`saveCheckpoint ${path}: ${(e as Error).message}`);
   }
 }
@@ -246,14 +244,9 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
 /** Synchronous {@link saveCheckpoint} (for exit handlers). */
 export function saveCheckpointSync(path: string, checkpoint: Checkpoint): void {
   const bytes = encodeCheckpoint(checkpoint);
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    Deno.writeFileSync(tmp, bytes);
-    Deno.renameSync(tmp, path);
+    writeFileAtomicSync(path, bytes);
   } catch (e) {
-    try {
-      Deno.removeSync(tmp);
-    } catch { /* not created */ }
     throw new Error(`saveCheckpoint ${path}: ${(e as Error).message}`);
   }
 }

@@ -25,16 +25,6 @@ interface KernelExports {
   ): void;
   gemm_abt(a: number, b: number, c: number, m: number, kp: number, n: number): void;
   transpose(src: number, dst: number, r: number, c: number): void;
-  linear_fwd(
-    x: number,
-    w: number,
-    b: number,
-    y: number,
-    rows: number,
-    kp: number,
-    outDim: number,
-    wt: number,
-  ): void;
   tanh(x: number, y: number, n: number): void;
   relu(x: number, y: number, n: number): void;
   dense_fwd(
@@ -192,7 +182,7 @@ export class WasmKernels implements Kernels {
     copyOut(h, pc, c, m * n);
   }
 
-  /** `y = x·Wᵀ + b`. */
+  /** `y = x·Wᵀ + b`: `dense_fwd` with no activation runs exactly `linear_fwd`. */
   linearForward(
     x: Float32Array,
     w: Float32Array,
@@ -202,24 +192,7 @@ export class WasmKernels implements Kernels {
     inDim: number,
     outDim: number,
   ): void {
-    const kp = pad(inDim);
-    const px = 0, pw = rows * kp, pb = pw + outDim * kp, py = pb + pad(outDim);
-    const pwt = py + pad(rows * outDim);
-    const h = this.#heap(pwt + kp * pad(outDim));
-    putPadded(h, x, rows, inDim, kp, px);
-    putPadded(h, w, outDim, inDim, kp, pw);
-    if (b !== null) copyIn(h, b, outDim, pb);
-    this.raw.linear_fwd(
-      px * 4,
-      pw * 4,
-      b === null ? -1 : pb * 4,
-      py * 4,
-      rows,
-      kp,
-      outDim,
-      pwt * 4,
-    );
-    copyOut(h, py, y, rows * outDim);
+    this.denseForward(x, w, b, y, rows, inDim, outDim, "none");
   }
 
   /** `y = tanh x` (rational approximation, see kernels.wat). */

@@ -10,6 +10,7 @@
 import type { PolicySpec } from "../spec.ts";
 import { buildPolicyModel, type ExportOptions } from "./graph.ts";
 import { encodeModel } from "./proto.ts";
+import { writeFileAtomic } from "../atomic.ts";
 
 /** Anything that can describe its policy as plain data (a trained agent, a loaded checkpoint). */
 export interface PolicySource {
@@ -45,12 +46,9 @@ export async function exportOnnx(
   const spec = "toPolicySpec" in policy ? policy.toPolicySpec() : policy;
   const bytes = encodeModel(buildPolicyModel(spec, options));
   if (path !== null) {
-    const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
     try {
-      await Deno.writeFile(tmp, bytes);
-      await Deno.rename(tmp, path);
+      await writeFileAtomic(path, bytes);
     } catch (e) {
-      await Deno.remove(tmp).catch(() => {});
       throw new Error(`exportOnnx: cannot write "${path}": ${(e as Error).message}`, {
         cause: e,
       });

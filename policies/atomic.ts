@@ -1,0 +1,48 @@
+/**
+ * Atomic file writes: the data goes to a temporary file beside `path`, which is then
+ * renamed over `path`. A reader (or a process killed mid-write) sees either the old file
+ * or the complete new one, never a torn one. On failure the temporary file is removed and
+ * the error is rethrown.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "./atomic.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/a.json`, "{}\n");
+ * console.assert((await Deno.readTextFile(`${dir}/a.json`)) === "{}\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ * @module
+ */
+
+function tempPath(path: string): string {
+  return `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Writes bytes or text to `path` atomically (temporary file, then rename). */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = tempPath(path);
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+}
+
+/** Synchronous {@link writeFileAtomic} (for exit handlers). */
+export function writeFileAtomicSync(path: string, data: Uint8Array | string): void {
+  const tmp = tempPath(path);
+  try {
+    if (typeof data === "string") Deno.writeTextFileSync(tmp, data);
+    else Deno.writeFileSync(tmp, data);
+    Deno.renameSync(tmp, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* not created */ }
+    throw error;
+  }
+}
