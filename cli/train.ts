@@ -62,7 +62,7 @@ Trains a policy-gradient agent and writes a run folder.
   --sandbox              run plugin environments in permission-less Workers
   --no-onnx              do not export DIR/policy.onnx
   --force                allow writing into a non-empty --out folder
-  --quiet                no progress line
+  --quiet                no progress or status lines; prints the summary as one JSON line
   -h, --help             this text
 `;
 
@@ -293,6 +293,8 @@ async function main(args: string[]): Promise<void> {
             totalTimesteps: run.steps,
             sps: m.sps,
             meanReturn: m.recentReturnMean ?? NaN,
+            returnWindow: agent.config.statsWindow,
+            elapsedSeconds: (performance.now() - t0) / 1000,
           });
         },
       },
