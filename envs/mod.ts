@@ -29,6 +29,7 @@ export {
 } from "./checker.ts";
 export {
   defaultRegistry,
+  closestMatches,
   editDistance,
   ENV_ID_PATTERN,
   type EnvSpec,

@@ -91,6 +91,25 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/**
+ * The `limit` candidates closest to `word` by {@link editDistance} (case-insensitive),
+ * nearest first, keeping only those within `maxDistance` edits.
+ */
+export function closestMatches(
+  word: string,
+  candidates: readonly string[],
+  limit = 3,
+  maxDistance = Infinity,
+): string[] {
+  const lower = word.toLowerCase();
+  return candidates
+    .map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) }))
+    .filter((x) => x.d <= maxDistance)
+    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
+    .slice(0, limit)
+    .map((x) => x.k);
+}
+
 /** A set of environment specs and the factory that builds them. */
 export class Registry {
   readonly #specs = new Map<string, EnvSpec>();
@@ -152,12 +171,13 @@ export class Registry {
     const s = this.#specs.get(id);
     if (s) return s;
     const ids = [...this.#specs.keys()];
-    const lower = String(id).toLowerCase();
-    const near = ids
-      .map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) }))
-      .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
-      .slice(0, 3)
-      .map((x) => x.k);
+    const namespace = /^([^/]+)\//.exec(String(id))?.[1];
+    if (namespace !== undefined && !ids.some((k) => k.startsWith(`${namespace}/`))) {
+      const problem = `is not registered: namespace ${namespace} is not loaded; load the plugin ` +
+        `that provides it first (command line: --plugin SPEC; code: loadPlugin(SPEC))`;
+      throw new EnvError(String(id), "make", "id", problem, id);
+    }
+    const near = closestMatches(String(id), ids);
     const hint = near.length
       ? `did you mean ${near.join(", ")}?`
       : "no environments are registered";
