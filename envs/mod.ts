@@ -28,8 +28,8 @@ export {
   ValidatingEnv,
 } from "./checker.ts";
 export {
-  defaultRegistry,
   closestMatches,
+  defaultRegistry,
   editDistance,
   ENV_ID_PATTERN,
   type EnvSpec,
