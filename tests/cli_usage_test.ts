@@ -63,3 +63,29 @@ Deno.test("every command answers --help with exit 0", async () => {
     assert.ok(r.stdout.trim().length > 40, `${script} --help printed: ${r.stdout}`);
   }
 });
+
+Deno.test("serve --host another interface, with the task's permissions: exit 2 naming the deno run line", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-ffi",
+      "--allow-net=127.0.0.1",
+      "--no-prompt",
+      new URL("cli/serve.ts", root).pathname,
+      "policy.onnx",
+      "--host",
+      "0.0.0.0",
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, stderr);
+  assert.match(stderr, /may not listen on 0\.0\.0\.0/);
+  assert.match(
+    stderr,
+    /--allow-net=0\.0\.0\.0 --no-prompt cli\/serve\.ts FILE\.onnx --host 0\.0\.0\.0/,
+  );
+});
