@@ -37,6 +37,7 @@ import { EnvWorker } from "./sandbox/channel.ts";
 import { FUNCTION_MARKER } from "./sandbox/protocol.ts";
 import { SandboxedEnv, workerImportUrl } from "./sandbox/proxy_env.ts";
 import {
+  assertSelfContained,
   isRemote,
   type PluginSource,
   type PluginSpec,
@@ -131,6 +132,7 @@ async function importManifest(
   const source = url.href;
   if (sandbox) {
     const code = await readPluginSource(url);
+    assertSelfContained(code);
     const ctx = { source, plugin: "?", envId: MANIFEST_ENV_ID };
     const worker = EnvWorker.start(ctx, true, timeoutMs);
     try {
