@@ -35,6 +35,15 @@ export interface PolicyProvenance {
   envId: string;
   /** Environment steps of training. */
   timesteps: number;
+  /** The seed training used (evaluation tools offset it for held-out episodes). */
+  seed?: number;
+  /** The options the environment was made with (`make(envId, { envOptions })`). */
+  envOptions?: Record<string, unknown>;
+  /**
+   * The simulator an environment's dynamics depend on, with its release (for example
+   * `"mujoco 3.12.0"`): a policy is only known to behave the same on that release.
+   */
+  simulator?: string;
 }
 
 /** A complete, trainer-free description of an actor (and optional critic). */

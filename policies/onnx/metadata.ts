@@ -12,6 +12,9 @@
  * | `ascent.observation_space`   | JSON of the observation space (infinities as strings)   |
  * | `ascent.action_space`        | JSON of the action space                                |
  * | `ascent.training_timesteps`  | environment steps of training                           |
+ * | `ascent.seed`                | training seed (optional)                                |
+ * | `ascent.env_options`         | JSON of the options the env was made with (optional)    |
+ * | `ascent.simulator`           | simulator and release, e.g. `mujoco 3.12.0` (optional)  |
  * | `ascent.contract`            | JSON {@link PolicyContract}: inputs, outputs, options   |
  *
  * The contract names every graph input and output with its element type and shape, where
@@ -29,6 +32,9 @@ export const MetadataKey = {
   observationSpace: "ascent.observation_space",
   actionSpace: "ascent.action_space",
   timesteps: "ascent.training_timesteps",
+  seed: "ascent.seed",
+  envOptions: "ascent.env_options",
+  simulator: "ascent.simulator",
   contract: "ascent.contract",
 } as const;
 
