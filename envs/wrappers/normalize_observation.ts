@@ -4,10 +4,9 @@
  * `x = clip((o − μ) / √(σ² + ε), −c, c)`, `ε = 1e-8`, no clipping by default.
  *
  * The statistics can be frozen for evaluation (`training = false`), saved and restored as
- * JSON, and exported as the `ObsNormSpec` a trained policy bakes into ONNX.
+ * JSON, and exported as the {@link ObsNormStats} a trained policy bakes into ONNX.
  * @module
  */
-import type { ObsNormSpec } from "../../policies/spec.ts";
 import { flatDim, type Space } from "../spaces.ts";
 import type {
   Action,
@@ -22,6 +21,7 @@ import {
   ObservationNormalizer,
   type ObservationNormalizerOptions,
   type ObservationNormalizerState,
+  type ObsNormStats,
 } from "./normalizers.ts";
 import { thenMaybe, Wrapper } from "./wrapper.ts";
 
@@ -80,8 +80,8 @@ export class NormalizeObservation extends Wrapper {
     );
   }
 
-  /** The statistics as an `ObsNormSpec`. */
-  toSpec(): ObsNormSpec {
+  /** The statistics as an {@link ObsNormStats} snapshot (copies). */
+  toSpec(): ObsNormStats {
     return this.normalizer.toSpec();
   }
 
