@@ -75,13 +75,13 @@ function tensorInfo(v: ValueInfoProto): TensorInfo {
 /** Summarises a decoded model (see {@link readOnnxInfo}). */
 export function modelInfo(model: ModelProto): OnnxInfo {
   if (model.irVersion <= 0) {
-    throw new TypeError(
+    throw new SyntaxError(
       "not an ONNX model: ModelProto.ir_version (field 1) is missing or zero",
     );
   }
   const graph = model.graph;
   if (graph === undefined) {
-    throw new TypeError("not an ONNX model: ModelProto.graph (field 7) is missing");
+    throw new SyntaxError("not an ONNX model: ModelProto.graph (field 7) is missing");
   }
   const initialisers = new Set(graph.initializer.map((t) => t.name));
   const metadata: Record<string, string> = {};
@@ -102,10 +102,10 @@ export function modelInfo(model: ModelProto): OnnxInfo {
 
 /**
  * Reads the declared contract of an ONNX model from its bytes.
- * @throws ProtoDecodeError (byte offset and field path) for truncated or corrupt bytes;
- * TypeError when the bytes parse but are not an ONNX model.
+ * @throws SyntaxError for truncated or corrupt bytes (naming the byte offset and field
+ * path), and when the bytes parse but are not an ONNX model (naming the missing field).
  */
 export function readOnnxInfo(bytes: Uint8Array): OnnxInfo {
-  if (bytes.length === 0) throw new TypeError("not an ONNX model: the file is empty");
+  if (bytes.length === 0) throw new SyntaxError("not an ONNX model: the file is empty");
   return modelInfo(decodeModel(bytes));
 }
