@@ -15,14 +15,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "./random.ts";
  * const a = new Rng(42);
  * const b = new Rng(42);
- * console.assert(a.uniform() === b.uniform());
+ * assert.equal(a.uniform(), b.uniform());
  * const saved = a.getState();
  * const x = a.normal();
  * a.setState(saved);
- * console.assert(a.normal() === x);
+ * assert.equal(a.normal(), x);
  * ```
  * @module
  */

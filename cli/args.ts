@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCommandLine, intFlag } from "./args.ts";
  * const { values } = parseCommandLine(["--steps", "1000"], { steps: { type: "string" } }, "train");
- * console.assert(intFlag(values.steps, "--steps", { min: 1 }) === 1000);
+ * assert.equal(intFlag(values.steps, "--steps", { min: 1 }), 1000);
  * ```
  * @module
  */

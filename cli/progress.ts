@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatProgress } from "./progress.ts";
  * const line = formatProgress({ timesteps: 5000, totalTimesteps: 10000, sps: 2500, meanReturn: 42 });
- * console.assert(line.includes("50%"));
+ * assert.ok(line.includes("50%"));
  * ```
  * @module
  */

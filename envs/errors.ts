@@ -6,9 +6,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EnvError } from "./errors.ts";
  * const e = new EnvError("CartPole-v1", "step", "reward", "must be a finite number", NaN);
- * console.assert(e.message === '[CartPole-v1] step: reward: must be a finite number (got "NaN")');
+ * assert.equal(e.message, '[CartPole-v1] step: reward: must be a finite number (got "NaN")');
  * ```
  * @module
  */

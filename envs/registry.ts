@@ -18,6 +18,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Registry } from "./registry.ts";
  * const registry = new Registry();
  * registry.register({
@@ -31,7 +32,8 @@
  *   }),
  * });
  * const env = registry.makeSync("Still-v0");
- * console.assert(registry.has("Still-v0") && env.actionSpace.type === "discrete");
+ * assert.ok(registry.has("Still-v0"));
+ * assert.equal(env.actionSpace.type, "discrete");
  * ```
  * @module
  */

@@ -9,10 +9,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { contains, flatDim, parseSpace } from "./spaces.ts";
  * const box = parseSpace({ type: "box", low: -1, high: 1, shape: [2] });
- * console.assert(flatDim(box) === 2);
- * console.assert(contains(box, new Float32Array([0.5, -0.5])));
+ * assert.equal(flatDim(box), 2);
+ * assert.ok(contains(box, new Float32Array([0.5, -0.5])));
  * ```
  * @module
  */

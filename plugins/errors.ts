@@ -8,13 +8,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PluginError } from "./errors.ts";
  * const e = new PluginError({
  *   source: "file:///x/acme.ts", plugin: "acme", envId: "acme/Corridor-v0",
  *   method: "step", path: "reward", problem: "must be a finite number", value: NaN,
  * });
- * console.assert(e.message.includes("file:///x/acme.ts"));
- * console.assert(e.message.includes("[acme/Corridor-v0] step: reward"));
+ * assert.ok(e.message.includes("file:///x/acme.ts"));
+ * assert.ok(e.message.includes("[acme/Corridor-v0] step: reward"));
  * ```
  * @module
  */

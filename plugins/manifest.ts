@@ -16,9 +16,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateManifest } from "./manifest.ts";
  * const m = validateManifest({ name: "acme", version: "1.0.0", envs: [] }, "inline");
- * console.assert(m.name === "acme");
+ * assert.equal(m.name, "acme");
  * ```
  * @module
  */

@@ -12,6 +12,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TimeLimit } from "./time_limit.ts";
  * import type { Env } from "../types.ts";
  * const inner: Env = {
@@ -24,7 +25,8 @@
  * env.reset();
  * env.step(0);
  * const last = env.step(0);
- * console.assert(!(last instanceof Promise) && last.truncated);
+ * assert.ok(!(last instanceof Promise));
+ * assert.ok(last.truncated);
  * ```
  * @module
  */

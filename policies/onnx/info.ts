@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportOnnx } from "./export.ts";
  * import { readOnnxInfo } from "./info.ts";
  * const layer = (i: number, o: number) => ({
@@ -22,8 +23,8 @@
  *   provenance: { algorithm: "ppo", envId: "Demo-v0", timesteps: 10 },
  * }, null);
  * const info = readOnnxInfo(bytes);
- * console.assert(info.inputs[0].shape.join() === "batch,3");
- * console.assert(info.metadata["ascent.env_id"] === "Demo-v0");
+ * assert.equal(info.inputs[0].shape.join(), "batch,3");
+ * assert.equal(info.metadata["ascent.env_id"], "Demo-v0");
  * ```
  * @module
  */
