@@ -280,12 +280,37 @@ export function spec(id: string): EnvSpec {
   return defaultRegistry.spec(id);
 }
 
-/** Every spec in the default registry. */
+/**
+ * Every spec in the default registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listEnvs } from "./registry.ts";
+ * import "./builtin.ts";
+ *
+ * assert.ok(listEnvs().some((s) => s.id === "Pendulum-v1"));
+ * ```
+ */
 export function listEnvs(): EnvSpec[] {
   return defaultRegistry.listEnvs();
 }
 
-/** Removes `id` from the default registry. */
+/**
+ * Removes `id` from the default registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { make, register, unregister } from "./registry.ts";
+ * import { CartPoleEnv } from "./classic/mod.ts";
+ *
+ * register({ id: "MyPole-v0", create: () => new CartPoleEnv(), maxEpisodeSteps: 50 });
+ * assert.equal((await make("MyPole-v0")).observationSpace.type, "box");
+ * assert.equal(unregister("MyPole-v0"), true);
+ * await assert.rejects(make("MyPole-v0"));
+ * ```
+ */
 export function unregister(id: string): boolean {
   return defaultRegistry.unregister(id);
 }

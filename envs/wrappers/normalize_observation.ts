@@ -25,7 +25,22 @@ import {
 } from "./normalizers.ts";
 import { thenMaybe, Wrapper } from "./wrapper.ts";
 
-/** Normalises observations with running statistics. */
+/**
+ * Normalises observations with running statistics.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NormalizeObservation } from "./normalize_observation.ts";
+ * import { CartPoleEnv } from "../classic/mod.ts";
+ *
+ * const env = new NormalizeObservation(new CartPoleEnv());
+ * const { observation } = await env.reset({ seed: 0 });
+ * // The first observation is its own mean: it normalises to (almost) zero.
+ * assert.ok(Array.from(observation).every((x) => Math.abs(x) < 1e-3));
+ * assert.equal(env.toSpec().mean.length, 4);
+ * ```
+ */
 export class NormalizeObservation extends Wrapper {
   /** The normaliser (statistics, ε, clip, training flag). */
   readonly normalizer: ObservationNormalizer;
