@@ -15,7 +15,19 @@
  */
 import { preview } from "./spaces.ts";
 
-/** An environment did something it must not: names env id, method, field path and value. */
+/**
+ * An environment did something it must not: names env id, method, field path and value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EnvError } from "./errors.ts";
+ *
+ * const e = new EnvError("Pendulum-v1", "reset", "observation.2", "must be finite", Infinity);
+ * assert.equal(e.path, "observation.2");
+ * assert.match(e.message, /^\[Pendulum-v1\] reset: observation\.2: must be finite/);
+ * ```
+ */
 export class EnvError extends Error {
   /** The environment id (or `"<unnamed env>"`). */
   readonly envId: string;

@@ -45,7 +45,27 @@ export interface PluginErrorParts {
 /** Placeholder env id for problems that concern the plugin as a whole. */
 export const MANIFEST_ENV_ID = "(plugin manifest)";
 
-/** A plugin did something wrong: names source, plugin, env id, method, field and value. */
+/**
+ * A plugin did something wrong: names source, plugin, env id, method, field and value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PluginError } from "./errors.ts";
+ * import { EnvError } from "../envs/errors.ts";
+ *
+ * const e = new PluginError({
+ *   source: "https://x.org/acme.js",
+ *   method: "manifest",
+ *   path: "version",
+ *   problem: "must be semver",
+ *   value: "one",
+ * });
+ * assert.ok(e instanceof EnvError);
+ * assert.equal(e.source, "https://x.org/acme.js");
+ * assert.match(e.message, /version: must be semver/);
+ * ```
+ */
 export class PluginError extends EnvError {
   /** Where the plugin was loaded from. */
   readonly source: string;
