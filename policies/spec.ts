@@ -15,7 +15,14 @@ import type { MlpSpec } from "../nn/spec.ts";
 
 export type { DenseLayerSpec, MlpSpec } from "../nn/spec.ts";
 
-/** Observation normalisation statistics (Gymnasium's `NormalizeObservation` formula). */
+/**
+ * Observation normalisation statistics (Gymnasium's `NormalizeObservation` formula).
+ *
+ * The same shape as `ObsNormStats` in `envs/wrappers/normalizers.ts`, which a normaliser's
+ * `toSpec()` returns: `policies/` may not import `envs/` beyond its spaces, so the shape is
+ * declared on both sides and TypeScript's structural typing joins them (a test keeps them
+ * assignable both ways).
+ */
 export interface ObsNormSpec {
   /** Running mean, one per observation element. */
   mean: Float64Array;
