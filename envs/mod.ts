@@ -36,12 +36,13 @@ export {
   make,
   type MakeOptions,
   makeSync,
+  type SimulatorSpec,
   register,
   Registry,
   spec,
   unregister,
 } from "./registry.ts";
-export { BUILTIN_ENV_IDS, registerBuiltinEnvs } from "./builtin.ts";
+export { BUILTIN_ENV_IDS, MUJOCO_ENV_IDS, registerBuiltinEnvs } from "./builtin.ts";
 export { RunningMeanStd, type RunningMeanStdState } from "./running_stats.ts";
 export * from "./wrappers/mod.ts";
 export {

@@ -58,8 +58,6 @@ export interface MjModelLike extends MjHandle {
   readonly body_inertia: Float64Array;
   /** Joint types (njnt): 0 free, 1 ball, 2 slide, 3 hinge. */
   readonly jnt_type: Int32Array;
-  /** Joint limited flags (njnt). */
-  readonly jnt_limited: Uint8Array;
   /** Joint ranges (njnt × 2). */
   readonly jnt_range: Float64Array;
   /** Joint stiffness (njnt). */
@@ -100,8 +98,11 @@ export interface MjDataLike extends MjHandle {
 
 /** The functions of the MuJoCo module used here. */
 export interface MujocoModule {
-  /** Model constructors. */
-  MjModel: { from_xml_string(xml: string): MjModelLike };
+  /** Model constructors: compile MJCF text, or copy a compiled model (`mj_copyModel`). */
+  MjModel: {
+    from_xml_string(xml: string): MjModelLike;
+    new (model: MjModelLike): MjModelLike;
+  };
   /** Data constructor. */
   MjData: new (model: MjModelLike) => MjDataLike;
   /** One integration step. */
