@@ -36,9 +36,9 @@ export {
   make,
   type MakeOptions,
   makeSync,
-  type SimulatorSpec,
   register,
   Registry,
+  type SimulatorSpec,
   spec,
   unregister,
 } from "./registry.ts";

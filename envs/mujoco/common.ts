@@ -154,6 +154,18 @@ export function compileModel(mj: MujocoModule, xml: string): MjModelLike {
   return new mj.MjModel(template);
 }
 
+/** What {@link MujocoEnv.reset} returns: the observation is a fresh `Float64Array`. */
+export interface MujocoResetResult extends ResetResult {
+  /** The first observation (float64, as Gymnasium's). */
+  observation: Float64Array;
+}
+
+/** What {@link MujocoEnv.step} returns: the observation is a fresh `Float64Array`. */
+export interface MujocoStepResult extends StepResult {
+  /** The observation after the step (float64, as Gymnasium's). */
+  observation: Float64Array;
+}
+
 /** What a concrete environment tells {@link MujocoEnv}. */
 export interface MujocoEnvConfig {
   /** Gymnasium's id, e.g. `Hopper-v5`. */
@@ -322,7 +334,7 @@ export abstract class MujocoEnv implements Env {
   }
 
   /** Starts an episode: `mj_resetData`, the environment's start state, `mj_forward`. */
-  reset(options: ResetOptions = {}): ResetResult {
+  reset(options: ResetOptions = {}): MujocoResetResult {
     if (options.seed !== undefined) {
       assertSeed(options.seed, `${this.id}.reset: seed`);
       this.rng.seed(options.seed);
@@ -339,11 +351,11 @@ export abstract class MujocoEnv implements Env {
   }
 
   /** Advances `frameSkip` MuJoCo steps with controls `action` and scores the transition. */
-  step(action: Action): StepResult {
-    const a = this.#checkAction(action);
-    if (!this.#hasState) throw new Error(`${this.id}.step: call reset() before stepping`);
+  step(action: Action): MujocoStepResult {
     const model = this.model;
     const data = this.data;
+    const a = this.#checkAction(action);
+    if (!this.#hasState) throw new Error(`${this.id}.step: call reset() before stepping`);
     this.beforeStep(this.views);
     const ctrl = this.views.ctrl;
     for (let i = 0; i < this.nu; i++) ctrl[i] = a[i];

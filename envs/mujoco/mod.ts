@@ -71,6 +71,7 @@ export type {
 export { loadMujoco } from "./runtime.ts";
 export type { MjDataLike, MjModelLike, MujocoModule } from "./runtime.ts";
 export { numpySum, sumSquaresFloat32 } from "./common.ts";
+export type { MujocoResetResult, MujocoStepResult, MujocoViews } from "./common.ts";
 
 /** Registration data of one MuJoCo environment. */
 export interface MujocoEnvSpec {
