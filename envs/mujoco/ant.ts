@@ -293,12 +293,14 @@ export class AntEnv extends MujocoEnv {
     return lo <= v.qpos[2] && v.qpos[2] <= hi;
   }
 
+  /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
     const s = this.options.resetNoiseScale;
     this.addUniformNoise(v.qpos, this.initQpos, s);
     this.addNormalNoise(v.qvel, this.initQvel, s);
   }
 
+  /** The `info` of `reset`. */
   protected override resetInfo(v: MujocoViews): Info {
     return {
       x_position: v.qpos[0],
@@ -307,12 +309,14 @@ export class AntEnv extends MujocoEnv {
     };
   }
 
+  /** Records what the reward needs from before the step. */
   protected override beforeStep(v: MujocoViews): void {
     const b = 3 * this.options.mainBody;
     this.#xBefore = v.xpos[b];
     this.#yBefore = v.xpos[b + 1];
   }
 
+  /** Writes the observation (see the module documentation). */
   protected writeObservation(v: MujocoViews, out: Float64Array): void {
     const o = this.options;
     let k = 0;
@@ -326,6 +330,7 @@ export class AntEnv extends MujocoEnv {
     }
   }
 
+  /** Reward, its terms and termination of the step just simulated. */
   protected evaluate(
     v: MujocoViews,
     action: Float32Array,

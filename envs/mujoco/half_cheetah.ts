@@ -223,20 +223,24 @@ export class HalfCheetahEnv extends MujocoEnv {
     };
   }
 
+  /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
     const s = this.options.resetNoiseScale;
     this.addUniformNoise(v.qpos, this.initQpos, s);
     this.addNormalNoise(v.qvel, this.initQvel, s);
   }
 
+  /** The `info` of `reset`. */
   protected override resetInfo(v: MujocoViews): Info {
     return { x_position: v.qpos[0] };
   }
 
+  /** Records what the reward needs from before the step. */
   protected override beforeStep(v: MujocoViews): void {
     this.#xBefore = v.qpos[0];
   }
 
+  /** Writes the observation (see the module documentation). */
   protected writeObservation(v: MujocoViews, out: Float64Array): void {
     let k = 0;
     for (let i = this.options.excludeCurrentPositionsFromObservation ? 1 : 0; i < this.nq; i++) {
@@ -245,6 +249,7 @@ export class HalfCheetahEnv extends MujocoEnv {
     for (let i = 0; i < this.nv; i++) out[k++] = v.qvel[i];
   }
 
+  /** Reward, its terms and termination of the step just simulated. */
   protected evaluate(
     v: MujocoViews,
     action: Float32Array,

@@ -237,20 +237,24 @@ export class HopperEnv extends MujocoEnv {
     return zLo < z && z < zHi && aLo < angle && angle < aHi;
   }
 
+  /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
     const s = this.options.resetNoiseScale;
     this.addUniformNoise(v.qpos, this.initQpos, s);
     this.addUniformNoise(v.qvel, this.initQvel, s);
   }
 
+  /** The `info` of `reset`. */
   protected override resetInfo(v: MujocoViews): Info {
     return { x_position: v.qpos[0], z_distance_from_origin: v.qpos[1] - this.initQpos[1] };
   }
 
+  /** Records what the reward needs from before the step. */
   protected override beforeStep(v: MujocoViews): void {
     this.#xBefore = v.qpos[0];
   }
 
+  /** Writes the observation (see the module documentation). */
   protected writeObservation(v: MujocoViews, out: Float64Array): void {
     let k = 0;
     for (let i = this.options.excludeCurrentPositionsFromObservation ? 1 : 0; i < this.nq; i++) {
@@ -259,6 +263,7 @@ export class HopperEnv extends MujocoEnv {
     for (let i = 0; i < this.nv; i++) out[k++] = clip(v.qvel[i], -10, 10);
   }
 
+  /** Reward, its terms and termination of the step just simulated. */
   protected evaluate(
     v: MujocoViews,
     action: Float32Array,

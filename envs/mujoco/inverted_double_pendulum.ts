@@ -137,11 +137,13 @@ export class InvertedDoublePendulumEnv extends MujocoEnv {
     this.resetNoiseScale = o.resetNoiseScale ?? 0.1;
   }
 
+  /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
     this.addUniformNoise(v.qpos, this.initQpos, this.resetNoiseScale);
     this.addNormalNoise(v.qvel, this.initQvel, this.resetNoiseScale);
   }
 
+  /** Writes the observation (see the module documentation). */
   protected writeObservation(v: MujocoViews, out: Float64Array): void {
     const q = v.qpos;
     const qd = v.qvel;
@@ -156,6 +158,7 @@ export class InvertedDoublePendulumEnv extends MujocoEnv {
     out[8] = clip(v.qfrcConstraint[0], -10, 10);
   }
 
+  /** Reward, its terms and termination of the step just simulated. */
   protected evaluate(v: MujocoViews): { reward: number; terminated: boolean; info: Info } {
     const x = v.siteXpos[0];
     const y = v.siteXpos[2];

@@ -126,11 +126,13 @@ export class InvertedPendulumEnv extends MujocoEnv {
     this.resetNoiseScale = o.resetNoiseScale ?? 0.01;
   }
 
+  /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
     this.addUniformNoise(v.qpos, this.initQpos, this.resetNoiseScale);
     this.addUniformNoise(v.qvel, this.initQvel, this.resetNoiseScale);
   }
 
+  /** Writes the observation (see the module documentation). */
   protected writeObservation(v: MujocoViews, out: Float64Array): void {
     out[0] = v.qpos[0];
     out[1] = v.qpos[1];
@@ -138,6 +140,7 @@ export class InvertedPendulumEnv extends MujocoEnv {
     out[3] = v.qvel[1];
   }
 
+  /** Reward, its terms and termination of the step just simulated. */
   protected evaluate(
     _v: MujocoViews,
     _action: Float32Array,

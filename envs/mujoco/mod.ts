@@ -69,9 +69,25 @@ export type {
   Walker2dOptions,
 };
 export { loadMujoco } from "./runtime.ts";
-export type { MjDataLike, MjModelLike, MujocoModule } from "./runtime.ts";
+export type { MjDataLike, MjHandle, MjModelLike, MjOptionLike, MujocoModule } from "./runtime.ts";
+export { ROOT_JOINT, toMjcf } from "./mjcf.ts";
+export type {
+  BodyDesc,
+  GeomAttributes,
+  GeomDesc,
+  JointAttributes,
+  JointDesc,
+  ModelDesc,
+  MotorDesc,
+  SiteDesc,
+} from "./mjcf.ts";
 export { numpySum, sumSquaresFloat32 } from "./common.ts";
-export type { MujocoResetResult, MujocoStepResult, MujocoViews } from "./common.ts";
+export type {
+  MujocoEnvConfig,
+  MujocoResetResult,
+  MujocoStepResult,
+  MujocoViews,
+} from "./common.ts";
 
 /** Registration data of one MuJoCo environment. */
 export interface MujocoEnvSpec {

@@ -158,6 +158,7 @@ export class ReacherEnv extends MujocoEnv {
     this.rewardControlWeight = o.rewardControlWeight ?? 1;
   }
 
+  /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
     this.addUniformNoise(v.qpos, this.initQpos, 0.1);
     let gx: number;
@@ -173,6 +174,7 @@ export class ReacherEnv extends MujocoEnv {
     v.qvel[3] = 0;
   }
 
+  /** Writes the observation (see the module documentation). */
   protected writeObservation(v: MujocoViews, out: Float64Array): void {
     const q = v.qpos;
     out[0] = Math.cos(q[0]);
@@ -187,6 +189,7 @@ export class ReacherEnv extends MujocoEnv {
     out[9] = v.xpos[3 * FINGERTIP + 1] - v.xpos[3 * TARGET + 1];
   }
 
+  /** Reward, its terms and termination of the step just simulated. */
   protected evaluate(
     v: MujocoViews,
     action: Float32Array,
