@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { make, spec } from "../envs/mod.ts";
+import { make, makeSync, spec } from "../envs/mod.ts";
 import {
   AntEnv,
   HopperEnv,
@@ -100,6 +100,10 @@ Deno.test("registry: the seven MuJoCo ids with Gymnasium's limits, thresholds an
       package: "npm:@mujoco/mujoco@3.12.0",
     });
   }
+});
+
+Deno.test("makeSync: a MuJoCo env needs make() (MuJoCo loads asynchronously)", () => {
+  assert.throws(() => makeSync("Hopper-v5"), /returned a Promise: use make\(\)/);
 });
 
 Deno.test("make: every MuJoCo env passes the checker, with Gymnasium's spaces", async () => {
