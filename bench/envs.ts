@@ -16,7 +16,7 @@
  */
 import { Rng } from "../random.ts";
 import {
-  BUILTIN_ENV_IDS,
+  CLASSIC_ENV_IDS,
   type Env,
   flatDim,
   isPromiseLike,
@@ -110,7 +110,7 @@ function vector(v: VectorEnv): number {
 async function main(): Promise<void> {
   const rows: (string | number)[][] = [];
   const results: Record<string, { singleNsPerStep: number; vectorNsPerEnvStep: number }> = {};
-  for (const spec of listEnvs().filter((s) => BUILTIN_ENV_IDS.includes(s.id))) {
+  for (const spec of listEnvs().filter((s) => CLASSIC_ENV_IDS.includes(s.id))) {
     const s = await single(spec.id);
     const v = await makeVectorEnv(spec.id, N, { seed: 0 });
     if (!v.fastPath) throw new Error(`${spec.id}: expected the vector fast path`);

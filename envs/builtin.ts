@@ -24,8 +24,14 @@ import { MUJOCO_SPECIFIER, MUJOCO_VERSION } from "./mujoco/deps.ts";
 import { MUJOCO_ENV_IDS, mujocoEnvs } from "./mujoco/mod.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
-/** Ids of the built-in classic-control environments (synchronous, with the vector fast path). */
-export const BUILTIN_ENV_IDS: readonly string[] = classicEnvs.map((e) => e.id);
+/** Ids of the built-in environments: the classic-control ones, then the MuJoCo ones. */
+export const BUILTIN_ENV_IDS: readonly string[] = [
+  ...classicEnvs.map((e) => e.id),
+  ...MUJOCO_ENV_IDS,
+];
+
+/** Ids of the classic-control environments (synchronous, with the vector fast path). */
+export const CLASSIC_ENV_IDS: readonly string[] = classicEnvs.map((e) => e.id);
 
 export { MUJOCO_ENV_IDS };
 

@@ -289,3 +289,24 @@ Deno.test("lazy loading: mod.ts and classic-control training never download MuJo
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("WorkerVectorEnv: MuJoCo copies in Workers step as the same copies in-process", async () => {
+  const { WorkerVectorEnv } = await import("../plugins/worker_vector.ts");
+  const { makeVectorEnv } = await import("../envs/mod.ts");
+  const id = "HalfCheetah-v5";
+  const local = await makeVectorEnv(id, 2, { seed: 7 });
+  const remote = await WorkerVectorEnv.create(id, { numEnvs: 2, numWorkers: 2 });
+  try {
+    assert.deepEqual(await remote.reset(7), await local.reset(7));
+    const actions = new Float32Array(12).map((_, i) => Math.sin(i) * 0.5);
+    for (let k = 0; k < 5; k++) {
+      const a = await remote.step(actions);
+      const b = await local.step(actions);
+      assert.deepEqual(a.observations, b.observations);
+      assert.deepEqual(a.rewards, b.rewards);
+    }
+  } finally {
+    await remote.close();
+    await local.close?.();
+  }
+});
