@@ -32,20 +32,15 @@
  */
 import { z } from "../../deps.ts";
 import { assertSeed, Rng } from "../../random.ts";
-import { type BoxSpace, formatZodIssues, preview } from "../spaces.ts";
+import { entropySeed, parseOptions } from "../classic/common.ts";
+import { type BoxSpace, preview } from "../spaces.ts";
 import type { Action, Env, Info, ResetOptions, ResetResult, StepResult } from "../types.ts";
 import { MUJOCO_VERSION } from "./deps.ts";
 import { type ModelDesc, toMjcf } from "./mjcf.ts";
 import { loadMujoco, type MjDataLike, type MjModelLike, type MujocoModule } from "./runtime.ts";
 
-export { loadMujoco };
+export { entropySeed, loadMujoco, parseOptions };
 export type { MujocoModule };
-
-/** A fresh random seed for a generator nobody seeded (Gymnasium seeds from entropy too). */
-export function entropySeed(): number {
-  const words = crypto.getRandomValues(new Uint32Array(2));
-  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
-}
 
 /**
  * `np.sum` of `n` elements of `a` from `offset`, in numpy's order (pairwise for n ≥ 8, in
@@ -111,21 +106,6 @@ export function sumSquaresFloat32(a: Float32Array): number {
 /** min(max(x, lo), hi), as `np.clip`. */
 export function clip(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
-}
-
-/**
- * Validates constructor options against `schema`.
- * @throws TypeError `<id>: invalid constructor options: <field: problem> (got …)`.
- */
-export function parseOptions<T>(id: string, schema: z.ZodType<T>, options: unknown): T {
-  const parsed = schema.safeParse(options ?? {});
-  if (!parsed.success) {
-    throw new TypeError(
-      `${id}: invalid constructor options: ${formatZodIssues(parsed.error, "options")} ` +
-        `(got ${preview(options)})`,
-    );
-  }
-  return parsed.data;
 }
 
 /** Zod schema of an option that is a `[low, high]` pair (either end may be ±Infinity). */
