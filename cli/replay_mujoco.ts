@@ -8,8 +8,8 @@
  * `main_body_xy_before`), steps the recorded action once, and compares:
  *
  * - `next_qpos`/`next_qvel`, the observation, the reward and every numeric `info` entry,
- *   each within {@link MUJOCO_TOLERANCE} in the error measure |a − e| / max(|e|, 1)
- *   (relative for magnitudes above 1, absolute below);
+ *   each within {@link MUJOCO_TOLERANCE} relative error |a − e| / |e| (a recorded 0 must be
+ *   reproduced exactly);
  * - `terminated` equal, and `truncated` equal to Gymnasium's TimeLimit rule
  *   (t + 1 ≥ max_episode_steps).
  *
@@ -24,7 +24,7 @@ import { z } from "../deps.ts";
 import { formatZodIssues } from "../envs/spaces.ts";
 import { type MujocoEnv, mujocoEnvs } from "../envs/mujoco/mod.ts";
 
-/** Largest error |a − e| / max(|e|, 1) still counted as agreement. */
+/** Largest relative error |a − e| / |e| still counted as agreement. */
 export const MUJOCO_TOLERANCE = 1e-9;
 
 const numbers = z.array(z.number());
@@ -73,9 +73,9 @@ export interface MujocoReplayMismatch {
   t: number;
   /** Which comparisons failed, e.g. `["next_obs", "info.x_velocity"]`. */
   fields: string[];
-  /** Largest error of the observation. */
+  /** Largest relative error of the observation. */
   obsError: number;
-  /** Error of the reward. */
+  /** Relative error of the reward. */
   rewardError: number;
   /** Expected and actual reward. */
   reward: [expected: number, actual: number];
@@ -93,15 +93,15 @@ export interface MujocoReplayReport {
   mujoco: string;
   /** Number of transitions replayed. */
   transitions: number;
-  /** The tolerance applied (error measure |a − e| / max(|e|, 1)). */
+  /** The tolerance applied to relative errors |a − e| / |e|. */
   tolerance: number;
-  /** Largest error of `next_qpos`/`next_qvel`. */
+  /** Largest relative error of `next_qpos`/`next_qvel`. */
   maxStateError: number;
-  /** Largest error of an observation entry. */
+  /** Largest relative error of an observation entry. */
   maxObsError: number;
-  /** Largest error of a reward. */
+  /** Largest relative error of a reward. */
   maxRewardError: number;
-  /** Largest error of a numeric `info` entry. */
+  /** Largest relative error of a numeric `info` entry. */
   maxInfoError: number;
   /** Largest plain |a − e| of an observation entry. */
   maxAbsObsError: number;
@@ -116,10 +116,13 @@ export function mujocoReplayIds(): string[] {
   return mujocoEnvs.map((e) => e.id);
 }
 
-/** |a − e| / max(|e|, 1); NaN when either is NaN or they differ in infinity. */
+/**
+ * The relative error |a − e| / |e| (0 when a = e, including both zero; Infinity when only e
+ * is zero; NaN when either is NaN).
+ */
 export function replayError(actual: number, expected: number): number {
   if (actual === expected) return 0;
-  return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1);
+  return Math.abs(actual - expected) / Math.abs(expected);
 }
 
 /** max(a, b), but NaN wins (a NaN error must never hide). */
