@@ -26,7 +26,7 @@
  * the same.
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./args.ts";
 import { z } from "../deps.ts";
 import { contains, flatDim, formatZodIssues } from "../envs/spaces.ts";
 import { type ClassicEnv, classicEnvs } from "../envs/classic/mod.ts";
@@ -246,18 +246,19 @@ const USAGE = "usage: deno task replay <EnvId> <file.json>";
 export async function main(args: string[]): Promise<number> {
   let positionals: string[];
   try {
-    const parsed = parseArgs({
+    const parsed = parseCommandLine(
       args,
-      allowPositionals: true,
-      options: { help: { type: "boolean", short: "h" } },
-    });
+      { help: { type: "boolean", short: "h" } },
+      "replay",
+      true,
+    );
     if (parsed.values.help) {
       console.log(`${USAGE}\nknown ids: ${knownEnvIds().join(", ")}`);
       return 0;
     }
     positionals = parsed.positionals;
   } catch (error) {
-    console.error(`replay: ${(error as Error).message}\n${USAGE}`);
+    console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   if (positionals.length !== 2) {

@@ -32,7 +32,31 @@ const USAGE = `usage: deno task serve FILE.onnx [--port P] [--host H] [--ep cpu,
                         [--max-body-bytes N] [--max-batch-rows N]
 
 Serves POST /v1/act, GET /v1/model and GET /healthz on H:P (default 127.0.0.1:8000).
-Permissions: --allow-read --allow-ffi --allow-net=127.0.0.1`;
+
+  --port P             TCP port (default 8000; 0 picks a free one)
+  --host H             interface to listen on (default 127.0.0.1)
+  --ep LIST            ONNX Runtime execution providers in order of preference (default cpu)
+  --strict             fail instead of falling back when a provider cannot load
+  --max-body-bytes N   largest request body accepted; larger ones get 413
+  --max-batch-rows N   most observations in one request; more get 400
+  -h, --help           this text
+
+Permissions: the task grants --allow-read --allow-ffi --allow-net=127.0.0.1. To listen on
+another interface, run the command with that host allowed, for example:
+  deno run --lock=deno.lock --allow-read --allow-ffi --allow-net=0.0.0.0 --no-prompt \\
+    cli/serve.ts FILE.onnx --host 0.0.0.0`;
+
+/** Fails with a usage error naming the `deno run` line when `host` may not be listened on. */
+async function checkNetPermission(host: string, port: number): Promise<void> {
+  const status = await Deno.permissions.query({ name: "net", host: `${host}:${port}` });
+  if (status.state === "granted") return;
+  throw new UsageError(
+    "--host",
+    `this process may not listen on ${host} (deno task serve allows 127.0.0.1 only); run\n` +
+      `  deno run --lock=deno.lock --allow-read --allow-ffi --allow-net=${host} --no-prompt ` +
+      `cli/serve.ts FILE.onnx --host ${host}`,
+  );
+}
 
 /** Options of {@link startServer}. */
 export interface ServeOptions {
@@ -324,14 +348,17 @@ async function main(args: string[]): Promise<void> {
   if (positionals.length !== 1) {
     throw new UsageError("serve", `expected one FILE.onnx, got ${positionals.length}\n${USAGE}`);
   }
+  const port = intFlag(values.port, "--port", { min: 0, max: 65535 }) ?? 8000;
+  const host = values.host ?? "127.0.0.1";
+  await checkNetPermission(host, port);
   const policy = await OnnxPolicy.load(positionals[0], {
     executionProviders: parseProviders(values.ep),
     strict: values.strict ?? false,
     onWarning: (m) => console.error(`warning: ${m}`),
   });
   const server = startServer(policy, {
-    port: intFlag(values.port, "--port", { min: 0, max: 65535 }) ?? 8000,
-    host: values.host ?? "127.0.0.1",
+    port,
+    host,
     maxBodyBytes: intFlag(values["max-body-bytes"], "--max-body-bytes", { min: 1 }),
     maxBatchRows: intFlag(values["max-batch-rows"], "--max-batch-rows", { min: 1 }),
   });

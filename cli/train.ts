@@ -29,6 +29,7 @@ import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
 import { learningCurveSvg } from "./learning_curve.ts";
 import { formatDuration, ProgressPrinter } from "./progress.ts";
+import { DEFAULT_EVAL_EPISODES, evaluationSeed } from "./evaluation_defaults.ts";
 import {
   freshDir,
   isNonEmptyDir,
@@ -51,10 +52,12 @@ Trains a policy-gradient agent and writes a run folder.
   --seed N               seed of every random stream (default 1)
   --preset NAME          hyper-parameter preset (default: the env's tuned preset;
                          "default" for the bare defaults; PPO also has "cleanrl")
-  --config FILE.json     hyper-parameters (and optionally algo, env, steps, seed, preset,
-                         plugins) from a JSON file
+  --config FILE|RUN      hyper-parameters (and optionally algo, env, steps, seed, preset,
+                         plugins) from a JSON file, or everything from a run folder (or its
+                         config.json): rerun it with another seed by adding --seed N
   --set KEY=VALUE        override one hyper-parameter (repeatable; VALUE is JSON or text)
   --out DIR              run folder (default runs/<algo>-<env>-s<seed>, made unique)
+  --name NAME            run folder runs/NAME (instead of --out)
   --checkpoint-every N   environment steps between checkpoints (default 10% of --steps)
   --resume DIR           continue the run in DIR from its last checkpoint
   --eval-episodes N      episodes of the final evaluation (default 20)
@@ -62,8 +65,11 @@ Trains a policy-gradient agent and writes a run folder.
   --sandbox              run plugin environments in permission-less Workers
   --no-onnx              do not export DIR/policy.onnx
   --force                allow writing into a non-empty --out folder
-  --quiet                no progress line
+  --quiet                no progress or status lines; prints the summary as one JSON line
   -h, --help             this text
+
+Precedence, when a setting is given more than one way: flag > --set > --config > preset >
+the algorithm's defaults.
 `;
 
 const OPTIONS = {
@@ -75,6 +81,7 @@ const OPTIONS = {
   config: { type: "string" },
   set: { type: "string", multiple: true },
   out: { type: "string" },
+  name: { type: "string" },
   "checkpoint-every": { type: "string" },
   resume: { type: "string" },
   "eval-episodes": { type: "string" },
@@ -127,17 +134,63 @@ function takeInt(obj: Record<string, unknown>, key: string, file: string): numbe
   return v as number;
 }
 
-/** Turns the command line into a run configuration (a new run). */
+/**
+ * Reads `--config`: a JSON file of hyper-parameters (optionally with `algo`, `env`,
+ * `steps`, `seed`, `preset`, `plugins`), or a run folder / its `config.json` (format
+ * `ascent-run/1`), whose run fields and complete hyper-parameters are taken as they are —
+ * so rerunning a run with another seed is `--config runs/X --seed 2`.
+ */
+async function readConfigArgument(path: string): Promise<{
+  file: Record<string, unknown>;
+  fileName: string;
+  checkpointEvery?: number;
+}> {
+  let fileName = path;
+  try {
+    if ((await Deno.stat(path)).isDirectory) fileName = runPaths(path).config;
+  } catch { /* readConfigFile reports it */ }
+  const json = await readConfigFile(fileName);
+  if (json.format !== "ascent-run/1") return { file: json, fileName };
+  // A run's own config.json: the run fields at the top, the hyper-parameters in `config`.
+  const { format: _format, config, checkpointEvery, ...run } = json;
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    throw new UsageError("--config", `${fileName}: config must be an object`);
+  }
+  const { seed: _seed, env: _env, ...hyper } = config as Record<string, unknown>;
+  return {
+    file: { ...hyper, ...run },
+    fileName,
+    checkpointEvery: typeof checkpointEvery === "number" ? checkpointEvery : undefined,
+  };
+}
+
+/** A run folder name for `--name`: one path segment. */
+function checkRunName(name: string): string {
+  if (name === "" || name === "." || name === ".." || /[\\/]/.test(name)) {
+    throw new UsageError("--name", `must be a plain folder name (no slashes), got "${name}"`);
+  }
+  return name;
+}
+
+/**
+ * Turns the command line into a run configuration (a new run). Where one setting can be
+ * given several ways, the first of these wins: a flag (`--seed`, `--env`, …), `--set`,
+ * `--config`, the preset, the algorithm's defaults.
+ */
 async function planNewRun(values: Record<string, unknown>): Promise<RunConfig & { out: string }> {
-  const file: Record<string, unknown> = values.config
-    ? await readConfigFile(values.config as string)
-    : {};
-  const fileName = (values.config as string | undefined) ?? "";
+  const { file, fileName, checkpointEvery: fileCheckpointEvery } = values.config
+    ? await readConfigArgument(values.config as string)
+    : { file: {} as Record<string, unknown>, fileName: "", checkpointEvery: undefined };
+  const set = parseSetOverrides(values.set as string[] | undefined);
   const fileAlgo = takeString(file, "algo", fileName);
   const fileEnv = takeString(file, "env", fileName);
   const filePreset = takeString(file, "preset", fileName);
   const fileSteps = takeInt(file, "steps", fileName);
   const fileSeed = takeInt(file, "seed", fileName);
+  const setSeed = intFlag(set.seed, "--set seed");
+  const setEnv = set.env === undefined ? undefined : String(set.env);
+  delete set.seed;
+  delete set.env;
   const filePlugins = file.plugins;
   delete file.plugins;
   if (
@@ -146,13 +199,16 @@ async function planNewRun(values: Record<string, unknown>): Promise<RunConfig & 
   ) {
     throw new UsageError("--config", `${fileName}: plugins must be an array of strings`);
   }
+  if (values.name !== undefined && values.out !== undefined) {
+    throw new UsageError("--name", "cannot be combined with --out (--name N means --out runs/N)");
+  }
 
   const algo = (values.algo as string | undefined) ?? fileAlgo ?? "ppo";
   if (!(ALGORITHMS as readonly string[]).includes(algo)) {
     throw new UsageError("--algo", `unknown algorithm "${algo}"; known: ${ALGORITHMS.join(", ")}`);
   }
-  const env = (values.env as string | undefined) ?? fileEnv ?? "CartPole-v1";
-  const seed = intFlag(values.seed, "--seed") ?? fileSeed ?? 1;
+  const env = (values.env as string | undefined) ?? setEnv ?? fileEnv ?? "CartPole-v1";
+  const seed = intFlag(values.seed, "--seed") ?? setSeed ?? fileSeed ?? 1;
   const preset = (values.preset as string | undefined) ?? filePreset;
   if (
     preset !== undefined &&
@@ -171,10 +227,12 @@ async function planNewRun(values: Record<string, unknown>): Promise<RunConfig & 
     ...((filePlugins as string[] | undefined) ?? []),
     ...((values.plugin as string[]) ?? []),
   ];
-  const overrides = { ...file, ...parseSetOverrides(values.set as string[] | undefined), seed };
+  const overrides = { ...file, ...set, seed };
   const checkpointEvery = intFlag(values["checkpoint-every"], "--checkpoint-every", { min: 0 }) ??
-    Math.max(1, Math.round(steps / 10));
-  const out = values.out as string | undefined;
+    fileCheckpointEvery ?? Math.max(1, Math.round(steps / 10));
+  const out = values.name !== undefined
+    ? `runs/${checkRunName(values.name as string)}`
+    : values.out as string | undefined;
   return {
     format: "ascent-run/1",
     algo: algo as AlgorithmName,
@@ -197,13 +255,20 @@ async function main(args: string[]): Promise<void> {
   }
   const quiet = values.quiet ?? false;
   const say = (text: string) => quiet || console.log(text);
+  // Every flag is checked before anything is trained or written.
+  const evalEpisodes = intFlag(values["eval-episodes"], "--eval-episodes", { min: 1 }) ??
+    DEFAULT_EVAL_EPISODES;
+  intFlag(values.steps, "--steps", { min: 1 });
+  intFlag(values["checkpoint-every"], "--checkpoint-every", { min: 0 });
 
   // 1. What to run: a new run, or the one in --resume DIR.
   let run: RunConfig;
   let dir: string;
   const resuming = values.resume !== undefined;
   if (resuming) {
-    for (const flag of ["algo", "env", "preset", "config", "set", "seed", "out"] as const) {
+    for (
+      const flag of ["algo", "env", "preset", "config", "set", "seed", "out", "name"] as const
+    ) {
       if (values[flag] !== undefined) {
         throw new UsageError(
           `--${flag}`,
@@ -218,7 +283,7 @@ async function main(args: string[]): Promise<void> {
     run.plugins.push(...(values.plugin ?? []));
   } else {
     const plan = await planNewRun(values);
-    const explicitOut = values.out !== undefined;
+    const explicitOut = values.out !== undefined || values.name !== undefined;
     if (explicitOut && !values.force && (await isNonEmptyDir(plan.out))) {
       throw new UsageError(
         "--out",
@@ -293,6 +358,8 @@ async function main(args: string[]): Promise<void> {
             totalTimesteps: run.steps,
             sps: m.sps,
             meanReturn: m.recentReturnMean ?? NaN,
+            returnWindow: agent.config.statsWindow,
+            elapsedSeconds: (performance.now() - t0) / 1000,
           });
         },
       },
@@ -335,11 +402,10 @@ async function main(args: string[]): Promise<void> {
   }
 
   // 6. Evaluate the final policy, export it, write the summary.
-  const evalEpisodes = intFlag(values["eval-episodes"], "--eval-episodes", { min: 1 }) ?? 20;
   const evaluation = await evaluate(agent, run.env, {
     episodes: evalEpisodes,
     deterministic: true,
-    seed: run.seed + 1_000_000,
+    seed: evaluationSeed(run.seed),
   });
   const written = [paths.config, paths.metrics, paths.checkpoint, paths.curve];
   if (!values["no-onnx"]) {

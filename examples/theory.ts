@@ -33,7 +33,7 @@
  * The estimator functions are exported for `tests/theory_sampling_test.ts`.
  * @module
  */
-import { parseArgs } from "node:util";
+import { intFlag, parseCommandLine, runMain } from "../cli/args.ts";
 import { Rng } from "../random.ts";
 import { gae, returnsToGo } from "../algorithms/advantages.ts";
 import {
@@ -316,18 +316,26 @@ function norm(x: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      episodes: { type: "string", default: "4000" },
-      seed: { type: "string", default: "7" },
-    },
-  });
-  const episodes = Number(values.episodes);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(episodes) || episodes < 2) {
-    throw new RangeError(`--episodes must be an integer ≥ 2, got ${values.episodes}`);
-  }
+const HELP = `deno task theory [flags]
+
+Exact policy gradients on small finite MDPs next to finite differences and sampled
+REINFORCE estimates (reward-to-go, baselines, GAE, no γ^t), the estimators' variances,
+the performance difference lemma and the accuracy of TRPO's surrogate.
+
+  --episodes N   sampled episodes per MDP for the REINFORCE estimates (default 4000, ≥ 2)
+  --seed N       seed of the sampling (default 7)
+  -h, --help     this text
+`;
+
+function main(args: string[]): void {
+  const { values } = parseCommandLine(args, {
+    episodes: { type: "string" },
+    seed: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, "theory");
+  if (values.help) return void console.log(HELP);
+  const episodes = intFlag(values.episodes, "--episodes", { min: 2 }) ?? 4000;
+  const seed = intFlag(values.seed, "--seed") ?? 7;
   const rng = new Rng(seed);
   console.log("Exact policy gradients on small finite MDPs vs sampled REINFORCE estimates");
   console.log(`(${episodes} episodes per MDP, seed ${seed}; ± is one standard error)\n`);
@@ -471,4 +479,4 @@ function main(): void {
   );
 }
 
-if (import.meta.main) main();
+if (import.meta.main) await runMain(() => main(Deno.args));

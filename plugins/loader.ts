@@ -37,6 +37,7 @@ import { EnvWorker } from "./sandbox/channel.ts";
 import { FUNCTION_MARKER } from "./sandbox/protocol.ts";
 import { SandboxedEnv, workerImportUrl } from "./sandbox/proxy_env.ts";
 import {
+  assertSelfContained,
   isRemote,
   type PluginSource,
   type PluginSpec,
@@ -131,6 +132,7 @@ async function importManifest(
   const source = url.href;
   if (sandbox) {
     const code = await readPluginSource(url);
+    assertSelfContained(code);
     const ctx = { source, plugin: "?", envId: MANIFEST_ENV_ID };
     const worker = EnvWorker.start(ctx, true, timeoutMs);
     try {
@@ -322,6 +324,18 @@ export async function loadPluginInfo(
 /**
  * Loads a plugin and registers its environments; returns the registered ids.
  * @throws PluginError naming the source, env id and field on any problem.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPlugin } from "./loader.ts";
+ * import { Registry } from "../envs/registry.ts";
+ *
+ * const registry = new Registry();
+ * const ids = await loadPlugin(new URL("./examples/acme.ts", import.meta.url), { registry });
+ * assert.deepEqual(ids, ["acme/Corridor-v0", "acme/Slope-v0"]);
+ * assert.equal((await registry.make("acme/Corridor-v0")).actionSpace.type, "discrete");
+ * ```
  */
 export async function loadPlugin(
   spec: PluginSpec,
@@ -351,6 +365,19 @@ export interface PluginLoadReport {
 /**
  * Loads several plugins, one after the other; a failing plugin is reported in `failures`
  * and does not stop the others.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPlugins } from "./loader.ts";
+ * import { Registry } from "../envs/registry.ts";
+ *
+ * const acme = new URL("./examples/acme.ts", import.meta.url);
+ * const report = await loadPlugins([acme, "./no/such/plugin.ts"], { registry: new Registry() });
+ * assert.equal(report.plugins.length, 1);
+ * assert.equal(report.failures[0].spec, "./no/such/plugin.ts");
+ * assert.match(report.failures[0].error.message, /no\/such\/plugin\.ts/);
+ * ```
  */
 export async function loadPlugins(
   specs: readonly PluginSpec[],

@@ -8,9 +8,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolvePluginUrl } from "./source.ts";
- * console.assert(resolvePluginUrl("/tmp/acme.ts").href === "file:///tmp/acme.ts");
- * console.assert(resolvePluginUrl("https://x.org/p.js").protocol === "https:");
+ * assert.equal(resolvePluginUrl("/tmp/acme.ts").href, "file:///tmp/acme.ts");
+ * assert.equal(resolvePluginUrl("https://x.org/p.js").protocol, "https:");
  * ```
  * @module
  */
@@ -110,6 +111,61 @@ export async function readPluginSource(url: URL): Promise<PluginSource> {
     path: "spec",
     problem: "unsupported URL scheme",
     value: url.protocol,
+  });
+}
+
+/** One module import found in a plugin's text. */
+export interface ModuleImport {
+  /** The imported specifier, e.g. `./helper.ts` or `npm:lodash@4`. */
+  specifier: string;
+  /** 1-based line of the import. */
+  line: number;
+}
+
+/**
+ * The value imports of a module's text — static `import … from "x"`, `import "x"`,
+ * `export … from "x"` and literal `import("x")` — leaving out `import type`/`export type`,
+ * which TypeScript erases. Comments are skipped; a string that merely looks like an import
+ * is read as one (the check errs on the side of refusing).
+ */
+export function moduleImports(code: string): ModuleImport[] {
+  const found: ModuleImport[] = [];
+  const text = code.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " "))
+    .replace(/(^|[^:"'`\\])\/\/[^\n]*/g, (c, p: string) => p + " ".repeat(c.length - p.length));
+  const patterns = [
+    /\bimport\s+(?!type\b)[^'"();]*?\bfrom\s*(['"])([^'"]+)\1/g,
+    /\bimport\s*(['"])([^'"]+)\1/g,
+    /\bexport\s+(?!type\b)[^'"();]*?\bfrom\s*(['"])([^'"]+)\1/g,
+    /\bimport\s*\(\s*(['"`])([^'"`]+)\1/g,
+  ];
+  for (const pattern of patterns) {
+    for (const m of text.matchAll(pattern)) {
+      const line = text.slice(0, m.index).split("\n").length;
+      found.push({ specifier: m[2], line });
+    }
+  }
+  return found.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * A sandboxed plugin runs from a `data:` URL in a Worker with no permissions, so it must be
+ * one self-contained module: it can import nothing (type-only imports are fine).
+ * @throws PluginError naming the first import and asking for a bundle.
+ */
+export function assertSelfContained(source: PluginSource): void {
+  const imports = moduleImports(source.code);
+  if (imports.length === 0) return;
+  const first = imports[0];
+  const more = imports.length > 1 ? ` (and ${imports.length - 1} more)` : "";
+  throw new PluginError({
+    source: source.url,
+    method: "load",
+    path: `import (line ${first.line})`,
+    problem: `a sandboxed plugin must be one self-contained module, but it imports ` +
+      `"${first.specifier}"${more}: bundle it into one file first (for example with ` +
+      `deno bundle or esbuild), use only type imports of the toolkit (import type … + ` +
+      `satisfies), or load a trusted plugin without the sandbox`,
+    value: first.specifier,
   });
 }
 

@@ -19,7 +19,7 @@ import { contains, flatDim, parseSpace, sample, type Space } from "../envs/space
 import type { Action, StepResult } from "../envs/types.ts";
 import { Rng } from "../random.ts";
 
-const referenceDir = new URL("../../shared/reference/gymnasium/", import.meta.url);
+const referenceDir = new URL("./data/gymnasium/", import.meta.url);
 const replayCli = new URL("../cli/replay.ts", import.meta.url);
 const repoRoot = new URL("../", import.meta.url);
 

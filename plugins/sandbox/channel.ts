@@ -19,8 +19,8 @@ import { describeThrown, PluginError } from "../errors.ts";
 import type { PluginEnvContext } from "../guarded_env.ts";
 import type { Reply, RequestBody, WorkerFailure } from "./protocol.ts";
 
-/** Whether `--unstable-worker-options` is in effect: yes, no, or cannot tell. */
-export type SandboxSupport = "enabled" | "missing" | "unknown";
+/** Whether `--unstable-worker-options` is known to be in effect ("missing": not shown to be). */
+export type SandboxSupport = "enabled" | "missing";
 
 const FLAG = "--unstable-worker-options";
 let cachedSupport: SandboxSupport | undefined;
@@ -82,42 +82,45 @@ function ancestors(dir: string): string[] {
  * Detects whether Worker permissions are available: the command line of this process
  * (`/proc/self/cmdline`) and the `deno.json`/`deno.jsonc` Deno would use (`--config`, or
  * the nearest one above the working directory or the main module).
+ *
+ * It answers "enabled" only on evidence (the flag on the command line, or a config file
+ * that turns the feature on): starting a Worker with permissions when the feature is off
+ * ends the whole process (exit 70), so when nothing can be seen — Deno 2.9 lets only
+ * `--allow-all` read `/proc/self/cmdline`, and a script outside any project has no config
+ * file — the answer is "missing", and the sandbox refuses with a clear error instead.
  */
 export function sandboxSupport(): SandboxSupport {
   if (cachedSupport) return cachedSupport;
   const args = commandLine();
-  if (args === undefined) return cachedSupport = "unknown";
-  if (args.includes(FLAG) || args.includes("--unstable")) return cachedSupport = "enabled";
-  if (args.includes("--no-config")) return cachedSupport = "missing";
-  const configArg = args.findIndex((a) => a === "--config" || a === "-c");
-  const configEq = args.find((a) => a.startsWith("--config="));
-  const explicit = configEq?.slice("--config=".length) ??
-    (configArg >= 0 ? args[configArg + 1] : undefined);
-  if (explicit) {
-    const text = readText(explicit);
-    if (text === undefined) return cachedSupport = "unknown";
-    return cachedSupport = configEnables(text) ? "enabled" : "missing";
+  if (args !== undefined) {
+    if (args.includes(FLAG) || args.includes("--unstable")) return cachedSupport = "enabled";
+    if (args.includes("--no-config")) return cachedSupport = "missing";
+    const configArg = args.findIndex((a) => a === "--config" || a === "-c");
+    const configEq = args.find((a) => a.startsWith("--config="));
+    const explicit = configEq?.slice("--config=".length) ??
+      (configArg >= 0 ? args[configArg + 1] : undefined);
+    if (explicit) return cachedSupport = configEnables(readText(explicit)) ? "enabled" : "missing";
   }
   const dirs = ancestors(Deno.cwd());
   if (Deno.mainModule.startsWith("file:")) {
     dirs.push(...ancestors(new URL(".", Deno.mainModule).pathname));
   }
-  let sawConfig = false;
   for (const dir of dirs) {
     for (const name of ["deno.json", "deno.jsonc"]) {
-      const text = readText(`${dir === "/" ? "" : dir}/${name}`);
-      if (text === undefined) continue;
-      sawConfig = true;
-      if (configEnables(text)) return cachedSupport = "enabled";
+      if (configEnables(readText(`${dir === "/" ? "" : dir}/${name}`))) {
+        return cachedSupport = "enabled";
+      }
     }
   }
-  return cachedSupport = sawConfig || dirs.length > 0 ? "missing" : "unknown";
+  return cachedSupport = "missing";
 }
 
 /** The advice printed when sandboxing is impossible. */
 export const SANDBOX_FLAG_ADVICE: string = `sandboxed plugins need Deno's ${FLAG} flag ` +
   `(or "unstable": ["worker-options"] in deno.json), which Deno 2.9.6 requires for ` +
-  `Worker permissions; add it, or load a trusted plugin with sandbox: false`;
+  `Worker permissions; add it, or load a trusted plugin with sandbox: false (a flag given ` +
+  `on the command line is only visible with --allow-all; without it, use the deno.json ` +
+  `setting)`;
 
 const live = new Set<EnvWorker>();
 

@@ -7,8 +7,8 @@
  * [batch, d] for continuous ones), `logits`/`probs` or `mean`/`log_std`, and `value` when
  * exported with it. Observation normalisation is inside the graph: feed raw observations.
  *
- * Deno:  deno run --allow-read --allow-ffi examples/deploy_onnx.mjs policy.onnx '[[0.1,0,0,0]]'
- * Node:  npm install onnxruntime-node@1.30.0 && node examples/deploy_onnx.mjs policy.onnx
+ * Node (in this folder): npm install --ignore-scripts && node deploy_onnx.mjs policy.onnx '[[0.1,0,0,0]]'
+ * Deno (repository root): deno run --node-modules-dir=none --no-lock --allow-read --allow-ffi examples/deploy_node/deploy_onnx.mjs policy.onnx
  *
  * Without an observation argument it feeds one all-zero observation. It prints one JSON
  * object: the input shape, and every output as nested arrays.

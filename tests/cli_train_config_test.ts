@@ -1,0 +1,111 @@
+/**
+ * How `train` combines settings given several ways (flag > --set > --config > preset >
+ * defaults), reruns a run folder with `--config RUN_DIR --seed N`, names run folders with
+ * `--name`, validates every flag before writing anything, and how `runs` lists the result.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { formatRunTable, listRuns } from "../cli/runs.ts";
+
+const root = new URL("../", import.meta.url);
+
+async function train(cwd: string, ...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("cli/train.ts", root).pathname,
+      "--quiet",
+      "--no-onnx",
+      "--eval-episodes",
+      "1",
+      ...args,
+    ],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+interface RunConfigJson {
+  seed: number;
+  steps: number;
+  config: Record<string, unknown>;
+}
+
+async function config(cwd: string, run: string): Promise<RunConfigJson> {
+  return JSON.parse(await Deno.readTextFile(`${cwd}/runs/${run}/config.json`));
+}
+
+Deno.test("train: --set seed is honoured; --seed beats --set; --config RUN_DIR reruns a run", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "ascent_train_cfg_" });
+  try {
+    let r = await train(cwd, "--set", "seed=5", "--steps", "512");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await config(cwd, "ppo-CartPole-v1-s5")).seed, 5);
+    assert.equal((await config(cwd, "ppo-CartPole-v1-s5")).config.seed, 5);
+
+    r = await train(cwd, "--set", "seed=5", "--seed", "3", "--steps", "512", "--name", "both");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await config(cwd, "both")).seed, 3, "a flag beats --set");
+
+    // The run's own config.json (or its folder) is accepted by --config.
+    r = await train(cwd, "--config", `${cwd}/runs/ppo-CartPole-v1-s5`, "--seed", "2");
+    assert.equal(r.code, 0, r.stderr);
+    const rerun = await config(cwd, "ppo-CartPole-v1-s2");
+    const original = await config(cwd, "ppo-CartPole-v1-s5");
+    assert.equal(rerun.seed, 2);
+    assert.equal(rerun.steps, original.steps);
+    assert.deepEqual({ ...rerun.config, seed: 5 }, original.config);
+
+    r = await train(
+      cwd,
+      "--config",
+      `${cwd}/runs/ppo-CartPole-v1-s5/config.json`,
+      "--set",
+      "learningRate=0.001",
+      "--name",
+      "lr",
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await config(cwd, "lr")).config.learningRate, 0.001, "--set beats --config");
+    assert.equal((await config(cwd, "lr")).seed, 5, "--config's seed when no flag or --set");
+
+    const runs = await listRuns(`${cwd}/runs`);
+    assert.deepEqual(
+      runs.map((x) => x.dir.split("/").at(-1)).sort(),
+      ["both", "lr", "ppo-CartPole-v1-s2", "ppo-CartPole-v1-s5"],
+    );
+    assert.ok(runs.every((x) => x.finished && x.evalMeanReturn !== null && x.timesteps >= 512));
+    const table = formatRunTable(runs);
+    assert.match(table, /^run\s+algo\s+env\s+seed\s+steps\s+date\s+final eval/);
+    assert.match(table, /runs\/lr\s+ppo\s+CartPole-v1\s+5\s+\d+/);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
+
+Deno.test("train: bad flags are rejected before anything is written", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "ascent_train_bad_" });
+  try {
+    for (
+      const args of [
+        ["--eval-episodes", "0"],
+        ["--set", "nosuchkey=1"],
+        ["--checkpoint-every", "-1"],
+        ["--name", "a/b"],
+        ["--name", "x", "--out", "y"],
+      ]
+    ) {
+      const r = await train(cwd, "--steps", "512", ...args);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      const entries = await Array.fromAsync(Deno.readDir(cwd));
+      assert.deepEqual(entries, [], `${args.join(" ")} left ${entries.map((e) => e.name)}`);
+    }
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

@@ -1,0 +1,91 @@
+/**
+ * Usage errors across commands: exit code 2 with a plain message naming what was wrong
+ * ("did you mean" for flags, plain words for negative numbers, namespaced env ids whose
+ * plugin is not loaded), and `--help` working on every command.
+ * @module
+ */
+import assert from "node:assert/strict";
+
+const root = new URL("../", import.meta.url);
+
+async function cli(script: string, ...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(script, root).pathname, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("train: usage errors exit 2 with plain, specific messages", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--step", "100"], /unknown flag --step; did you mean --steps\?/],
+    [["--steps", "-5"], /--steps: must be at least 1, got -5/],
+    [["--steps"], /--steps needs a value/],
+    [["--env", "CartPol-v1"], /CartPol-v1.*is not registered; did you mean CartPole-v1/],
+    [["--env", "acme/Corridor-v0"], /namespace acme is not loaded.*--plugin SPEC/],
+    [["--algo", "ppx"], /unknown algorithm "ppx"/],
+    [["--set", "nosuchkey=1", "--steps", "100"], /nosuchkey/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await cli("cli/train.ts", "--quiet", "--out", "/nonexistent/never", ...args);
+    assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+    assert.match(r.stderr, message, args.join(" "));
+    assert.doesNotMatch(r.stderr, /Uncaught|at file:/, "no stack trace for a usage error");
+  }
+});
+
+Deno.test("eval, export, infer and replay: unknown flags exit 2 and suggest", async () => {
+  for (const script of ["cli/eval.ts", "cli/export.ts", "cli/infer.ts", "cli/replay.ts"]) {
+    const r = await cli(script, "--episods", "3", "x");
+    assert.equal(r.code, 2, `${script}: exit ${r.code}\n${r.stderr}`);
+    assert.match(r.stderr, /unknown flag --episods/, script);
+  }
+});
+
+Deno.test("every command answers --help with exit 0", async () => {
+  for (
+    const script of [
+      "cli/train.ts",
+      "cli/eval.ts",
+      "cli/export.ts",
+      "cli/infer.ts",
+      "cli/serve.ts",
+      "cli/envs.ts",
+      "cli/replay.ts",
+      "examples/theory.ts",
+    ]
+  ) {
+    const r = await cli(script, "--help");
+    assert.equal(r.code, 0, `${script} --help: exit ${r.code}\n${r.stderr}`);
+    assert.ok(r.stdout.trim().length > 40, `${script} --help printed: ${r.stdout}`);
+  }
+});
+
+Deno.test("serve --host another interface, with the task's permissions: exit 2 naming the deno run line", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-ffi",
+      "--allow-net=127.0.0.1",
+      "--no-prompt",
+      new URL("cli/serve.ts", root).pathname,
+      "policy.onnx",
+      "--host",
+      "0.0.0.0",
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, stderr);
+  assert.match(stderr, /may not listen on 0\.0\.0\.0/);
+  assert.match(
+    stderr,
+    /--allow-net=0\.0\.0\.0 --no-prompt cli\/serve\.ts FILE\.onnx --host 0\.0\.0\.0/,
+  );
+});
