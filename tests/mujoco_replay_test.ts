@@ -177,3 +177,19 @@ Deno.test("sumSquaresFloat32: float32 squares and float32 partial sums", () => {
   );
   assert.equal(sumSquaresFloat32(eight), pairwise);
 });
+
+Deno.test("Ant-v5 trap: a running float32 sum of the control cost would miss recorded rewards", () => {
+  const data = load("Ant-v5");
+  let differing = 0;
+  for (const tr of data.transitions) {
+    const a = new Float32Array(tr.action);
+    let running = 0;
+    for (const x of a) running = Math.fround(running + Math.fround(x * x));
+    const delta = 0.5 * (running - sumSquaresFloat32(a));
+    if (delta === 0) continue;
+    differing++;
+    // The reward computed with the running sum would be off by delta: far above 1e-9.
+    assert.ok(Math.abs(delta) / Math.abs(tr.reward) > MUJOCO_TOLERANCE, `t=${tr.t}`);
+  }
+  assert.ok(differing > 0, "expected some recorded actions where the two orders differ");
+});
