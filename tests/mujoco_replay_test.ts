@@ -31,6 +31,9 @@ interface RecordedFile {
   transitions: {
     episode: number;
     t: number;
+    state: RecordedState;
+    next_qpos: number[];
+    info: Record<string, number>;
     action: number[];
     next_obs: number[];
     reward: number;
@@ -192,4 +195,14 @@ Deno.test("Ant-v5 trap: a running float32 sum of the control cost would miss rec
     assert.ok(Math.abs(delta) / Math.abs(tr.reward) > MUJOCO_TOLERANCE, `t=${tr.t}`);
   }
   assert.ok(differing > 0, "expected some recorded actions where the two orders differ");
+});
+
+Deno.test("Ant-v5 trap: x_velocity is not the qpos displacement (lagged torso positions)", () => {
+  const data = load("Ant-v5");
+  let far = 0;
+  for (const tr of data.transitions) {
+    const fromQpos = (tr.next_qpos[0] - tr.state.qpos[0]) / 0.05;
+    if (Math.abs(fromQpos - tr.info.x_velocity) > 1e-9 * Math.abs(tr.info.x_velocity)) far++;
+  }
+  assert.ok(far > data.transitions.length / 2, `${far} of ${data.transitions.length}`);
 });
