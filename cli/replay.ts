@@ -18,12 +18,19 @@
  * stderr), and 2 on bad input (unknown id, unreadable file, malformed JSON).
  *
  * The file format is the one in `../shared/reference/gymnasium/*.json` (its `format_notes`).
+ *
+ * MuJoCo ids (`Hopper-v5`, …) replay files in the format of `../shared/reference/mujoco/*.json`
+ * and `tests/data/mujoco/*.json` instead: the recorded integration state is injected, the
+ * recorded action stepped, and observation, reward and `info` compared within 1e−9 (see
+ * `replay_mujoco.ts`); the printed line then also names the MuJoCo release. Exit codes are
+ * the same.
  * @module
  */
 import { parseCommandLine } from "./args.ts";
 import { z } from "../deps.ts";
 import { contains, flatDim, formatZodIssues } from "../envs/spaces.ts";
 import { type ClassicEnv, classicEnvs } from "../envs/classic/mod.ts";
+import { mujocoReplayIds, replayMujocoTransitions } from "./replay_mujoco.ts";
 
 /** Largest absolute difference of a float64 state component still counted as equal. */
 export const STATE_TOLERANCE = 1e-9;
@@ -99,9 +106,9 @@ export interface ReplayReport {
   details: ReplayMismatch[];
 }
 
-/** The ids {@link replayTransitions} knows. */
+/** The ids the command knows: the classic-control ones, then the MuJoCo ones. */
 export function knownEnvIds(): string[] {
-  return classicEnvs.map((e) => e.id);
+  return [...classicEnvs.map((e) => e.id), ...mujocoReplayIds()];
 }
 
 /**
@@ -112,7 +119,9 @@ export function replayTransitions(envId: string, data: unknown): ReplayReport {
   const spec = classicEnvs.find((e) => e.id === envId);
   if (spec === undefined) {
     throw new ReplayInputError(
-      `unknown environment id ${JSON.stringify(envId)}; known ids: ${knownEnvIds().join(", ")}`,
+      `unknown environment id ${JSON.stringify(envId)}; classic-control ids: ${
+        classicEnvs.map((e) => e.id).join(", ")
+      }`,
     );
   }
   const parsed = ReplayFileSchema.safeParse(data);
@@ -279,9 +288,11 @@ export async function main(args: string[]): Promise<number> {
     console.error(`replay: ${path} is not valid JSON: ${(error as Error).message}`);
     return 2;
   }
-  let report: ReplayReport;
+  let report: { mismatches: number; details: unknown[] };
   try {
-    report = replayTransitions(envId, data);
+    report = mujocoReplayIds().includes(envId)
+      ? await replayMujocoTransitions(envId, data)
+      : replayTransitions(envId, data);
   } catch (error) {
     console.error(`replay: ${path}: ${(error as Error).message}`);
     return 2;
