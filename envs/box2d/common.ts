@@ -1,0 +1,294 @@
+/**
+ * Plumbing shared by the Box2D environments (LunarLander, BipedalWalker): the draws source,
+ * world creation with Gymnasium's step settings, float32 rounding of what is handed to the
+ * engine, revolute joints with pybox2d's reference angle, and the contact bookkeeping.
+ *
+ * - **Draws.** Every random number an environment consumes goes through a {@link DrawSource}
+ *   with numpy's method names (`uniform(low, high)`, `integers(low, high)` with `high`
+ *   exclusive, `random()`). By default it is {@link RngDraws} over this toolkit's `Rng`;
+ *   for a replay against Gymnasium, {@link RecordedDraws} hands out the recorded values in
+ *   the order Gymnasium consumed them.
+ * - **float32.** pybox2d stores every value in float32, so a position, vertex, force or
+ *   impulse computed in float64 by the Python side is rounded once when handed over;
+ *   {@link f32} does that rounding here, so that planck (float64) starts from the same
+ *   numbers.
+ * - **Joints.** pybox2d's `revoluteJointDef(bodyA=…, bodyB=…)` sets
+ *   `referenceAngle = bodyB.angle − bodyA.angle`; {@link revoluteJoint} always passes it
+ *   explicitly, so the joint angle (the limits and the observations) is measured the same way.
+ * - **Contacts.** {@link ContactFlags} is Gymnasium's contact detector: a contact that begins
+ *   with the "fatal" body (lander, hull) sets `gameOver`; a contact that begins or ends with
+ *   one of the watched bodies (legs) sets or clears its flag.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RecordedDraws } from "./common.ts";
+ * const draws = new RecordedDraws([0.25, 7]);
+ * assert.equal(draws.uniform(-1, 1), 0.25);
+ * assert.equal(draws.integers(5, 10), 7);
+ * assert.equal(draws.remaining, 0);
+ * ```
+ * @module
+ */
+import type { Rng } from "../../random.ts";
+import type {
+  PlanckBody,
+  PlanckContact,
+  PlanckModule,
+  PlanckRevoluteJoint,
+  PlanckWorld,
+  Vec2Value,
+} from "./planck.ts";
+
+/** Frames per second of both environments: one step is 1/50 s. */
+export const FPS = 50;
+/** Pixels per metre of Gymnasium's renderer; lengths in the sources are pixels / SCALE. */
+export const SCALE = 30.0;
+/** Viewport width in pixels. */
+export const VIEWPORT_W = 600;
+/** Viewport height in pixels. */
+export const VIEWPORT_H = 400;
+/** Velocity iterations of Gymnasium's `world.Step(1/50, 6·30, 2·30)`. */
+export const VELOCITY_ITERATIONS = 6 * 30;
+/** Position iterations of that call. */
+export const POSITION_ITERATIONS = 2 * 30;
+
+/** Rounds a float64 to float32, as pybox2d does with every value it stores. */
+export const f32: (x: number) => number = Math.fround;
+
+/** A source of random numbers with numpy Generator's method names. */
+export interface DrawSource {
+  /** A uniform double in [low, high). */
+  uniform(low: number, high: number): number;
+  /** A uniform integer in [low, high) (numpy's `integers`, high exclusive). */
+  integers(low: number, high: number): number;
+  /** A uniform double in [0, 1). */
+  random(): number;
+}
+
+/** Draws from this toolkit's `Rng` (the default source of every environment). */
+export class RngDraws implements DrawSource {
+  /** Wraps `rng` (not copied: reseeding it reseeds this source). */
+  constructor(readonly rng: Rng) {}
+  /** U[low, high). */
+  uniform(low: number, high: number): number {
+    return this.rng.uniformRange(low, high);
+  }
+  /** Integer in [low, high). */
+  integers(low: number, high: number): number {
+    return low + this.rng.integer(high - low);
+  }
+  /** U[0, 1). */
+  random(): number {
+    return this.rng.uniform();
+  }
+}
+
+/**
+ * Hands out recorded draws in order, whatever method asks (the recording already holds the
+ * results). Replays feed Gymnasium's draws through it.
+ */
+export class RecordedDraws implements DrawSource {
+  #next = 0;
+  /** Serves `values` in order. */
+  constructor(readonly values: readonly number[]) {}
+  /** How many values have not been consumed. */
+  get remaining(): number {
+    return this.values.length - this.#next;
+  }
+  /** How many values have been consumed. */
+  get consumed(): number {
+    return this.#next;
+  }
+  /** Appends nothing; returns the next recorded value. */
+  uniform(_low: number, _high: number): number {
+    return this.#take();
+  }
+  /** The next recorded value (an integer in a faithful recording). */
+  integers(_low: number, _high: number): number {
+    return this.#take();
+  }
+  /** The next recorded value. */
+  random(): number {
+    return this.#take();
+  }
+  #take(): number {
+    if (this.#next >= this.values.length) {
+      throw new RangeError(
+        `RecordedDraws: the ${this.values.length} recorded draws ran out ` +
+          `(the environment consumed more random numbers than the recording holds)`,
+      );
+    }
+    return this.values[this.#next++];
+  }
+}
+
+/**
+ * A new world with gravity (0, g) and sleeping allowed, as `b2World(gravity=(0, g))`, whose
+ * broad phase reports new pairs in Box2D 2.3's order (see {@link useBox2DPairOrder}).
+ */
+export function createWorld(planck: PlanckModule, gravity: number): PlanckWorld {
+  const world = new planck.World({ gravity: { x: 0, y: f32(gravity) }, allowSleep: true });
+  useBox2DPairOrder(world);
+  return world;
+}
+
+/** The internals of planck's broad phase that {@link useBox2DPairOrder} replaces. */
+interface InternalBroadPhase {
+  m_moveBuffer: (number | null)[];
+  m_tree: {
+    query(aabb: unknown, callback: (id: number) => boolean): void;
+    getFatAABB(id: number): unknown;
+    getUserData(id: number): unknown;
+  };
+  updatePairs(callback: (a: unknown, b: unknown) => void): void;
+}
+
+/** Largest proxy id {@link useBox2DPairOrder} can pack (ids grow by a few per step). */
+const PAIR_ID_LIMIT = 2 ** 26;
+
+/**
+ * Makes `world`'s broad phase hand new pairs to the contact manager as Box2D 2.3's
+ * `b2BroadPhase::UpdatePairs` does: collected from every moved proxy, sorted by
+ * (smaller proxy id, larger proxy id), duplicates dropped. planck reports them unsorted, in
+ * tree-query order, which creates contacts in another order; the contact list order is the
+ * solver's order, and with it the results drift apart from pybox2d's in resting contact.
+ * (planck numbers proxies in creation order, as Box2D does for the fixtures built at reset.)
+ * This replaces a method of a planck internal object: planck is pinned for that reason.
+ */
+export function useBox2DPairOrder(world: PlanckWorld): void {
+  const bp = (world as unknown as { m_broadPhase: InternalBroadPhase }).m_broadPhase;
+  const tree = bp.m_tree;
+  const keys: number[] = [];
+  let query = 0;
+  const collect = (id: number): boolean => {
+    if (id !== query) {
+      const a = id < query ? id : query;
+      const b = id < query ? query : id;
+      keys.push(a * PAIR_ID_LIMIT + b);
+    }
+    return true;
+  };
+  const byKey = (x: number, y: number) => x - y;
+  bp.updatePairs = (callback) => {
+    const moves = bp.m_moveBuffer;
+    for (let i = 0; i < moves.length; i++) {
+      const id = moves[i];
+      if (id === null) continue;
+      if (id >= PAIR_ID_LIMIT) throw new Error("Box2D: broad-phase proxy ids exhausted");
+      query = id;
+      tree.query(tree.getFatAABB(id), collect);
+    }
+    moves.length = 0;
+    if (keys.length === 0) return;
+    if (keys.length > 1) keys.sort(byKey);
+    let last = -1;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k === last) continue;
+      last = k;
+      const a = Math.floor(k / PAIR_ID_LIMIT);
+      callback(tree.getUserData(a), tree.getUserData(k - a * PAIR_ID_LIMIT));
+    }
+    keys.length = 0;
+  };
+}
+
+/** Advances `world` by Gymnasium's `Step(1/50, 180, 60)`. */
+export function stepWorld(world: PlanckWorld): void {
+  world.step(1.0 / FPS, VELOCITY_ITERATIONS, POSITION_ITERATIONS);
+}
+
+/** A polygon from float64 vertices, rounded to float32. */
+export function polygon(planck: PlanckModule, vertices: readonly (readonly number[])[]) {
+  return new planck.Polygon(vertices.map(([x, y]) => ({ x: f32(x), y: f32(y) })));
+}
+
+/** Settings of {@link revoluteJoint} (pybox2d's keyword names). */
+export interface RevoluteSettings {
+  /** Anchor in bodyA's frame. */
+  localAnchorA: readonly [number, number];
+  /** Anchor in bodyB's frame. */
+  localAnchorB: readonly [number, number];
+  /** Lower and upper angle limits. */
+  limits: readonly [number, number];
+  /** Maximum motor torque. */
+  maxMotorTorque: number;
+  /** Motor speed. */
+  motorSpeed: number;
+}
+
+/**
+ * A revolute joint with motor and limits on, built as pybox2d's
+ * `revoluteJointDef(bodyA=a, bodyB=b, …)`: referenceAngle = b.angle − a.angle (float32).
+ */
+export function revoluteJoint(
+  planck: PlanckModule,
+  world: PlanckWorld,
+  bodyA: PlanckBody,
+  bodyB: PlanckBody,
+  s: RevoluteSettings,
+): PlanckRevoluteJoint {
+  const joint = new planck.RevoluteJoint({
+    bodyA,
+    bodyB,
+    localAnchorA: vec(s.localAnchorA[0], s.localAnchorA[1]),
+    localAnchorB: vec(s.localAnchorB[0], s.localAnchorB[1]),
+    referenceAngle: f32(bodyB.getAngle() - bodyA.getAngle()),
+    enableLimit: true,
+    lowerAngle: f32(s.limits[0]),
+    upperAngle: f32(s.limits[1]),
+    enableMotor: true,
+    maxMotorTorque: f32(s.maxMotorTorque),
+    motorSpeed: f32(s.motorSpeed),
+  });
+  const made = world.createJoint(joint);
+  if (made === null) throw new Error("Box2D: cannot create a joint while the world is locked");
+  return made;
+}
+
+/** A float32-rounded vector. */
+export function vec(x: number, y: number): Vec2Value {
+  return { x: f32(x), y: f32(y) };
+}
+
+/**
+ * Gymnasium's contact detector. `gameOver` becomes true when a contact begins that involves
+ * `fatal`; `touching[i]` follows the contacts of `watched[i]` (set on begin, cleared on end).
+ */
+export class ContactFlags {
+  /** The fatal body touched something. */
+  gameOver = false;
+  /** Per watched body: touching something now (as the env's `ground_contact`). */
+  readonly touching: boolean[];
+
+  /** Listens on `world` (a fresh world per episode, so no listener is ever removed). */
+  constructor(world: PlanckWorld, readonly fatal: PlanckBody, readonly watched: PlanckBody[]) {
+    this.touching = watched.map(() => false);
+    world.on("begin-contact", (c) => this.#update(c, true));
+    world.on("end-contact", (c) => this.#update(c, false));
+  }
+
+  #update(contact: PlanckContact, begin: boolean): void {
+    const a = contact.getFixtureA().getBody();
+    const b = contact.getFixtureB().getBody();
+    if (begin && (a === this.fatal || b === this.fatal)) this.gameOver = true;
+    const watched = this.watched;
+    for (let i = 0; i < watched.length; i++) {
+      if (watched[i] === a || watched[i] === b) this.touching[i] = begin;
+    }
+  }
+}
+
+/** [x, y, angle, vx, vy, ω, awake] of a body. */
+export function bodyState(b: PlanckBody): number[] {
+  const p = b.getPosition();
+  const v = b.getLinearVelocity();
+  return [p.x, p.y, b.getAngle(), v.x, v.y, b.getAngularVelocity(), b.isAwake() ? 1 : 0];
+}
+
+/** A fresh random seed for a generator nobody seeded. */
+export function entropySeed(): number {
+  const words = crypto.getRandomValues(new Uint32Array(2));
+  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
+}
