@@ -6,6 +6,11 @@
  * figure for Gymnasium in Python (~10⁵ single CartPole steps/s: the issue's figure, not
  * measured here). Target: a CartPole-v1 vector step under 100 ns per environment.
  *
+ * Box2D environments (planck): steps per second of one environment from `make` (plain
+ * `step`, random actions, reset at episode ends), against the issue's figures for Gymnasium
+ * with pybox2d on this machine (LunarLander 28k discrete, 17k continuous steps/s; the issue's
+ * figures, not measured here).
+ *
  * Usage: `deno run -A bench/envs.ts [--quick]`. Prints one JSON object as the last line
  * and updates the `envs` section of BENCHMARKS.md.
  * @module
@@ -24,7 +29,8 @@ import {
   VectorEnv,
   Wrapper,
 } from "../envs/mod.ts";
-import { CartPoleEnv } from "../envs/classic/mod.ts";
+import { CartPoleEnv, classicEnvs } from "../envs/classic/mod.ts";
+import { box2dEnvs } from "../envs/box2d/mod.ts";
 import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
 
 const QUICK = isQuick();
@@ -32,6 +38,11 @@ const BUDGET_MS = QUICK ? 400 : 2000;
 const WARMUP_MS = QUICK ? 150 : 600;
 const N = 16;
 const GYMNASIUM_CARTPOLE_STEPS_PER_SEC = 1e5; // the issue's figure, not measured here
+/** Gymnasium + pybox2d single-env steps/s on this machine (issue 13's figures, not measured here). */
+const GYMNASIUM_BOX2D_STEPS_PER_SEC: Record<string, number> = {
+  "LunarLander-v3": 28000,
+  "LunarLanderContinuous-v3": 17000,
+};
 
 /** Runs `chunk()` (which does `perChunk` env-steps) for about `ms` ms; returns ns/env-step. */
 function timeIt(chunk: () => void, perChunk: number, ms: number): number {
@@ -96,7 +107,8 @@ function vector(v: VectorEnv): number {
 async function main(): Promise<void> {
   const rows: (string | number)[][] = [];
   const results: Record<string, { singleNsPerStep: number; vectorNsPerEnvStep: number }> = {};
-  for (const spec of listEnvs().filter((s) => s.source === "builtin")) {
+  const classicIds = new Set(classicEnvs.map((e) => e.id));
+  for (const spec of listEnvs().filter((s) => s.source === "builtin" && classicIds.has(s.id))) {
     const s = await single(spec.id);
     const v = await makeVectorEnv(spec.id, N, { seed: 0 });
     if (!v.fastPath) throw new Error(`${spec.id}: expected the vector fast path`);
@@ -121,6 +133,25 @@ async function main(): Promise<void> {
   const genericNs = vector(generic);
   console.log(`CartPole-v1 generic vector path: ${genericNs.toFixed(1)} ns/env-step`);
 
+  const box2dRows: (string | number)[][] = [];
+  const box2d: Record<string, { singleStepsPerSec: number; vsGymnasium: number | null }> = {};
+  for (const e of box2dEnvs) {
+    const ns = await single(e.id);
+    const perSec = 1e9 / ns;
+    const gym = GYMNASIUM_BOX2D_STEPS_PER_SEC[e.id];
+    box2d[e.id] = {
+      singleStepsPerSec: Math.round(perSec),
+      vsGymnasium: gym === undefined ? null : Number((perSec / gym).toFixed(2)),
+    };
+    box2dRows.push([
+      e.id,
+      (ns / 1000).toFixed(1),
+      Math.round(perSec).toLocaleString("en-US"),
+      gym === undefined ? "–" : `${gym.toLocaleString("en-US")} (${(perSec / gym).toFixed(2)}×)`,
+    ]);
+    console.log(`${e.id}: single ${(ns / 1000).toFixed(1)} µs/step, ${Math.round(perSec)} steps/s`);
+  }
+
   const cp = results["CartPole-v1"];
   const cartpoleSingleStepsPerSec = 1e9 / cp.singleNsPerStep;
   const cartpoleVectorStepsPerSec = 1e9 / cp.vectorNsPerEnvStep;
@@ -136,6 +167,7 @@ async function main(): Promise<void> {
     ),
     targetMet: cp.vectorNsPerEnvStep < 100,
     quick: QUICK,
+    box2d,
     envs: Object.fromEntries(
       Object.entries(results).map(([id, r]) => [id, {
         singleNsPerStep: Number(r.singleNsPerStep.toFixed(1)),
@@ -166,6 +198,12 @@ async function main(): Promise<void> {
     `- Against the issue's figure for Gymnasium in Python (~10⁵ single CartPole steps/s; the issue's figure, ` +
     `not measured here): single ${summary.cartpoleSingleVsGymnasiumFigure}×, vector ` +
     `${summary.cartpoleVectorVsGymnasiumFigure}×.`,
+    "",
+    "Box2D environments (planck), one environment from `make`, random actions, reset at",
+    "episode ends; Gymnasium's figures are the issue's (pybox2d on this machine), not measured here.",
+    "",
+    markdownTable(["env", "single µs/step", "single steps/s", "Gymnasium steps/s"], box2dRows),
+    "",
     QUICK ? "- Quick run (`--quick`): short timing windows, noisier figures." : "",
   ].join("\n");
   await updateBenchmarks("envs", `deno run -A bench/envs.ts${QUICK ? " --quick" : ""}`, body);
