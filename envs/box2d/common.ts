@@ -242,9 +242,158 @@ export function revoluteJoint(
     maxMotorTorque: f32(s.maxMotorTorque),
     motorSpeed: f32(s.motorSpeed),
   });
+  const internal = joint as unknown as {
+    solveVelocityConstraints: unknown;
+    solvePositionConstraints: unknown;
+  };
+  internal.solveVelocityConstraints = solveRevoluteVelocity;
+  internal.solvePositionConstraints = solveRevolutePosition;
   const made = world.createJoint(joint);
   if (made === null) throw new Error("Box2D: cannot create a joint while the world is locked");
   return made;
+}
+
+/** The fields of planck's revolute joint that its velocity solver reads and writes. */
+interface InternalRevolute {
+  m_bodyA: { c_velocity: { v: Vec2Value; w: number }; c_position: { c: Vec2Value; a: number } };
+  m_bodyB: { c_velocity: { v: Vec2Value; w: number }; c_position: { c: Vec2Value; a: number } };
+  m_localAnchorA: Vec2Value;
+  m_localAnchorB: Vec2Value;
+  m_localCenterA: Vec2Value;
+  m_localCenterB: Vec2Value;
+  m_referenceAngle: number;
+  m_lowerAngle: number;
+  m_upperAngle: number;
+  m_invMassA: number;
+  m_invMassB: number;
+  m_invIA: number;
+  m_invIB: number;
+  m_enableMotor: boolean;
+  m_enableLimit: boolean;
+  m_limitState: number;
+  m_motorSpeed: number;
+  m_motorMass: number;
+  m_motorImpulse: number;
+  m_maxMotorTorque: number;
+  m_rA: Vec2Value;
+  m_rB: Vec2Value;
+  m_impulse: { x: number; y: number; z: number };
+  m_mass: {
+    ex: { x: number; y: number; z: number };
+    ey: { x: number; y: number; z: number };
+    ez: { x: number; y: number; z: number };
+  };
+}
+
+const INACTIVE_LIMIT = 0, AT_LOWER_LIMIT = 1, AT_UPPER_LIMIT = 2, EQUAL_LIMITS = 3;
+
+/**
+ * planck's `RevoluteJoint.solveVelocityConstraints` without its temporary vectors: the same
+ * operations in the same order (so the same float64 results), on local numbers. It runs
+ * 180 times per joint and step (Gymnasium's velocity iterations), where planck's version
+ * allocated five to eight small objects per call; installed on each joint the environments
+ * create (planck's prototype is left alone).
+ */
+function solveRevoluteVelocity(this: InternalRevolute, step: { dt: number }): void {
+  const velA = this.m_bodyA.c_velocity;
+  const velB = this.m_bodyB.c_velocity;
+  const vA = velA.v;
+  const vB = velB.v;
+  let wA = velA.w;
+  let wB = velB.w;
+  const mA = this.m_invMassA;
+  const mB = this.m_invMassB;
+  const iA = this.m_invIA;
+  const iB = this.m_invIB;
+  const fixedRotation = iA + iB === 0.0;
+  const limitState = this.m_limitState;
+
+  if (this.m_enableMotor && limitState !== EQUAL_LIMITS && !fixedRotation) {
+    const cdot = wB - wA - this.m_motorSpeed;
+    let impulse = -this.m_motorMass * cdot;
+    const oldImpulse = this.m_motorImpulse;
+    const maxImpulse = step.dt * this.m_maxMotorTorque;
+    const sum = this.m_motorImpulse + impulse;
+    this.m_motorImpulse = sum < -maxImpulse ? -maxImpulse : sum > maxImpulse ? maxImpulse : sum;
+    impulse = this.m_motorImpulse - oldImpulse;
+    wA -= iA * impulse;
+    wB += iB * impulse;
+  }
+
+  const rA = this.m_rA;
+  const rB = this.m_rB;
+  const m = this.m_mass;
+  const acc = this.m_impulse;
+  // Cdot1 = (0 + (vB + wB × rB)) − (vA + wA × rA), as planck's addCombine / subCombine.
+  const cdot1x = (0 + (vB.x + -wB * rB.y)) - (vA.x + -wA * rA.y);
+  const cdot1y = (0 + (vB.y + wB * rB.x)) - (vA.y + wA * rA.x);
+  if (this.m_enableLimit && limitState !== INACTIVE_LIMIT && !fixedRotation) {
+    const cdot2 = wB - wA;
+    // impulse = −solve33(Cdot), planck's Mat33.solve33.
+    let crossX = m.ey.y * m.ez.z - m.ey.z * m.ez.y;
+    let crossY = m.ey.z * m.ez.x - m.ey.x * m.ez.z;
+    let crossZ = m.ey.x * m.ez.y - m.ey.y * m.ez.x;
+    let det = m.ex.x * crossX + m.ex.y * crossY + m.ex.z * crossZ;
+    if (det !== 0.0) det = 1.0 / det;
+    const sx = det * (cdot1x * crossX + cdot1y * crossY + cdot2 * crossZ);
+    crossX = cdot1y * m.ez.z - cdot2 * m.ez.y;
+    crossY = cdot2 * m.ez.x - cdot1x * m.ez.z;
+    crossZ = cdot1x * m.ez.y - cdot1y * m.ez.x;
+    const sy = det * (m.ex.x * crossX + m.ex.y * crossY + m.ex.z * crossZ);
+    crossX = m.ey.y * cdot2 - m.ey.z * cdot1y;
+    crossY = m.ey.z * cdot1x - m.ey.x * cdot2;
+    crossZ = m.ey.x * cdot1y - m.ey.y * cdot1x;
+    const sz = det * (m.ex.x * crossX + m.ex.y * crossY + m.ex.z * crossZ);
+    let ix = -sx;
+    let iy = -sy;
+    let iz = -sz;
+    let reduce = false;
+    if (limitState === AT_LOWER_LIMIT) reduce = acc.z + iz < 0.0;
+    else if (limitState === AT_UPPER_LIMIT) reduce = acc.z + iz > 0.0;
+    if (reduce) {
+      // rhs = −Cdot1 + z·(ez.x, ez.y); reduced = solve22(rhs), planck's Mat33.solve22.
+      const rhsX = -1 * cdot1x + acc.z * m.ez.x;
+      const rhsY = -1 * cdot1y + acc.z * m.ez.y;
+      let d = m.ex.x * m.ey.y - m.ey.x * m.ex.y;
+      if (d !== 0.0) d = 1.0 / d;
+      const rx = d * (m.ey.y * rhsX - m.ey.x * rhsY);
+      const ry = d * (m.ex.x * rhsY - m.ex.y * rhsX);
+      ix = rx;
+      iy = ry;
+      iz = -acc.z;
+      acc.x += rx;
+      acc.y += ry;
+      acc.z = 0.0;
+    } else {
+      acc.x += ix;
+      acc.y += iy;
+      acc.z += iz;
+    }
+    vA.x -= mA * ix;
+    vA.y -= mA * iy;
+    wA -= iA * ((rA.x * iy - rA.y * ix) + iz);
+    vB.x += mB * ix;
+    vB.y += mB * iy;
+    wB += iB * ((rB.x * iy - rB.y * ix) + iz);
+  } else {
+    // impulse = solve22(−Cdot).
+    const bx = -cdot1x;
+    const by = -cdot1y;
+    let d = m.ex.x * m.ey.y - m.ey.x * m.ex.y;
+    if (d !== 0.0) d = 1.0 / d;
+    const ix = d * (m.ey.y * bx - m.ey.x * by);
+    const iy = d * (m.ex.x * by - m.ex.y * bx);
+    acc.x += ix;
+    acc.y += iy;
+    vA.x -= mA * ix;
+    vA.y -= mA * iy;
+    wA -= iA * (rA.x * iy - rA.y * ix);
+    vB.x += mB * ix;
+    vB.y += mB * iy;
+    wB += iB * (rB.x * iy - rB.y * ix);
+  }
+  velA.w = wA;
+  velB.w = wB;
 }
 
 /** A float32-rounded vector. */
@@ -291,4 +440,91 @@ export function bodyState(b: PlanckBody): number[] {
 export function entropySeed(): number {
   const words = crypto.getRandomValues(new Uint32Array(2));
   return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
+}
+
+/** planck's Settings: linear slop, angular slop and the largest angular correction. */
+const LINEAR_SLOP = 0.005;
+const ANGULAR_SLOP = (2.0 / 180.0) * Math.PI;
+const MAX_ANGULAR_CORRECTION = (8.0 / 180.0) * Math.PI;
+
+/**
+ * planck's `RevoluteJoint.solvePositionConstraints` without its temporary objects (rotations,
+ * anchors, the 2×2 mass matrix, the impulse): the same operations in the same order.
+ */
+function solveRevolutePosition(this: InternalRevolute): boolean {
+  const posA = this.m_bodyA.c_position;
+  const posB = this.m_bodyB.c_position;
+  const cA = posA.c;
+  const cB = posB.c;
+  let aA = posA.a;
+  let aB = posB.a;
+  let angularError = 0.0;
+  const iA = this.m_invIA;
+  const iB = this.m_invIB;
+  const fixedRotation = iA + iB == 0.0;
+
+  const limitState = this.m_limitState;
+  if (this.m_enableLimit && limitState !== INACTIVE_LIMIT && !fixedRotation) {
+    const angle = aB - aA - this.m_referenceAngle;
+    let limitImpulse = 0.0;
+    if (limitState === EQUAL_LIMITS) {
+      const d = angle - this.m_lowerAngle;
+      const c = d < -MAX_ANGULAR_CORRECTION
+        ? -MAX_ANGULAR_CORRECTION
+        : d > MAX_ANGULAR_CORRECTION
+        ? MAX_ANGULAR_CORRECTION
+        : d;
+      limitImpulse = -this.m_motorMass * c;
+      angularError = Math.abs(c);
+    } else if (limitState === AT_LOWER_LIMIT) {
+      let c = angle - this.m_lowerAngle;
+      angularError = -c;
+      c = c + ANGULAR_SLOP;
+      c = c < -MAX_ANGULAR_CORRECTION ? -MAX_ANGULAR_CORRECTION : c > 0.0 ? 0.0 : c;
+      limitImpulse = -this.m_motorMass * c;
+    } else if (limitState === AT_UPPER_LIMIT) {
+      let c = angle - this.m_upperAngle;
+      angularError = c;
+      c = c - ANGULAR_SLOP;
+      c = c < 0.0 ? 0.0 : c > MAX_ANGULAR_CORRECTION ? MAX_ANGULAR_CORRECTION : c;
+      limitImpulse = -this.m_motorMass * c;
+    }
+    aA -= this.m_invIA * limitImpulse;
+    aB += this.m_invIB * limitImpulse;
+  }
+
+  const sA = Math.sin(aA);
+  const kA = Math.cos(aA);
+  const sB = Math.sin(aB);
+  const kB = Math.cos(aB);
+  const lax = this.m_localAnchorA.x - this.m_localCenterA.x;
+  const lay = this.m_localAnchorA.y - this.m_localCenterA.y;
+  const lbx = this.m_localAnchorB.x - this.m_localCenterB.x;
+  const lby = this.m_localAnchorB.y - this.m_localCenterB.y;
+  const rAx = kA * lax - sA * lay;
+  const rAy = sA * lax + kA * lay;
+  const rBx = kB * lbx - sB * lby;
+  const rBy = sB * lbx + kB * lby;
+  const cx = (0 + (cB.x + rBx)) - (cA.x + rAx);
+  const cy = (0 + (cB.y + rBy)) - (cA.y + rAy);
+  const positionError = Math.sqrt(cx * cx + cy * cy);
+  const mA = this.m_invMassA;
+  const mB = this.m_invMassB;
+  const kxx = mA + mB + iA * rAy * rAy + iB * rBy * rBy;
+  const kxy = -iA * rAx * rAy - iB * rBx * rBy;
+  const kyy = mA + mB + iA * rAx * rAx + iB * rBx * rBx;
+  // impulse = −K⁻¹C, planck's Mat22.solve (a = ex.x, b = ey.x, c = ex.y, d = ey.y).
+  let det = kxx * kyy - kxy * kxy;
+  if (det !== 0.0) det = 1.0 / det;
+  const ix = -(det * (kyy * cx - kxy * cy));
+  const iy = -(det * (kxx * cy - kxy * cx));
+  cA.x -= mA * ix;
+  cA.y -= mA * iy;
+  aA -= iA * (rAx * iy - rAy * ix);
+  cB.x += mB * ix;
+  cB.y += mB * iy;
+  aB += iB * (rBx * iy - rBy * ix);
+  posA.a = aA;
+  posB.a = aB;
+  return positionError <= LINEAR_SLOP && angularError <= ANGULAR_SLOP;
 }
