@@ -242,11 +242,18 @@ export function revoluteJoint(
     maxMotorTorque: f32(s.maxMotorTorque),
     motorSpeed: f32(s.motorSpeed),
   });
-  const internal = joint as unknown as {
+  const internal = joint as unknown as InternalRevolute & {
+    initVelocityConstraints(step: { dt: number }): void;
     solveVelocityConstraints: unknown;
     solvePositionConstraints: unknown;
   };
-  internal.solveVelocityConstraints = solveRevoluteVelocity;
+  const fast = new FastRevolute(internal);
+  const init = internal.initVelocityConstraints;
+  internal.initVelocityConstraints = (step: { dt: number }) => {
+    init.call(internal, step);
+    fast.load(step);
+  };
+  internal.solveVelocityConstraints = () => fast.solve();
   internal.solvePositionConstraints = solveRevolutePosition;
   const made = world.createJoint(joint);
   if (made === null) throw new Error("Box2D: cannot create a joint while the world is locked");
@@ -288,112 +295,198 @@ interface InternalRevolute {
 const INACTIVE_LIMIT = 0, AT_LOWER_LIMIT = 1, AT_UPPER_LIMIT = 2, EQUAL_LIMITS = 3;
 
 /**
- * planck's `RevoluteJoint.solveVelocityConstraints` without its temporary vectors: the same
- * operations in the same order (so the same float64 results), on local numbers. It runs
- * 180 times per joint and step (Gymnasium's velocity iterations), where planck's version
- * allocated five to eight small objects per call; installed on each joint the environments
- * create (planck's prototype is left alone).
+ * planck's `RevoluteJoint.solveVelocityConstraints` without its temporary vectors and with
+ * the per-step constants cached: the same operations in the same order (so the same float64
+ * results). It runs 180 times per joint and step (Gymnasium's velocity iterations), where
+ * planck's version allocated five to eight small objects per call and re-derived the 3×3
+ * determinant each time. {@link FastRevolute.load} reads what planck's
+ * `initVelocityConstraints` prepared (mass matrix, anchors, limit state, warm-started
+ * impulses); {@link FastRevolute.solve} keeps the accumulated impulses on the joint, where
+ * planck reads them next step. Installed per joint (planck's prototype is left alone).
  */
-function solveRevoluteVelocity(this: InternalRevolute, step: { dt: number }): void {
-  const velA = this.m_bodyA.c_velocity;
-  const velB = this.m_bodyB.c_velocity;
-  const vA = velA.v;
-  const vB = velB.v;
-  let wA = velA.w;
-  let wB = velB.w;
-  const mA = this.m_invMassA;
-  const mB = this.m_invMassB;
-  const iA = this.m_invIA;
-  const iB = this.m_invIB;
-  const fixedRotation = iA + iB === 0.0;
-  const limitState = this.m_limitState;
+class FastRevolute {
+  velA: { v: Vec2Value; w: number };
+  velB: { v: Vec2Value; w: number };
+  mA = 0;
+  mB = 0;
+  iA = 0;
+  iB = 0;
+  fixedRotation = false;
+  motorOn = false;
+  limitOn = false;
+  limitState = 0;
+  motorSpeed = 0;
+  motorMass = 0;
+  maxImpulse = 0;
+  rAx = 0;
+  rAy = 0;
+  rBx = 0;
+  rBy = 0;
+  exx = 0;
+  exy = 0;
+  exz = 0;
+  eyx = 0;
+  eyy = 0;
+  eyz = 0;
+  ezx = 0;
+  ezy = 0;
+  ezz = 0;
+  /** cross(ey, ez) and 1/det of the 3×3 mass matrix (planck's solve33). */
+  cx = 0;
+  cy = 0;
+  cz = 0;
+  det3 = 0;
+  /** 1/det of its upper 2×2 block (planck's solve22). */
+  det2 = 0;
 
-  if (this.m_enableMotor && limitState !== EQUAL_LIMITS && !fixedRotation) {
-    const cdot = wB - wA - this.m_motorSpeed;
-    let impulse = -this.m_motorMass * cdot;
-    const oldImpulse = this.m_motorImpulse;
-    const maxImpulse = step.dt * this.m_maxMotorTorque;
-    const sum = this.m_motorImpulse + impulse;
-    this.m_motorImpulse = sum < -maxImpulse ? -maxImpulse : sum > maxImpulse ? maxImpulse : sum;
-    impulse = this.m_motorImpulse - oldImpulse;
-    wA -= iA * impulse;
-    wB += iB * impulse;
+  constructor(readonly joint: InternalRevolute) {
+    this.velA = joint.m_bodyA.c_velocity;
+    this.velB = joint.m_bodyB.c_velocity;
   }
 
-  const rA = this.m_rA;
-  const rB = this.m_rB;
-  const m = this.m_mass;
-  const acc = this.m_impulse;
-  // Cdot1 = (0 + (vB + wB × rB)) − (vA + wA × rA), as planck's addCombine / subCombine.
-  const cdot1x = (0 + (vB.x + -wB * rB.y)) - (vA.x + -wA * rA.y);
-  const cdot1y = (0 + (vB.y + wB * rB.x)) - (vA.y + wA * rA.x);
-  if (this.m_enableLimit && limitState !== INACTIVE_LIMIT && !fixedRotation) {
-    const cdot2 = wB - wA;
-    // impulse = −solve33(Cdot), planck's Mat33.solve33.
-    let crossX = m.ey.y * m.ez.z - m.ey.z * m.ez.y;
-    let crossY = m.ey.z * m.ez.x - m.ey.x * m.ez.z;
-    let crossZ = m.ey.x * m.ez.y - m.ey.y * m.ez.x;
-    let det = m.ex.x * crossX + m.ex.y * crossY + m.ex.z * crossZ;
+  /** Copies the step's constants after planck's `initVelocityConstraints`. */
+  load(step: { dt: number }): void {
+    const j = this.joint;
+    this.velA = j.m_bodyA.c_velocity;
+    this.velB = j.m_bodyB.c_velocity;
+    this.mA = j.m_invMassA;
+    this.mB = j.m_invMassB;
+    this.iA = j.m_invIA;
+    this.iB = j.m_invIB;
+    this.fixedRotation = this.iA + this.iB === 0.0;
+    this.limitState = j.m_limitState;
+    this.motorOn = j.m_enableMotor && this.limitState !== EQUAL_LIMITS && !this.fixedRotation;
+    this.limitOn = j.m_enableLimit && this.limitState !== INACTIVE_LIMIT && !this.fixedRotation;
+    this.motorSpeed = j.m_motorSpeed;
+    this.motorMass = j.m_motorMass;
+    this.maxImpulse = step.dt * j.m_maxMotorTorque;
+    this.rAx = j.m_rA.x;
+    this.rAy = j.m_rA.y;
+    this.rBx = j.m_rB.x;
+    this.rBy = j.m_rB.y;
+    const m = j.m_mass;
+    this.exx = m.ex.x;
+    this.exy = m.ex.y;
+    this.exz = m.ex.z;
+    this.eyx = m.ey.x;
+    this.eyy = m.ey.y;
+    this.eyz = m.ey.z;
+    this.ezx = m.ez.x;
+    this.ezy = m.ez.y;
+    this.ezz = m.ez.z;
+    this.cx = m.ey.y * m.ez.z - m.ey.z * m.ez.y;
+    this.cy = m.ey.z * m.ez.x - m.ey.x * m.ez.z;
+    this.cz = m.ey.x * m.ez.y - m.ey.y * m.ez.x;
+    let det = m.ex.x * this.cx + m.ex.y * this.cy + m.ex.z * this.cz;
     if (det !== 0.0) det = 1.0 / det;
-    const sx = det * (cdot1x * crossX + cdot1y * crossY + cdot2 * crossZ);
-    crossX = cdot1y * m.ez.z - cdot2 * m.ez.y;
-    crossY = cdot2 * m.ez.x - cdot1x * m.ez.z;
-    crossZ = cdot1x * m.ez.y - cdot1y * m.ez.x;
-    const sy = det * (m.ex.x * crossX + m.ex.y * crossY + m.ex.z * crossZ);
-    crossX = m.ey.y * cdot2 - m.ey.z * cdot1y;
-    crossY = m.ey.z * cdot1x - m.ey.x * cdot2;
-    crossZ = m.ey.x * cdot1y - m.ey.y * cdot1x;
-    const sz = det * (m.ex.x * crossX + m.ex.y * crossY + m.ex.z * crossZ);
-    let ix = -sx;
-    let iy = -sy;
-    let iz = -sz;
-    let reduce = false;
-    if (limitState === AT_LOWER_LIMIT) reduce = acc.z + iz < 0.0;
-    else if (limitState === AT_UPPER_LIMIT) reduce = acc.z + iz > 0.0;
-    if (reduce) {
-      // rhs = −Cdot1 + z·(ez.x, ez.y); reduced = solve22(rhs), planck's Mat33.solve22.
-      const rhsX = -1 * cdot1x + acc.z * m.ez.x;
-      const rhsY = -1 * cdot1y + acc.z * m.ez.y;
-      let d = m.ex.x * m.ey.y - m.ey.x * m.ex.y;
-      if (d !== 0.0) d = 1.0 / d;
-      const rx = d * (m.ey.y * rhsX - m.ey.x * rhsY);
-      const ry = d * (m.ex.x * rhsY - m.ex.y * rhsX);
-      ix = rx;
-      iy = ry;
-      iz = -acc.z;
-      acc.x += rx;
-      acc.y += ry;
-      acc.z = 0.0;
-    } else {
-      acc.x += ix;
-      acc.y += iy;
-      acc.z += iz;
-    }
-    vA.x -= mA * ix;
-    vA.y -= mA * iy;
-    wA -= iA * ((rA.x * iy - rA.y * ix) + iz);
-    vB.x += mB * ix;
-    vB.y += mB * iy;
-    wB += iB * ((rB.x * iy - rB.y * ix) + iz);
-  } else {
-    // impulse = solve22(−Cdot).
-    const bx = -cdot1x;
-    const by = -cdot1y;
+    this.det3 = det;
     let d = m.ex.x * m.ey.y - m.ey.x * m.ex.y;
     if (d !== 0.0) d = 1.0 / d;
-    const ix = d * (m.ey.y * bx - m.ey.x * by);
-    const iy = d * (m.ex.x * by - m.ex.y * bx);
-    acc.x += ix;
-    acc.y += iy;
-    vA.x -= mA * ix;
-    vA.y -= mA * iy;
-    wA -= iA * (rA.x * iy - rA.y * ix);
-    vB.x += mB * ix;
-    vB.y += mB * iy;
-    wB += iB * (rB.x * iy - rB.y * ix);
+    this.det2 = d;
   }
-  velA.w = wA;
-  velB.w = wB;
+
+  /** One velocity iteration of the joint (planck's arithmetic, see the class doc). */
+  solve(): void {
+    const j = this.joint;
+    const velA = this.velA;
+    const velB = this.velB;
+    const vA = velA.v;
+    const vB = velB.v;
+    let wA = velA.w;
+    let wB = velB.w;
+    const mA = this.mA;
+    const mB = this.mB;
+    const iA = this.iA;
+    const iB = this.iB;
+
+    if (this.motorOn) {
+      const cdot = wB - wA - this.motorSpeed;
+      let impulse = -this.motorMass * cdot;
+      const oldImpulse = j.m_motorImpulse;
+      const maxImpulse = this.maxImpulse;
+      const sum = oldImpulse + impulse;
+      const clamped = sum < -maxImpulse ? -maxImpulse : sum > maxImpulse ? maxImpulse : sum;
+      j.m_motorImpulse = clamped;
+      impulse = clamped - oldImpulse;
+      wA -= iA * impulse;
+      wB += iB * impulse;
+    }
+
+    const rAx = this.rAx;
+    const rAy = this.rAy;
+    const rBx = this.rBx;
+    const rBy = this.rBy;
+    const acc = j.m_impulse;
+    // Cdot1 = (0 + (vB + wB × rB)) − (vA + wA × rA), as planck's addCombine / subCombine.
+    const cdot1x = (0 + (vB.x + -wB * rBy)) - (vA.x + -wA * rAy);
+    const cdot1y = (0 + (vB.y + wB * rBx)) - (vA.y + wA * rAx);
+    if (this.limitOn) {
+      const cdot2 = wB - wA;
+      // impulse = −solve33(Cdot), planck's Mat33.solve33.
+      const det = this.det3;
+      const exx = this.exx, exy = this.exy, exz = this.exz;
+      const eyx = this.eyx, eyy = this.eyy, eyz = this.eyz;
+      const ezx = this.ezx, ezy = this.ezy, ezz = this.ezz;
+      const sx = det * (cdot1x * this.cx + cdot1y * this.cy + cdot2 * this.cz);
+      let crossX = cdot1y * ezz - cdot2 * ezy;
+      let crossY = cdot2 * ezx - cdot1x * ezz;
+      let crossZ = cdot1x * ezy - cdot1y * ezx;
+      const sy = det * (exx * crossX + exy * crossY + exz * crossZ);
+      crossX = eyy * cdot2 - eyz * cdot1y;
+      crossY = eyz * cdot1x - eyx * cdot2;
+      crossZ = eyx * cdot1y - eyy * cdot1x;
+      const sz = det * (exx * crossX + exy * crossY + exz * crossZ);
+      let ix = -sx;
+      let iy = -sy;
+      let iz = -sz;
+      const limitState = this.limitState;
+      const az = acc.z;
+      let reduce = false;
+      if (limitState === AT_LOWER_LIMIT) reduce = az + iz < 0.0;
+      else if (limitState === AT_UPPER_LIMIT) reduce = az + iz > 0.0;
+      if (reduce) {
+        // rhs = −Cdot1 + z·(ez.x, ez.y); reduced = solve22(rhs), planck's Mat33.solve22.
+        const rhsX = -1 * cdot1x + az * ezx;
+        const rhsY = -1 * cdot1y + az * ezy;
+        const d = this.det2;
+        const rx = d * (eyy * rhsX - eyx * rhsY);
+        const ry = d * (exx * rhsY - exy * rhsX);
+        ix = rx;
+        iy = ry;
+        iz = -az;
+        acc.x += rx;
+        acc.y += ry;
+        acc.z = 0.0;
+      } else {
+        acc.x += ix;
+        acc.y += iy;
+        acc.z = az + iz;
+      }
+      vA.x -= mA * ix;
+      vA.y -= mA * iy;
+      wA -= iA * ((rAx * iy - rAy * ix) + iz);
+      vB.x += mB * ix;
+      vB.y += mB * iy;
+      wB += iB * ((rBx * iy - rBy * ix) + iz);
+    } else {
+      // impulse = solve22(−Cdot).
+      const bx = -cdot1x;
+      const by = -cdot1y;
+      const d = this.det2;
+      const ix = d * (this.eyy * bx - this.eyx * by);
+      const iy = d * (this.exx * by - this.exy * bx);
+      acc.x += ix;
+      acc.y += iy;
+      vA.x -= mA * ix;
+      vA.y -= mA * iy;
+      wA -= iA * (rAx * iy - rAy * ix);
+      vB.x += mB * ix;
+      vB.y += mB * iy;
+      wB += iB * (rBx * iy - rBy * ix);
+    }
+    velA.w = wA;
+    velB.w = wB;
+  }
 }
 
 /** A float32-rounded vector. */
