@@ -71,6 +71,7 @@ import {
   f32,
   FPS,
   polygon,
+  recycleWorld,
   revoluteJoint,
   RngDraws,
   SCALE,
@@ -437,8 +438,14 @@ export class BipedalWalkerEnv implements FastStepEnv {
   /** Gymnasium's reset, up to (not including) its final zero-action step. */
   #build(): void {
     const planck = this.#planck;
-    const world = createWorld(planck, -10);
-    this.#world = world;
+    let world = this.#world;
+    if (world === null) {
+      world = createWorld(planck, -10);
+      this.#world = world;
+      this.#contacts = new ContactFlags(world);
+    } else {
+      recycleWorld(world);
+    }
     this.#prevShaping = null;
     this.#done = false;
     this.#generateTerrain(world);
@@ -498,7 +505,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
     this.#hull = hull;
     this.#legs = legs;
     this.#joints = joints;
-    this.#contacts = new ContactFlags(world, hull, [legs[1], legs[3]]);
+    this.#contacts!.bind(hull, [legs[1], legs[3]]);
   }
 
   /** One Gymnasium step; fills #state, returns the reward. */

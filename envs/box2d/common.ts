@@ -495,31 +495,79 @@ export function vec(x: number, y: number): Vec2Value {
 }
 
 /**
- * Gymnasium's contact detector. `gameOver` becomes true when a contact begins that involves
- * `fatal`; `touching[i]` follows the contacts of `watched[i]` (set on begin, cleared on end).
+ * Gymnasium's contact detector. After {@link ContactFlags.bind}, `gameOver` becomes true when
+ * a contact begins that involves the fatal body; `touching[i]` follows the contacts of
+ * `watched[i]` (set on begin, cleared on end). One detector per world, bound anew each episode.
  */
 export class ContactFlags {
   /** The fatal body touched something. */
   gameOver = false;
   /** Per watched body: touching something now (as the env's `ground_contact`). */
-  readonly touching: boolean[];
+  touching: boolean[] = [];
+  #fatal: PlanckBody | null = null;
+  #watched: PlanckBody[] = [];
 
-  /** Listens on `world` (a fresh world per episode, so no listener is ever removed). */
-  constructor(world: PlanckWorld, readonly fatal: PlanckBody, readonly watched: PlanckBody[]) {
-    this.touching = watched.map(() => false);
+  /** Listens on `world` for its whole life. */
+  constructor(world: PlanckWorld) {
     world.on("begin-contact", (c) => this.#update(c, true));
     world.on("end-contact", (c) => this.#update(c, false));
+  }
+
+  /** Watches a new episode's bodies, with every flag cleared. */
+  bind(fatal: PlanckBody, watched: PlanckBody[]): void {
+    this.#fatal = fatal;
+    this.#watched = watched;
+    this.gameOver = false;
+    this.touching = watched.map(() => false);
   }
 
   #update(contact: PlanckContact, begin: boolean): void {
     const a = contact.getFixtureA().getBody();
     const b = contact.getFixtureB().getBody();
-    if (begin && (a === this.fatal || b === this.fatal)) this.gameOver = true;
-    const watched = this.watched;
+    if (begin && (a === this.#fatal || b === this.#fatal)) this.gameOver = true;
+    const watched = this.#watched;
     for (let i = 0; i < watched.length; i++) {
       if (watched[i] === a || watched[i] === b) this.touching[i] = begin;
     }
   }
+}
+
+/** The internals of a planck world that {@link recycleWorld} resets. */
+interface InternalWorld {
+  m_bodyList: PlanckBody | null;
+  m_contactList: unknown;
+  m_jointList: unknown;
+  s_step: { inv_dt: number; inv_dt0: number; dtRatio: number };
+  m_broadPhase: {
+    m_moveBuffer: unknown[];
+    m_tree: { m_root: unknown; m_lastProxyId: number; m_nodes: Record<number, unknown> };
+  };
+  destroyBody(body: PlanckBody): boolean;
+}
+
+/**
+ * Empties `world` into the state of a new one, so that an environment can reuse it for the
+ * next episode instead of building a world per reset (which made most of a reset's cost
+ * garbage): every body (with its fixtures, joints and contacts) is destroyed, the
+ * broad-phase tree numbers its proxies from 1 again and the time step forgets the previous
+ * step's rate, as in a fresh planck world. Trajectories are then bit for bit those of a
+ * fresh world (tested); pybox2d's reused world, whose allocator state leaks into later
+ * episodes, is not imitated.
+ * @throws Error if anything survives (a planck internal changed).
+ */
+export function recycleWorld(world: PlanckWorld): void {
+  const w = world as unknown as InternalWorld;
+  while (w.m_bodyList !== null) w.destroyBody(w.m_bodyList);
+  const tree = w.m_broadPhase.m_tree;
+  if (w.m_contactList !== null || w.m_jointList !== null || tree.m_root !== null) {
+    throw new Error("Box2D: the world still holds contacts, joints or proxies after clearing");
+  }
+  tree.m_lastProxyId = 0;
+  tree.m_nodes = {};
+  w.m_broadPhase.m_moveBuffer.length = 0;
+  w.s_step.inv_dt = 0;
+  w.s_step.inv_dt0 = 0;
+  w.s_step.dtRatio = 1;
 }
 
 /** [x, y, angle, vx, vy, ω, awake] of a body. */

@@ -92,6 +92,7 @@ import {
   f32,
   FPS,
   polygon,
+  recycleWorld,
   revoluteJoint,
   RngDraws,
   SCALE,
@@ -376,8 +377,14 @@ export class LunarLanderEnv implements FastStepEnv {
   #build(): void {
     const planck = this.#planck;
     const draws = this.#draws;
-    const world = createWorld(planck, this.gravity);
-    this.#world = world;
+    let world = this.#world;
+    if (world === null) {
+      world = createWorld(planck, this.gravity);
+      this.#world = world;
+      this.#contacts = new ContactFlags(world);
+    } else {
+      recycleWorld(world);
+    }
     this.#prevShaping = null;
     this.#done = false;
 
@@ -451,7 +458,7 @@ export class LunarLanderEnv implements FastStepEnv {
     }
     this.#lander = lander;
     this.#legs = legs;
-    this.#contacts = new ContactFlags(world, lander, legs);
+    this.#contacts!.bind(lander, legs);
   }
 
   /** One Gymnasium step with the decoded engine powers; fills #state, returns the reward. */
