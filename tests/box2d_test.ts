@@ -13,6 +13,7 @@ import {
   type DrawSource,
   LunarLanderEnv,
   RecordedDraws,
+  RngDraws,
 } from "../envs/box2d/mod.ts";
 import { contains, sample } from "../envs/spaces.ts";
 import type { StepResult } from "../envs/types.ts";
@@ -276,4 +277,31 @@ Deno.test("BipedalWalkerHardcore: the walker falls on an obstacle", async () => 
   assert.ok(hard.r.terminated && hard.r.reward === -100, "falls on the stump");
   assert.ok(hard.x < stump[1][0], `stopped near the stump (x = ${hard.x})`);
   assert.ok(flat.x > hard.x + 2, `flat terrain lets it go further (${flat.x} vs ${hard.x})`);
+});
+
+Deno.test("a reused world gives the same episodes as a fresh world per episode", async () => {
+  for (const make of [() => LunarLanderEnv.create(), () => BipedalWalkerEnv.create()]) {
+    const drawsA = new Rng(21);
+    const drawsB = new Rng(21);
+    const actionsA = new Rng(22);
+    const actionsB = new Rng(22);
+    const reused = await make();
+    reused.setDrawSource(new RngDraws(drawsA));
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let episode = 0; episode < 4; episode++) {
+      const fresh = await make();
+      fresh.setDrawSource(new RngDraws(drawsB));
+      a.push(...Array.from(reused.reset().observation));
+      b.push(...Array.from(fresh.reset().observation));
+      for (let t = 0; t < 120; t++) {
+        const ra = reused.step(sample(reused.actionSpace, actionsA));
+        const rb = fresh.step(sample(fresh.actionSpace, actionsB));
+        a.push(ra.reward, ...Array.from(ra.observation));
+        b.push(rb.reward, ...Array.from(rb.observation));
+        if (ra.terminated || rb.terminated) break;
+      }
+    }
+    assert.deepEqual(a, b);
+  }
 });
