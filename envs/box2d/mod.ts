@@ -17,14 +17,15 @@
  * ```
  * @module
  */
-import { BipedalWalkerEnv, type BipedalWalkerOptions } from "./bipedal_walker.ts";
+import { BipedalWalkerEnv, type BipedalWalkerOptions, type Obstacle } from "./bipedal_walker.ts";
 import type { DrawSource } from "./common.ts";
 import { LunarLanderEnv, type LunarLanderOptions } from "./lunar_lander.ts";
 import { loadedPlanck, loadPlanck, type PlanckModule } from "./planck.ts";
 import type { Action, FastStepEnv, ResetOptions, ResetResult, StepResult } from "../types.ts";
 
 export { BipedalWalkerEnv, LunarLanderEnv };
-export type { BipedalWalkerOptions, DrawSource, LunarLanderOptions };
+export type { BipedalWalkerOptions, DrawSource, LunarLanderOptions, Obstacle };
+export type * from "./planck.ts";
 export { RecordedDraws, RngDraws } from "./common.ts";
 export { loadPlanck, PLANCK_SPECIFIER } from "./planck.ts";
 
