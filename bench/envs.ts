@@ -10,6 +10,11 @@
  * inside `TimeLimit`, random actions, reset at episode ends), against the issue's figures for
  * Gymnasium on native MuJoCo 3.12.0 (measured when the issue was written, not in this run).
  *
+ * Box2D environments (planck): steps per second of one environment from `make` (plain
+ * `step`, random actions, reset at episode ends), against the issue's figures for Gymnasium
+ * with pybox2d on this machine (LunarLander 28k discrete, 17k continuous steps/s; the issue's
+ * figures, not measured here).
+ *
  * Usage: `deno run -A bench/envs.ts [--quick]`. Prints one JSON object as the last line
  * and updates the `envs` section of BENCHMARKS.md.
  * @module
@@ -31,6 +36,7 @@ import {
   Wrapper,
 } from "../envs/mod.ts";
 import { CartPoleEnv } from "../envs/classic/mod.ts";
+import { box2dEnvs } from "../envs/box2d/mod.ts";
 import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
 
 const QUICK = isQuick();
@@ -43,6 +49,11 @@ const GYMNASIUM_MUJOCO_STEPS_PER_SEC: Record<string, number> = {
   "InvertedPendulum-v5": 30e3,
   "HalfCheetah-v5": 13.1e3,
   "Ant-v5": 2.9e3,
+};
+/** Gymnasium + pybox2d single-env steps/s on this machine (issue 13's figures, not measured here). */
+const GYMNASIUM_BOX2D_STEPS_PER_SEC: Record<string, number> = {
+  "LunarLander-v3": 28000,
+  "LunarLanderContinuous-v3": 17000,
 };
 
 /** Runs `chunk()` (which does `perChunk` env-steps) for about `ms` ms; returns ns/env-step. */
@@ -153,6 +164,25 @@ async function main(): Promise<void> {
     console.log(`${id}: single ${Math.round(rate)} steps/s`);
   }
 
+  const box2dRows: (string | number)[][] = [];
+  const box2d: Record<string, { singleStepsPerSec: number; vsGymnasium: number | null }> = {};
+  for (const e of box2dEnvs) {
+    const ns = await single(e.id);
+    const perSec = 1e9 / ns;
+    const gym = GYMNASIUM_BOX2D_STEPS_PER_SEC[e.id];
+    box2d[e.id] = {
+      singleStepsPerSec: Math.round(perSec),
+      vsGymnasium: gym === undefined ? null : Number((perSec / gym).toFixed(2)),
+    };
+    box2dRows.push([
+      e.id,
+      (ns / 1000).toFixed(1),
+      Math.round(perSec).toLocaleString("en-US"),
+      gym === undefined ? "–" : `${gym.toLocaleString("en-US")} (${(perSec / gym).toFixed(2)}×)`,
+    ]);
+    console.log(`${e.id}: single ${(ns / 1000).toFixed(1)} µs/step, ${Math.round(perSec)} steps/s`);
+  }
+
   const cp = results["CartPole-v1"];
   const cartpoleSingleStepsPerSec = 1e9 / cp.singleNsPerStep;
   const cartpoleVectorStepsPerSec = 1e9 / cp.vectorNsPerEnvStep;
@@ -169,6 +199,7 @@ async function main(): Promise<void> {
     targetMet: cp.vectorNsPerEnvStep < 100,
     quick: QUICK,
     mujoco,
+    box2d,
     envs: Object.fromEntries(
       Object.entries(results).map(([id, r]) => [id, {
         singleNsPerStep: Number(r.singleNsPerStep.toFixed(1)),
@@ -199,6 +230,12 @@ async function main(): Promise<void> {
     `- Against the issue's figure for Gymnasium in Python (~10⁵ single CartPole steps/s; the issue's figure, ` +
     `not measured here): single ${summary.cartpoleSingleVsGymnasiumFigure}×, vector ` +
     `${summary.cartpoleVectorVsGymnasiumFigure}×.`,
+    "",
+    "Box2D environments (planck), one environment from `make`, random actions, reset at",
+    "episode ends; Gymnasium's figures are the issue's (pybox2d on this machine), not measured here.",
+    "",
+    markdownTable(["env", "single µs/step", "single steps/s", "Gymnasium steps/s"], box2dRows),
+    "",
     QUICK ? "- Quick run (`--quick`): short timing windows, noisier figures." : "",
     "",
     "MuJoCo environments (MuJoCo 3.12.0, official WebAssembly build), one environment from",
