@@ -18,9 +18,9 @@
  * @module
  */
 import { Rng, type RngState } from "../random.ts";
-import { make } from "../envs/mod.ts";
+import { make, VectorEnv, type VectorEnvState } from "../envs/mod.ts";
 import { flatDim, type Space } from "../envs/spaces.ts";
-import { type Action, type Env, isPromiseLike } from "../envs/types.ts";
+import { type Action, isPromiseLike } from "../envs/types.ts";
 import { ActorCritic } from "../policies/actor_critic.ts";
 import type { PolicySpec } from "../policies/spec.ts";
 import {
@@ -37,7 +37,6 @@ import { clipGradNorm, gradNorm, type Optimizer, type Parameter } from "../nn/mo
 import { VERSION } from "../version.ts";
 import { type Callbacks, combineCallbacks, type RolloutInfo } from "./callbacks.ts";
 import type { AlgorithmName, CommonConfig } from "./config.ts";
-import { EnvRunner, type EnvRunnerState } from "./env_runner.ts";
 import { EpisodeWindow, type UpdateMetrics } from "./metrics.ts";
 
 /** The name of the checkpoint file inside a save directory. */
@@ -100,7 +99,7 @@ interface AgentMetadata {
   updates: number;
   totalTimesteps: number | null;
   rng: RngState;
-  runner: EnvRunnerState | null;
+  runner: VectorEnvState | null;
   window: { returns: number[]; lengths: number[]; total: number };
   optimizers: Record<string, JsonValue>;
   algoState: JsonValue;
@@ -123,7 +122,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
   /** The total of the current (or last) `learn` call, for schedules. */
   protected totalTimesteps: number | null = null;
   #policy: ActorCritic | null = null;
-  #runner: EnvRunner | null = null;
+  #envs: VectorEnv | null = null;
   #initRng: Rng;
   #envStarted = false;
   #stop = false;
@@ -148,9 +147,9 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
   }
 
   /** The training environments (after {@link Agent.ready}). */
-  get runner(): EnvRunner {
-    if (!this.#runner) throw new Error(`${this.algo}: the agent is not ready`);
-    return this.#runner;
+  get envs(): VectorEnv {
+    if (!this.#envs) throw new Error(`${this.algo}: the agent is not ready`);
+    return this.#envs;
   }
 
   /** True when the policy has a critic. */
@@ -160,16 +159,21 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
 
   /** Creates the environments, the networks and the optimisers (idempotent). */
   async ready(): Promise<this> {
-    if (this.#runner) return this;
+    if (this.#envs) return this;
     const c = this.config;
-    this.#runner = await EnvRunner.create(c.env, c.numEnvs, {
-      envOptions: c.envOptions,
-      normalizeObservation: c.normalizeObservation,
-      normalizeRewardGamma: c.normalizeReward ? c.gamma : null,
-    });
+    this.#envs = await VectorEnv.create(
+      () => make(c.env, { envOptions: c.envOptions }),
+      c.numEnvs,
+      {
+        id: c.env,
+        normalizeObservation: c.normalizeObservation && { clip: 10 },
+        normalizeReward: c.normalizeReward && { gamma: c.gamma, clip: 10 },
+        seedStreams: true,
+      },
+    );
     this.#policy = new ActorCritic({
-      observationSpace: this.#runner.singleObservationSpace,
-      actionSpace: this.#runner.singleActionSpace,
+      observationSpace: this.#envs.singleObservationSpace,
+      actionSpace: this.#envs.singleActionSpace,
       hiddenSizes: c.hiddenSizes,
       activation: c.activation,
       logStdInit: c.logStdInit,
@@ -234,7 +238,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
     this.#callbacks = cbs === undefined ? {} : Array.isArray(cbs) ? combineCallbacks(cbs) : cbs;
     this.#stop = false;
     if (!this.#envStarted) {
-      const r = this.runner.reset(this.config.seed);
+      const r = this.envs.reset(this.config.seed);
       if (isPromiseLike(r)) await r;
       this.#envStarted = true;
     }
@@ -418,7 +422,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
       );
     }
     for (let i = 0; i < p.obsDim; i++) x[i] = observation[i];
-    this.#runner?.obsNormalizer?.normalizeInPlace(x, 1);
+    this.#envs?.obsNormalizer?.normalizeInPlace(x, 1);
     const buf = this.#predictBuf ??= p.createActBuffers(1);
     p.act(x, 1, this.#predictRng, buf, options.deterministic ?? false, false);
     const space = p.actionSpace;
@@ -433,7 +437,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
 
   /** The trained policy as plain data (with observation normalisation when used). */
   toPolicySpec(): PolicySpec {
-    const norm = this.#runner?.obsNormalizer;
+    const norm = this.#envs?.obsNormalizer;
     return this.policy.toSpec(
       { algorithm: this.algo, envId: this.config.env, timesteps: this.timesteps },
       norm ? norm.toSpec() : undefined,
@@ -463,7 +467,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
       updates: this.updates,
       totalTimesteps: this.totalTimesteps,
       rng: this.rng.getState(),
-      runner: this.#envStarted ? this.runner.getState() : null,
+      runner: this.#envStarted ? this.envs.getState() : null,
       window: this.episodeWindow.getState(),
       optimizers,
       algoState: this.algoState(),
@@ -498,7 +502,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
     this.episodeWindow.setState(meta.window);
     this.setAlgoState(meta.algoState);
     if (meta.runner) {
-      await this.runner.setState(meta.runner);
+      await this.envs.setState(meta.runner);
       this.#envStarted = true;
     }
   }
@@ -518,7 +522,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
 
   /** Releases the environments. */
   async close(): Promise<void> {
-    await this.#runner?.close();
+    await this.#envs?.close();
   }
 }
 
@@ -544,9 +548,4 @@ export function clipToBox(space: Space, actions: Float32Array, rows: number, out
       out[i * d + j] = a < lo ? lo : a > hi ? hi : a;
     }
   }
-}
-
-/** Makes one environment of `id` (for evaluation). */
-export async function makeEnv(id: string, envOptions: Record<string, unknown> = {}): Promise<Env> {
-  return await make(id, { envOptions });
 }

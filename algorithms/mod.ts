@@ -25,7 +25,6 @@ export {
   type PredictOptions,
   type UpdateStats,
 } from "./agent.ts";
-export { EnvRunner, type EnvRunnerOptions, type EnvRunnerState } from "./env_runner.ts";
 export { collectRollout, RolloutBuffer, type RolloutContext, RolloutScratch } from "./rollout.ts";
 export * from "./losses.ts";
 export { type Minibatch, OnPolicyAgent, type OnPolicyConfig } from "./on_policy.ts";

@@ -62,7 +62,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig> extends Agent<C> {
     const ok = await collectRollout(
       {
         policy: this.policy,
-        runner: this.runner,
+        envs: this.envs,
         rng: this.rng,
         toEnvActions: (a, rows, out) => this.toEnvActions(a, rows, out),
         onStep: (finished) => this.afterStep(finished, this.config.numEnvs),

@@ -163,16 +163,16 @@ export class REINFORCE extends Agent<ReinforceConfig> {
   protected async collect(): Promise<boolean> {
     const c = this.config;
     const p = this.policy;
-    const runner = this.runner;
+    const envs = this.envs;
     const n = c.numEnvs, d = p.obsDim, k = p.actDim;
     this.#bObs = [];
     this.#bAct = [];
     this.#bRet = [];
     let episodes = 0;
     while (episodes < c.episodesPerUpdate) {
-      this.#obsNow.set(runner.observations);
+      this.#obsNow.set(envs.observations);
       p.act(this.#obsNow, n, this.rng, this.#act, false, false);
-      let res = runner.step(this.toEnvActions(this.#act.actions, n, this.#envActions));
+      let res = envs.step(this.toEnvActions(this.#act.actions, n, this.#envActions));
       if (res instanceof Promise) res = await res;
       for (let i = 0; i < n; i++) {
         const tr = this.#traj[i];

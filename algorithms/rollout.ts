@@ -15,9 +15,8 @@
  */
 import type { Rng } from "../random.ts";
 import type { ActBuffers, ActorCritic } from "../policies/actor_critic.ts";
-import type { VectorStepResult } from "../envs/vector.ts";
+import type { VectorEnv, VectorStepResult } from "../envs/vector.ts";
 import { gae } from "./advantages.ts";
-import type { EnvRunner } from "./env_runner.ts";
 
 /** The experience of one rollout, `T × N` rows. */
 export class RolloutBuffer {
@@ -112,7 +111,7 @@ export interface RolloutContext {
   /** The policy acting. */
   policy: ActorCritic;
   /** The environments. */
-  runner: EnvRunner;
+  envs: VectorEnv;
   /** The sampling generator. */
   rng: Rng;
   /** Converts policy actions to environment actions (clip, offset). */
@@ -159,15 +158,15 @@ export async function collectRollout(
   buf: RolloutBuffer,
   scratch: RolloutScratch,
 ): Promise<boolean> {
-  const { policy, runner, rng } = ctx;
+  const { policy, envs, rng } = ctx;
   const N = buf.numEnvs, obsDim = policy.obsDim;
   for (let t = 0; t < buf.numSteps; t++) {
     const o = buf.obsViews[t];
-    o.set(runner.observations);
+    o.set(envs.observations);
     const view = buf.stepViews[t];
     policy.act(o, N, rng, view);
     const envActions = ctx.toEnvActions(view.actions, N, scratch.envActions);
-    let res = runner.step(envActions);
+    let res = envs.step(envActions);
     if (res instanceof Promise) res = await res;
     const base = t * N;
     let nTrunc = 0;
@@ -195,7 +194,7 @@ export async function collectRollout(
     if (go instanceof Promise) go = await go;
     if (!go) return false;
   }
-  policy.valuesInto(runner.observations, N, scratch.lastOut);
+  policy.valuesInto(envs.observations, N, scratch.lastOut);
   for (let i = 0; i < N; i++) buf.lastValues[i] = scratch.lastOut[i];
   return true;
 }

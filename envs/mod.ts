@@ -51,6 +51,7 @@ export {
   VectorEnv,
   type VectorEnvLike,
   type VectorEnvOptions,
+  type VectorEnvState,
   type VectorStepResult,
 } from "./vector.ts";
 export * from "./classic/mod.ts";

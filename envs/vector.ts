@@ -17,6 +17,16 @@
  * `finishedEpisodes`) are **reused by every `reset`/`step`**: copy what you keep.
  * `reset(seed)` seeds copy `i` with `seed + i`.
  *
+ * **Reset streams and state** (option `seedStreams`). Copy `i` then owns a generator
+ * `stream_i`, re-seeded `seed + i` by `reset(seed)`; every later episode of copy `i` is
+ * reset with the seed `stream_i.nextUint32()`. The only randomness a copy holds between
+ * resets is thereby re-created from a saved stream state, so {@link VectorEnv.getState}
+ * (per-copy physical states from `StatefulEnv.getState`, current observations, episode
+ * returns and lengths, which are also the time-limit counters, normaliser statistics and
+ * stream states) and {@link VectorEnv.setState} resume a run bit for bit, on the fast and
+ * on the generic path. Without `seedStreams`, later episodes continue each copy's own
+ * generator (Gymnasium's `SyncVectorEnv`), and a state is marked inexact.
+ *
  * **Speed.** When every copy is a `FastStepEnv` (possibly inside a `TimeLimit`), `step` calls
  * `stepInto` directly, counts the time limit itself and allocates nothing. Otherwise copies
  * are stepped through `step`; if any returns a Promise, `step` returns a Promise and all
@@ -31,6 +41,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VectorEnv } from "./vector.ts";
  * import type { Env } from "./types.ts";
  * const coin = (): Env => {
@@ -47,10 +58,11 @@
  * vec.step(new Int32Array(2));
  * const r = vec.step(new Int32Array(2));
  * if (r instanceof Promise) throw new Error("sync envs step synchronously");
- * console.assert(r.terminated[0] === 1 && r.finalObservations[0] === 2 && r.observations[0] === 0);
+ * assert.ok(r.terminated[0] === 1 && r.finalObservations[0] === 2 && r.observations[0] === 0);
  * ```
  * @module
  */
+import { Rng, type RngState } from "../random.ts";
 import { EnvError } from "./errors.ts";
 import { flatDim, preview, type Space } from "./spaces.ts";
 import {
@@ -64,11 +76,14 @@ import {
   type StepResult,
 } from "./types.ts";
 import { TimeLimit } from "./wrappers/time_limit.ts";
+import { Wrapper } from "./wrappers/wrapper.ts";
 import {
   ObservationNormalizer,
   type ObservationNormalizerOptions,
+  type ObservationNormalizerState,
   RewardNormalizer,
   type RewardNormalizerOptions,
+  type RewardNormalizerState,
 } from "./wrappers/normalizers.ts";
 import { defaultRegistry, type MakeOptions, type Registry } from "./registry.ts";
 
@@ -124,6 +139,33 @@ export interface VectorEnvOptions {
   normalizeObservation?: ObservationNormalizerOptions | boolean;
   /** Normalise rewards (shared statistics, per-copy returns); `true` for γ = 0.99. */
   normalizeReward?: RewardNormalizerOptions | boolean;
+  /**
+   * Reset every later episode of copy `i` with a seed drawn from a per-copy stream
+   * (see the module doc); needed for an exact {@link VectorEnv.getState}.
+   */
+  seedStreams?: boolean;
+}
+
+/** The complete, JSON-serialisable state of a {@link VectorEnv} (checkpoint format). */
+export interface VectorEnvState {
+  /** Current observations (`N × obsDim`, after normalisation), as numbers. */
+  observations: number[];
+  /** Per-copy physical state (`null` when a copy cannot report it). */
+  envStates: (number[] | null)[];
+  /** Per-copy reset streams. */
+  seedStreams: RngState[];
+  /** Steps of the current episode of each copy (the time-limit counters). */
+  steps: number[];
+  /** Raw return so far of each copy's episode. */
+  returns: number[];
+  /** Length so far of each copy's episode. */
+  lengths: number[];
+  /** Observation normaliser, if any. */
+  obsNorm: ObservationNormalizerState | null;
+  /** Reward normaliser, if any. */
+  rewardNorm: RewardNormalizerState | null;
+  /** False when a copy could not report its state or there are no reset streams. */
+  exact: boolean;
 }
 
 /** `N` environments stepped together with SAME-STEP autoreset (see the module doc). */
@@ -157,6 +199,7 @@ export class VectorEnv implements VectorEnvLike {
   readonly #done: Uint8Array;
   readonly #pending: MaybePromise<StepResult>[];
   readonly #result: VectorStepResult;
+  readonly #streams: Rng[] | null;
   #needsReset = true;
 
   /** Builds `numEnvs` copies with `makeEnv(i)` (awaited when it returns a Promise). */
@@ -199,28 +242,20 @@ export class VectorEnv implements VectorEnvLike {
     }
     const obsSpace = envs[0].observationSpace;
     const actSpace = envs[0].actionSpace;
-    const obsKey = JSON.stringify(obsSpace);
-    const actKey = JSON.stringify(actSpace);
-    envs.forEach((e, i) => {
-      if (JSON.stringify(e.observationSpace) !== obsKey) {
-        throw new EnvError(
-          id,
-          "VectorEnv",
-          `envs.${i}.observationSpace`,
-          `differs from envs.0's ${obsKey}`,
-          e.observationSpace,
-        );
-      }
-      if (JSON.stringify(e.actionSpace) !== actKey) {
-        throw new EnvError(
-          id,
-          "VectorEnv",
-          `envs.${i}.actionSpace`,
-          `differs from envs.0's ${actKey}`,
-          e.actionSpace,
-        );
-      }
-    });
+    for (const key of ["observationSpace", "actionSpace"] as const) {
+      const first = JSON.stringify(envs[0][key]);
+      envs.forEach((e, i) => {
+        if (JSON.stringify(e[key]) !== first) {
+          throw new EnvError(
+            id,
+            "VectorEnv",
+            `envs.${i}.${key}`,
+            `differs from envs.0's ${first}`,
+            e[key],
+          );
+        }
+      });
+    }
     const n = envs.length;
     this.envs = envs.slice();
     this.numEnvs = n;
@@ -265,6 +300,12 @@ export class VectorEnv implements VectorEnvLike {
     this.obsNormalizer = on ? new ObservationNormalizer(this.obsDim, on === true ? {} : on) : null;
     const rn = opts.normalizeReward;
     this.rewardNormalizer = rn ? new RewardNormalizer(n, rn === true ? {} : rn) : null;
+    this.#streams = opts.seedStreams ? envs.map((_, i) => new Rng(i)) : null;
+  }
+
+  /** The current observations (`N × obsDim`; the buffer `reset` and `step` rewrite). */
+  get observations(): Float32Array {
+    return this.#result.observations;
   }
 
   /** Resets every copy; copy `i` is seeded with `seed + i`. Returns the reused observation buffer. */
@@ -275,6 +316,7 @@ export class VectorEnv implements VectorEnvLike {
     this.#episodeLengths.fill(0);
     this.rewardNormalizer?.returns.fill(0);
     this.#needsReset = false;
+    if (seed !== undefined) this.#streams?.forEach((s, i) => s.seed(seed + i));
     if (this.fastPath) {
       for (let i = 0; i < n; i++) {
         this.#fast[i].resetInto(obs, i * this.obsDim, seed === undefined ? undefined : seed + i);
@@ -366,17 +408,23 @@ export class VectorEnv implements VectorEnvLike {
       const limit = limits[i];
       const trunc = limit > 0 && length >= limit ? 1 : 0;
       truncated[i] = trunc;
-      if ((terminated[i] | trunc) !== 0) this.#finishFast(env, i, off);
+      if ((terminated[i] | trunc) !== 0) env.resetInto(obs, off, this.#endEpisode(i));
     }
     if (this.obsNormalizer !== null || this.rewardNormalizer !== null) this.#normalizeStep();
     return res;
   }
 
-  #finishFast(env: FastStepEnv, i: number, off: number): void {
+  /**
+   * Ends copy `i`'s episode at this step (the autoreset bookkeeping of both paths): keeps
+   * its last observation in `finalObservations`, reports the episode, restarts its
+   * counters, and returns the seed of its next episode (from its stream, if any).
+   */
+  #endEpisode(i: number): number | undefined {
     const res = this.#result;
     const obs = res.observations;
     const final = res.finalObservations;
-    for (let j = 0; j < this.obsDim; j++) final[off + j] = obs[off + j];
+    const d = this.obsDim;
+    for (let j = i * d; j < (i + 1) * d; j++) final[j] = obs[j];
     res.finishedEpisodes.push({
       env: i,
       return: this.#episodeReturns[i],
@@ -384,14 +432,13 @@ export class VectorEnv implements VectorEnvLike {
     });
     this.#episodeReturns[i] = 0;
     this.#episodeLengths[i] = 0;
-    env.resetInto(obs, off);
+    return this.#streams?.[i].nextUint32();
   }
 
   #collect(rs: StepResult[]): MaybePromise<VectorStepResult> {
     const n = this.numEnvs;
-    const d = this.obsDim;
     const res = this.#result;
-    const { observations: obs, finalObservations } = res;
+    const obs = res.observations;
     let resets: Promise<void>[] | null = null;
     for (let i = 0; i < n; i++) {
       const r = rs[i];
@@ -403,16 +450,8 @@ export class VectorEnv implements VectorEnvLike {
       this.#episodeReturns[i] += reward;
       this.#episodeLengths[i]++;
       if (!r.terminated && !r.truncated) continue;
-      const off = i * d;
-      for (let j = 0; j < d; j++) finalObservations[off + j] = obs[off + j];
-      res.finishedEpisodes.push({
-        env: i,
-        return: this.#episodeReturns[i],
-        length: this.#episodeLengths[i],
-      });
-      this.#episodeReturns[i] = 0;
-      this.#episodeLengths[i] = 0;
-      const reset = this.envs[i].reset();
+      const seed = this.#endEpisode(i);
+      const reset = this.envs[i].reset(seed === undefined ? undefined : { seed });
       if (isPromiseLike(reset)) {
         (resets ??= []).push(
           reset.then((rr) => this.#writeObservation(obs, i, rr?.observation, "reset")),
@@ -464,6 +503,87 @@ export class VectorEnv implements VectorEnvLike {
     this.rewardNormalizer?.normalizeInPlace(res.rewards, done);
   }
 
+  /** The complete state (see {@link VectorEnvState}); `reset` must have been called. */
+  getState(): VectorEnvState {
+    const envStates = this.envs.map((e) => {
+      const s = e as Partial<{ getState(): number[] }>;
+      return typeof s.getState === "function" ? Array.from(s.getState()) : null;
+    });
+    const lengths = Array.from(this.#episodeLengths);
+    return {
+      observations: Array.from(this.#result.observations),
+      envStates,
+      seedStreams: (this.#streams ?? []).map((r) => r.getState()),
+      steps: lengths,
+      returns: Array.from(this.#episodeReturns),
+      lengths,
+      obsNorm: this.obsNormalizer?.getState() ?? null,
+      rewardNorm: this.rewardNormalizer?.getState() ?? null,
+      exact: this.#streams !== null && envStates.every((s) => s !== null),
+    };
+  }
+
+  /**
+   * Restores a state from {@link VectorEnv.getState} (of a vector env built the same way).
+   * An exact state continues every episode where it was, time-limit counters included; an
+   * inexact one (some copy had no `getState`) starts a new episode in every copy, seeded
+   * from its restored stream.
+   * @throws EnvError when the state is for another number of copies or observations
+   */
+  setState(state: VectorEnvState): MaybePromise<void> {
+    const n = this.numEnvs;
+    const streams = this.#streams;
+    if (
+      state.observations.length !== n * this.obsDim ||
+      state.seedStreams.length !== (streams?.length ?? 0)
+    ) {
+      throw new EnvError(
+        this.id,
+        "setState",
+        "state",
+        `must be for ${n} copies of ${this.obsDim} observations` +
+          (streams ? " with reset streams" : " without reset streams"),
+        `${state.seedStreams.length} streams, ${state.observations.length} observations`,
+      );
+    }
+    state.seedStreams.forEach((s, i) => streams![i].setState(s));
+    if (state.obsNorm && this.obsNormalizer) this.obsNormalizer.setState(state.obsNorm);
+    if (state.rewardNorm && this.rewardNormalizer) {
+      this.rewardNormalizer.setState(state.rewardNorm);
+    }
+    this.#needsReset = false;
+    if (state.exact) {
+      for (let i = 0; i < n; i++) {
+        const e = this.envs[i] as Partial<{ setState(s: ArrayLike<number>): void }>;
+        e.setState!(state.envStates[i]!);
+        // The generic path's time limits count inside their wrappers.
+        for (let w: Env = this.envs[i]; w instanceof Wrapper; w = w.env) {
+          if (w instanceof TimeLimit) w.elapsedSteps = state.lengths[i];
+        }
+      }
+      this.#result.observations.set(state.observations);
+      this.#episodeReturns.set(state.returns);
+      this.#episodeLengths.set(state.lengths);
+      return;
+    }
+    // Inexact: a new episode in every copy, from the restored streams.
+    this.#episodeReturns.fill(0);
+    this.#episodeLengths.fill(0);
+    this.rewardNormalizer?.returns.fill(0);
+    const obs = this.#result.observations;
+    const resets: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      const seed = streams?.[i].nextUint32();
+      const r = this.envs[i].reset(seed === undefined ? undefined : { seed });
+      if (isPromiseLike(r)) {
+        resets.push(r.then((x) => this.#writeObservation(obs, i, x?.observation, "reset")));
+      } else this.#writeObservation(obs, i, r?.observation, "reset");
+    }
+    const finish = () => this.obsNormalizer?.normalizeInPlace(obs, n);
+    if (resets.length) return Promise.all(resets).then(finish);
+    finish();
+  }
+
   /** Closes every copy (in parallel when asynchronous). */
   close(): MaybePromise<void> {
     const pending: Promise<void>[] = [];
@@ -475,12 +595,8 @@ export class VectorEnv implements VectorEnvLike {
   }
 }
 
-/** Options of {@link makeVectorEnv}: `make` options plus vector-level normalisation. */
-export interface MakeVectorEnvOptions extends MakeOptions {
-  /** Observation normalisation (shared statistics); `true` for the defaults. */
-  normalizeObservation?: ObservationNormalizerOptions | boolean;
-  /** Reward normalisation; `true` for γ = 0.99. */
-  normalizeReward?: RewardNormalizerOptions | boolean;
+/** Options of {@link makeVectorEnv}: `make` options plus the vector-level ones. */
+export interface MakeVectorEnvOptions extends MakeOptions, Omit<VectorEnvOptions, "id"> {
   /** The registry to make from (default: the default registry). */
   registry?: Registry;
 }
@@ -494,11 +610,17 @@ export async function makeVectorEnv(
   numEnvs: number,
   opts: MakeVectorEnvOptions = {},
 ): Promise<VectorEnv> {
-  const { normalizeObservation, normalizeReward, registry = defaultRegistry, seed, ...makeOpts } =
-    opts;
+  const {
+    normalizeObservation,
+    normalizeReward,
+    seedStreams,
+    registry = defaultRegistry,
+    seed,
+    ...makeOpts
+  } = opts;
   return await VectorEnv.create(
     (i) => registry.make(id, { ...makeOpts, seed: seed === undefined ? undefined : seed + i }),
     numEnvs,
-    { id, normalizeObservation, normalizeReward },
+    { id, normalizeObservation, normalizeReward, seedStreams },
   );
 }
