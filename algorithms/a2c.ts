@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { Adam, add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
+import { type Adam, add, backward, mean, mulScalar, square, sub } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
 import { policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
@@ -26,36 +26,18 @@ import { type A2CConfig, type ConfigInput, parseConfig } from "./config.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
 
 /** Advantage actor-critic. */
-export class A2C extends OnPolicyAgent<A2CConfig> {
+export class A2C extends OnPolicyAgent<A2CConfig, { adam: Adam }> {
   /** `"a2c"`. */
   readonly algo = "a2c" as const;
-  #opt!: Adam;
 
   /** Validates `config` (defaults: SB3's A2C, with Adam). */
   constructor(config: ConfigInput<A2CConfig>) {
     super(parseConfig("a2c", config));
   }
 
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<A2C> {
-    const info = await A2C.readCheckpointInfo(dir);
-    const agent = new A2C(info.config as ConfigInput<A2CConfig>);
-    await agent.restore(dir);
-    return agent;
-  }
-
   /** One optimiser over actor and critic. */
-  protected override setup(): void {
-    super.setup();
-    this.#opt = new Adam(this.policy.parameters(), {
-      lr: this.config.learningRate,
-      eps: this.config.adamEps,
-    });
-  }
-
-  /** The optimiser. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { adam: this.#opt };
+  protected createOptimizers(): { adam: Adam } {
+    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
   }
 
   /** One actor-critic gradient step on the n-step batch. */
@@ -63,24 +45,26 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
     const c = this.config;
     const p = this.policy;
     const params = p.parameters();
-    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
+    this.optimizers.adam.lr = c.annealLr
+      ? c.learningRate * this.progressRemaining()
+      : c.learningRate;
     const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
     const pi = p.distribution(batch.obs);
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
     const vLoss = mean(square(sub(p.value(batch.obs), batch.returns)));
     const ent = mean(pi.entropy());
     const loss = add(add(pgLoss, mulScalar(vLoss, c.vfCoef)), mulScalar(ent, -c.entCoef));
-    this.#opt.zeroGrad();
+    this.optimizers.adam.zeroGrad();
     backward(loss);
     this.clipAndCheck("A2C loss (policy + value + entropy)", loss.item(), params, c.maxGradNorm);
-    this.#opt.step();
+    this.optimizers.adam.step();
     return {
       policyLoss: pgLoss.item(),
       valueLoss: vLoss.item(),
       entropy: ent.item(),
       approxKl: this.batchApproxKl(),
       explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
-      learningRate: this.#opt.lr,
+      learningRate: this.optimizers.adam.lr,
     };
   }
 }

@@ -11,7 +11,7 @@
  * @module
  */
 import { A2C } from "./a2c.ts";
-import { Agent } from "./agent.ts";
+import { loadAgentCheckpoint } from "./agent_checkpoint.ts";
 import { type AlgorithmName, assertAlgorithm, type ConfigInput, type ConfigOf } from "./config.ts";
 import { PPO } from "./ppo.ts";
 import { PPOKL } from "./ppo_kl.ts";
@@ -53,7 +53,7 @@ export function createAgent<A extends AlgorithmName>(
 
 /** Loads the agent saved in `dir` (by `agent.save(dir)` or a training checkpoint). */
 export async function loadAgent(dir: string): Promise<AnyAgent> {
-  const { algo } = await Agent.readCheckpointInfo(dir);
+  const { algo } = (await loadAgentCheckpoint(dir)).state;
   assertAlgorithm(algo);
   switch (algo) {
     case "reinforce":

@@ -17,14 +17,9 @@ export * from "./config.ts";
 export * from "./presets.ts";
 export * from "./metrics.ts";
 export * from "./callbacks.ts";
-export {
-  Agent,
-  CHECKPOINT_FILE,
-  type LearnOptions,
-  NonFiniteError,
-  type PredictOptions,
-  type UpdateStats,
-} from "./agent.ts";
+export { Agent, type LearnOptions, type PredictOptions, type UpdateStats } from "./agent.ts";
+export { CHECKPOINT_FILE } from "./agent_checkpoint.ts";
+export { NonFiniteError } from "./finite.ts";
 export { collectRollout, RolloutBuffer, type RolloutContext, RolloutScratch } from "./rollout.ts";
 export * from "./losses.ts";
 export { type Minibatch, OnPolicyAgent, type OnPolicyConfig } from "./on_policy.ts";

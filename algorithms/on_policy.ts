@@ -5,7 +5,8 @@
  * `update`. Also gathers minibatches (rows picked by index) into reusable buffers.
  * @module
  */
-import { noGrad, Tensor } from "../nn/mod.ts";
+import { noGrad, type Optimizer, Tensor } from "../nn/mod.ts";
+import { toEnvActions } from "./actions.ts";
 import { Agent } from "./agent.ts";
 import type { CommonConfig } from "./config.ts";
 import { collectRollout, RolloutBuffer, RolloutScratch } from "./rollout.ts";
@@ -39,17 +40,29 @@ export interface Minibatch {
 }
 
 /** An agent that learns from `numSteps × numEnvs` rollouts with GAE. */
-export abstract class OnPolicyAgent<C extends OnPolicyConfig> extends Agent<C> {
+export abstract class OnPolicyAgent<
+  C extends OnPolicyConfig,
+  O extends Record<string, Optimizer> = Record<string, Optimizer>,
+> extends Agent<C, O> {
   /** The current rollout. */
   protected buffer!: RolloutBuffer;
   #scratch!: RolloutScratch;
   #mb: Map<number, Minibatch> = new Map();
   #mbAdv = new Float64Array(0);
 
-  /** Allocates the rollout (subclasses call `super.setup()` then build optimisers). */
-  protected setup(): void {
+  /** Allocates the rollout. */
+  protected override setup(): void {
     this.buffer = new RolloutBuffer(this.policy, this.config.numSteps, this.config.numEnvs);
     this.#scratch = new RolloutScratch(this.policy, this.config.numEnvs);
+  }
+
+  /** Fraction of training left, `1 − (update − 1)/numUpdates` (CleanRL's annealing). */
+  protected progressRemaining(): number {
+    const total = this.totalTimesteps ?? 0;
+    const per = this.stepsPerUpdate;
+    if (per <= 0 || total <= 0) return 1;
+    const numUpdates = Math.max(1, Math.floor(total / per));
+    return Math.max(0, 1 - this.updates / numUpdates);
   }
 
   /** `numSteps × numEnvs`. */
@@ -64,7 +77,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig> extends Agent<C> {
         policy: this.policy,
         envs: this.envs,
         rng: this.rng,
-        toEnvActions: (a, rows, out) => this.toEnvActions(a, rows, out),
+        toEnvActions: (a, rows, out) => toEnvActions(this.policy.actionSpace, a, rows, out),
         onStep: (finished) => this.afterStep(finished, this.config.numEnvs),
       },
       this.buffer,

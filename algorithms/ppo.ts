@@ -23,7 +23,7 @@
  * ```
  * @module
  */
-import { Adam, add, backward, exp, mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
+import { type Adam, add, backward, exp, mean, mulScalar, sub } from "../nn/mod.ts";
 import { clippedSurrogateLoss, clippedValueLoss, valueLoss } from "./losses.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
@@ -31,36 +31,18 @@ import { type ConfigInput, parseConfig, type PPOConfig } from "./config.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
 
 /** PPO-clip. */
-export class PPO extends OnPolicyAgent<PPOConfig> {
+export class PPO extends OnPolicyAgent<PPOConfig, { adam: Adam }> {
   /** `"ppo"`. */
   readonly algo = "ppo" as const;
-  #opt!: Adam;
 
   /** Validates `config` (defaults: CleanRL `ppo.py`). */
   constructor(config: ConfigInput<PPOConfig>) {
     super(parseConfig("ppo", config));
   }
 
-  /** Restores an agent saved with `save(dir)`, ready to predict or continue training. */
-  static async load(dir: string): Promise<PPO> {
-    const info = await PPO.readCheckpointInfo(dir);
-    const agent = new PPO(info.config as ConfigInput<PPOConfig>);
-    await agent.restore(dir);
-    return agent;
-  }
-
   /** One Adam optimiser over actor and critic (as CleanRL). */
-  protected override setup(): void {
-    super.setup();
-    this.#opt = new Adam(this.policy.parameters(), {
-      lr: this.config.learningRate,
-      eps: this.config.adamEps,
-    });
-  }
-
-  /** The optimiser. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { adam: this.#opt };
+  protected createOptimizers(): { adam: Adam } {
+    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
   }
 
   /** Epochs of clipped-surrogate minibatch steps on the collected rollout. */
@@ -69,7 +51,9 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
     const p = this.policy;
     const params = p.parameters();
     // 2. learning-rate annealing
-    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
+    this.optimizers.adam.lr = c.annealLr
+      ? c.learningRate * this.progressRemaining()
+      : c.learningRate;
     const batch = this.buffer.size;
     const mbSize = Math.max(1, Math.floor(batch / c.numMinibatches));
     const indices = this.batchIndices();
@@ -102,7 +86,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
           : valueLoss(v, mb.returns);
         const ent = mean(pi.entropy());
         const loss = add(add(pgLoss, mulScalar(ent, -c.entCoef)), mulScalar(vLoss, c.vfCoef));
-        this.#opt.zeroGrad();
+        this.optimizers.adam.zeroGrad();
         backward(loss);
         this.clipAndCheck(
           "PPO loss (clipped surrogate + value + entropy)",
@@ -110,7 +94,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
           params,
           c.maxGradNorm,
         );
-        this.#opt.step();
+        this.optimizers.adam.step();
         policyLoss = pgLoss.item();
         vfLoss = vLoss.item();
         entropy = ent.item();
@@ -125,7 +109,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
       approxKl,
       clipFraction: counted > 0 ? clipped / counted : 0,
       explainedVariance: explainedVariance(values, this.buffer.returns),
-      learningRate: this.#opt.lr,
+      learningRate: this.optimizers.adam.lr,
     };
   }
 }

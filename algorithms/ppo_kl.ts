@@ -20,16 +20,7 @@
  * ```
  * @module
  */
-import {
-  Adam,
-  add,
-  backward,
-  mean,
-  mulScalar,
-  noGrad,
-  type Optimizer,
-  Parameter,
-} from "../nn/mod.ts";
+import { type Adam, add, backward, mean, mulScalar, noGrad, Parameter } from "../nn/mod.ts";
 import { klPenaltyLoss, probabilityRatio, valueLoss } from "./losses.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import { explainedVariance } from "./advantages.ts";
@@ -45,12 +36,11 @@ export function adaptKlCoef(beta: number, d: number, target: number): number {
 }
 
 /** PPO with an adaptive KL penalty. */
-export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
+export class PPOKL extends OnPolicyAgent<PPOKLConfig, { adam: Adam }> {
   /** `"ppo-kl"`. */
   readonly algo = "ppo-kl" as const;
   /** The current penalty coefficient β. */
   klCoef: number;
-  #opt!: Adam;
 
   /** Validates `config`. */
   constructor(config: ConfigInput<PPOKLConfig>) {
@@ -59,26 +49,9 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
     this.klCoef = c.klCoefInit;
   }
 
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<PPOKL> {
-    const info = await PPOKL.readCheckpointInfo(dir);
-    const agent = new PPOKL(info.config as ConfigInput<PPOKLConfig>);
-    await agent.restore(dir);
-    return agent;
-  }
-
   /** One optimiser over actor and critic. */
-  protected override setup(): void {
-    super.setup();
-    this.#opt = new Adam(this.policy.parameters(), {
-      lr: this.config.learningRate,
-      eps: this.config.adamEps,
-    });
-  }
-
-  /** The optimiser. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { adam: this.#opt };
+  protected createOptimizers(): { adam: Adam } {
+    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
   }
 
   /** β is saved with checkpoints. */
@@ -97,7 +70,9 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
     const c = this.config;
     const p = this.policy;
     const params = p.parameters();
-    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
+    this.optimizers.adam.lr = c.annealLr
+      ? c.learningRate * this.progressRemaining()
+      : c.learningRate;
     const oldLogStd = p.logStd
       ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
       : undefined;
@@ -119,7 +94,7 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
         const vLoss = valueLoss(p.value(mb.obs), mb.returns);
         const ent = mean(pi.entropy());
         const loss = add(add(pLoss, mulScalar(vLoss, c.vfCoef)), mulScalar(ent, -c.entCoef));
-        this.#opt.zeroGrad();
+        this.optimizers.adam.zeroGrad();
         backward(loss);
         this.clipAndCheck(
           "PPO-KL loss (surrogate − β·KL + value + entropy)",
@@ -127,7 +102,7 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
           params,
           c.maxGradNorm,
         );
-        this.#opt.step();
+        this.optimizers.adam.step();
         policyLoss = pLoss.item();
         vfLoss = vLoss.item();
         entropy = ent.item();
@@ -146,7 +121,7 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
       entropy,
       approxKl: d,
       explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
-      learningRate: this.#opt.lr,
+      learningRate: this.optimizers.adam.lr,
       extra: { klCoef: this.klCoef, kl: d },
     };
   }

@@ -22,14 +22,13 @@
  * @module
  */
 import {
-  Adam,
+  type Adam,
   add,
   backward,
   mean,
   mul,
   mulScalar,
   neg,
-  type Optimizer,
   square,
   sub,
   Tensor,
@@ -37,6 +36,7 @@ import {
 import type { JsonValue } from "../policies/checkpoint.ts";
 import type { ActBuffers } from "../policies/actor_critic.ts";
 import { explainedVariance, normalize, returnsToGo } from "./advantages.ts";
+import { toEnvActions } from "./actions.ts";
 import { Agent, type UpdateStats } from "./agent.ts";
 import {
   type AlgorithmName,
@@ -80,11 +80,9 @@ class Trajectory {
 }
 
 /** REINFORCE, with or without a learned baseline. */
-export class REINFORCE extends Agent<ReinforceConfig> {
+export class REINFORCE extends Agent<ReinforceConfig, { pi: Adam; vf?: Adam }> {
   /** `"reinforce"` or `"reinforce-baseline"`. */
   readonly algo: AlgorithmName;
-  #pi!: Adam;
-  #vf: Adam | null = null;
   #traj: Trajectory[] = [];
   #fresh: boolean[] = [];
   #act!: ActBuffers;
@@ -105,17 +103,6 @@ export class REINFORCE extends Agent<ReinforceConfig> {
     this.algo = c.baseline ? "reinforce-baseline" : "reinforce";
   }
 
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<REINFORCE> {
-    const info = await REINFORCE.readCheckpointInfo(dir);
-    const agent = new REINFORCE(
-      info.config as ConfigInput<ReinforceConfig>,
-      info.algo as "reinforce" | "reinforce-baseline",
-    );
-    await agent.restore(dir);
-    return agent;
-  }
-
   /** The critic exists only with a baseline. */
   protected override get usesCritic(): boolean {
     return this.config.baseline;
@@ -127,13 +114,9 @@ export class REINFORCE extends Agent<ReinforceConfig> {
   }
 
   /** Optimisers and trajectory buffers. */
-  protected setup(): void {
+  protected override setup(): void {
     const c = this.config;
     const p = this.policy;
-    this.#pi = new Adam(p.actorParameters(), { lr: c.learningRate, eps: c.adamEps });
-    if (c.baseline) {
-      this.#vf = new Adam(p.criticParameters(), { lr: c.vfLearningRate, eps: c.adamEps });
-    }
     const n = c.numEnvs;
     this.#traj = Array.from({ length: n }, () => new Trajectory(p.obsDim, p.actDim));
     this.#fresh = new Array(n).fill(true);
@@ -143,9 +126,13 @@ export class REINFORCE extends Agent<ReinforceConfig> {
     this.#finalScratch = new Float32Array(p.obsDim);
   }
 
-  /** The optimisers. */
-  protected optimizers(): Record<string, Optimizer> {
-    return this.#vf ? { pi: this.#pi, vf: this.#vf } : { pi: this.#pi };
+  /** Adam for the policy, and for the baseline when there is one. */
+  protected createOptimizers(): { pi: Adam; vf?: Adam } {
+    const c = this.config;
+    const pi = this.adam(this.policy.actorParameters(), c.learningRate);
+    return c.baseline
+      ? { pi, vf: this.adam(this.policy.criticParameters(), c.vfLearningRate) }
+      : { pi };
   }
 
   /** Which in-progress episodes started under the current θ. */
@@ -172,7 +159,7 @@ export class REINFORCE extends Agent<ReinforceConfig> {
     while (episodes < c.episodesPerUpdate) {
       this.#obsNow.set(envs.observations);
       p.act(this.#obsNow, n, this.rng, this.#act, false, false);
-      let res = envs.step(this.toEnvActions(this.#act.actions, n, this.#envActions));
+      let res = envs.step(toEnvActions(p.actionSpace, this.#act.actions, n, this.#envActions));
       if (res instanceof Promise) res = await res;
       for (let i = 0; i < n; i++) {
         const tr = this.#traj[i];
@@ -229,22 +216,23 @@ export class REINFORCE extends Agent<ReinforceConfig> {
     );
     const ent = mean(pi.entropy());
     const loss = add(pgLoss, mulScalar(ent, -c.entCoef));
-    this.#pi.zeroGrad();
+    this.optimizers.pi.zeroGrad();
     backward(loss);
     this.clipAndCheck("REINFORCE policy loss", loss.item(), actorParams, c.maxGradNorm);
-    this.#pi.step();
+    this.optimizers.pi.step();
     // 5. baseline regression on G
     let valueLoss = 0;
-    if (this.#vf) {
+    const vf = this.optimizers.vf;
+    if (vf) {
       const target = new Tensor(rows, 1, Float32Array.from(G));
       const criticParams = p.criticParameters();
       for (let i = 0; i < c.vfIters; i++) {
         const vLoss = mean(square(sub(p.value(obs), target)));
-        this.#vf.zeroGrad();
+        vf.zeroGrad();
         backward(vLoss);
         valueLoss = vLoss.item();
         this.clipAndCheck("REINFORCE baseline loss", valueLoss, criticParams);
-        this.#vf.step();
+        vf.step();
       }
     }
     return {
@@ -253,7 +241,7 @@ export class REINFORCE extends Agent<ReinforceConfig> {
       entropy: ent.item(),
       approxKl: 0,
       explainedVariance: c.baseline ? explainedVariance(values, G) : NaN,
-      learningRate: this.#pi.lr,
+      learningRate: this.optimizers.pi.lr,
       extra: { batchSteps: rows },
     };
   }

@@ -15,7 +15,9 @@
  */
 import type { Rng } from "../random.ts";
 import type { ActBuffers, ActorCritic } from "../policies/actor_critic.ts";
-import type { VectorEnv, VectorStepResult } from "../envs/vector.ts";
+import { VectorEnv, type VectorStepResult } from "../envs/vector.ts";
+import { make } from "../envs/mod.ts";
+import type { CommonConfig } from "./config.ts";
 import { gae } from "./advantages.ts";
 
 /** The experience of one rollout, `T × N` rows. */
@@ -104,6 +106,20 @@ export class RolloutBuffer {
       lambda,
     }, { advantages: this.advantages, returns: this.returns });
   }
+}
+
+/**
+ * The `numEnvs` training copies of `config.env`, with the configured normalisation (clip
+ * 10, as CleanRL/SB3; rewards with the configured γ) and per-copy reset streams.
+ */
+export async function makeTrainingEnvs(config: CommonConfig): Promise<VectorEnv> {
+  const c = config;
+  return await VectorEnv.create(() => make(c.env, { envOptions: c.envOptions }), c.numEnvs, {
+    id: c.env,
+    normalizeObservation: c.normalizeObservation && { clip: 10 },
+    normalizeReward: c.normalizeReward && { gamma: c.gamma, clip: 10 },
+    seedStreams: true,
+  });
 }
 
 /** What {@link collectRollout} needs from the agent. */

@@ -24,15 +24,13 @@
  * @module
  */
 import {
-  Adam,
+  type Adam,
   backward,
   FisherOperator,
   getFlatGrad,
   getFlatParams,
   mean,
-  neg,
   noGrad,
-  type Optimizer,
   Parameter,
   setFlatParams,
   square,
@@ -83,36 +81,18 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Trust-region policy optimisation. */
-export class TRPO extends OnPolicyAgent<TRPOConfig> {
+export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Adam }> {
   /** `"trpo"`. */
   readonly algo = "trpo" as const;
-  #vf!: Adam;
 
   /** Validates `config` (defaults: δ = 0.01, 10 CG iterations, damping 0.1). */
   constructor(config: ConfigInput<TRPOConfig>) {
     super(parseConfig("trpo", config));
   }
 
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<TRPO> {
-    const info = await TRPO.readCheckpointInfo(dir);
-    const agent = new TRPO(info.config as ConfigInput<TRPOConfig>);
-    await agent.restore(dir);
-    return agent;
-  }
-
   /** The critic's optimiser (the policy moves by natural-gradient steps). */
-  protected override setup(): void {
-    super.setup();
-    this.#vf = new Adam(this.policy.criticParameters(), {
-      lr: this.config.vfLearningRate,
-      eps: this.config.adamEps,
-    });
-  }
-
-  /** The critic's optimiser. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { vf: this.#vf };
+  protected createOptimizers(): { vf: Adam } {
+    return { vf: this.adam(this.policy.criticParameters(), this.config.vfLearningRate) };
   }
 
   /** `L(θ) = E[r(θ) Â]` and `D̄_KL(π_old‖π_θ)` on the batch, without gradient. */
@@ -121,7 +101,7 @@ export class TRPO extends OnPolicyAgent<TRPOConfig> {
     return noGrad(() => {
       const pi = p.distribution(batch.obs);
       const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
-      const surrogate = -surrogateLoss(ratio, batch.advantages).item();
+      const surrogate = -surrogateLoss(ratio, batch.advantages).item(); // L = −L^IS
       const old = p.distributionFromParams(batch.oldParams, oldLogStd);
       const kl = mean(p.kl(old, pi)).item();
       return [surrogate, kl];
@@ -138,20 +118,15 @@ export class TRPO extends OnPolicyAgent<TRPOConfig> {
     const oldLogStd = p.logStd
       ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
       : undefined;
-    // 2. g = ∇θ L(θ_old), L = E[r(θ) Â]
+    // 2. g = ∇θ L(θ_old) of the surrogate L(θ) = E[r(θ) Â]: back-propagate L^IS = −L, negate
     const pi = p.distribution(batch.obs);
-    const surrogate = neg(
-      surrogateLoss(
-        probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs),
-        batch.advantages,
-      ),
-    );
+    const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
+    const lossIS = surrogateLoss(ratio, batch.advantages);
     const entropy = mean(pi.entropy()).item();
     zeroGrad(actorParams);
-    backward(neg(surrogate));
-    this.checkGradients("TRPO surrogate", surrogate.item(), actorParams);
-    const g = Float64Array.from(getFlatGrad(actorParams));
-    for (let i = 0; i < g.length; i++) g[i] = -g[i];
+    backward(lossIS);
+    this.clipAndCheck("TRPO surrogate", -lossIS.item(), actorParams);
+    const g = Float64Array.from(getFlatGrad(actorParams), (dLoss) => -dLoss);
     zeroGrad(actorParams);
     // 3. x ≈ (F + damping I)⁻¹ g by conjugate gradient on exact Fisher-vector products
     const F = new FisherOperator(p.fisherPolicy(), b.obs, b.size);
@@ -189,11 +164,11 @@ export class TRPO extends OnPolicyAgent<TRPOConfig> {
       for (let start = 0; start + mbSize <= b.size; start += mbSize) {
         const mb = c.vfMinibatches > 1 ? this.gather(indices, start, mbSize, false) : batch;
         const vLoss = mean(square(sub(p.value(mb.obs), mb.returns)));
-        this.#vf.zeroGrad();
+        this.optimizers.vf.zeroGrad();
         backward(vLoss);
         valueLoss = vLoss.item();
         this.clipAndCheck("TRPO value loss", valueLoss, criticParams);
-        this.#vf.step();
+        this.optimizers.vf.step();
       }
     }
     return {

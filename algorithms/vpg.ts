@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { Adam, add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
+import { type Adam, add, backward, mean, mulScalar, square, sub } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
 import { policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
@@ -25,36 +25,21 @@ import { type ConfigInput, parseConfig, type VPGConfig } from "./config.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
 
 /** Vanilla policy gradient with a GAE baseline. */
-export class VPG extends OnPolicyAgent<VPGConfig> {
+export class VPG extends OnPolicyAgent<VPGConfig, { pi: Adam; vf: Adam }> {
   /** `"vpg"`. */
   readonly algo = "vpg" as const;
-  #pi!: Adam;
-  #vf!: Adam;
 
   /** Validates `config` (defaults: Spinning Up). */
   constructor(config: ConfigInput<VPGConfig>) {
     super(parseConfig("vpg", config));
   }
 
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<VPG> {
-    const info = await VPG.readCheckpointInfo(dir);
-    const agent = new VPG(info.config as ConfigInput<VPGConfig>);
-    await agent.restore(dir);
-    return agent;
-  }
-
   /** Separate Adam optimisers for the policy and the baseline. */
-  protected override setup(): void {
-    super.setup();
-    const c = this.config;
-    this.#pi = new Adam(this.policy.actorParameters(), { lr: c.learningRate, eps: c.adamEps });
-    this.#vf = new Adam(this.policy.criticParameters(), { lr: c.vfLearningRate, eps: c.adamEps });
-  }
-
-  /** The two optimisers. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { pi: this.#pi, vf: this.#vf };
+  protected createOptimizers(): { pi: Adam; vf: Adam } {
+    return {
+      pi: this.adam(this.policy.actorParameters(), this.config.learningRate),
+      vf: this.adam(this.policy.criticParameters(), this.config.vfLearningRate),
+    };
   }
 
   /** One policy-gradient step, then the baseline regression. */
@@ -68,20 +53,20 @@ export class VPG extends OnPolicyAgent<VPGConfig> {
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
     const ent = mean(pi.entropy());
     const loss = add(pgLoss, mulScalar(ent, -c.entCoef));
-    this.#pi.zeroGrad();
+    this.optimizers.pi.zeroGrad();
     backward(loss);
     this.clipAndCheck("VPG policy loss", loss.item(), actorParams, c.maxGradNorm);
-    this.#pi.step();
+    this.optimizers.pi.step();
     // 3. baseline regression: L^V = E[(v(s) − R)²], vfIters full-batch steps
     const criticParams = p.criticParameters();
     let valueLoss = 0;
     for (let i = 0; i < c.vfIters; i++) {
       const vLoss = mean(square(sub(p.value(batch.obs), batch.returns)));
-      this.#vf.zeroGrad();
+      this.optimizers.vf.zeroGrad();
       backward(vLoss);
       valueLoss = vLoss.item();
       this.clipAndCheck("VPG value loss", valueLoss, criticParams);
-      this.#vf.step();
+      this.optimizers.vf.step();
     }
     return {
       policyLoss: pgLoss.item(),
@@ -89,7 +74,7 @@ export class VPG extends OnPolicyAgent<VPGConfig> {
       entropy: ent.item(),
       approxKl: this.batchApproxKl(),
       explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
-      learningRate: this.#pi.lr,
+      learningRate: this.optimizers.pi.lr,
     };
   }
 }
