@@ -18,25 +18,58 @@
  * ```
  * @module
  */
-import { type Adam, add, backward, mean, mulScalar, square, sub } from "../nn/mod.ts";
+import { add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
 import { policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type A2CConfig, type ConfigInput, parseConfig } from "./config.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
+import {
+  annealField,
+  type CommonFields,
+  commonFields,
+  type ConfigInput,
+  type Field,
+  numEnvsField,
+  type OptimizerFields,
+  optimizerFields,
+  parseWithSchema,
+  type PolicyLossFields,
+  policyLossFields,
+  type RolloutFields,
+  rolloutFields,
+  type SchemaConfig,
+  valueCoefField,
+} from "./config.ts";
+
+/** A2C's hyper-parameters; the defaults are Stable-Baselines3's (with Adam). */
+export const a2cSchema: CommonFields & RolloutFields & OptimizerFields & PolicyLossFields & {
+  annealLr: Field<boolean>;
+  vfCoef: Field<number>;
+} = {
+  ...commonFields,
+  numEnvs: numEnvsField(8),
+  ...rolloutFields({ numSteps: 5, gaeLambda: 1 }),
+  ...optimizerFields({ learningRate: 7e-4, maxGradNorm: 0.5 }),
+  annealLr: annealField(false),
+  vfCoef: valueCoefField(0.5),
+  ...policyLossFields({ normalizeAdvantages: false, entCoef: 0 }),
+};
+
+/** Validated A2C configuration: synchronous advantage actor-critic with n-step returns. */
+export type A2CConfig = SchemaConfig<typeof a2cSchema>;
 
 /** Advantage actor-critic. */
-export class A2C extends OnPolicyAgent<A2CConfig, { adam: Adam }> {
+export class A2C extends OnPolicyAgent<A2CConfig, { adam: Optimizer }> {
   /** `"a2c"`. */
   readonly algo = "a2c" as const;
 
   /** Validates `config` (defaults: SB3's A2C, with Adam). */
   constructor(config: ConfigInput<A2CConfig>) {
-    super(parseConfig("a2c", config));
+    super(parseWithSchema("a2c", a2cSchema, config));
   }
 
   /** One optimiser over actor and critic. */
-  protected createOptimizers(): { adam: Adam } {
+  protected createOptimizers(): { adam: Optimizer } {
     return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
   }
 

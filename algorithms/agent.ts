@@ -129,7 +129,7 @@ export abstract class Agent<
   protected abstract createOptimizers(): O;
 
   /** Adam over `params` with learning rate `lr` and the configured ε. */
-  protected adam(params: Parameter[], lr: number): Adam {
+  protected adam(params: Parameter[], lr: number): Optimizer {
     return new Adam(params, { lr, eps: this.config.adamEps });
   }
 

@@ -8,16 +8,11 @@
 import { noGrad, type Optimizer, Tensor } from "../nn/mod.ts";
 import { toEnvActions } from "./actions.ts";
 import { Agent } from "./agent.ts";
-import type { CommonConfig } from "./config.ts";
+import type { CommonConfig, RolloutConfig } from "./config.ts";
 import { collectRollout, RolloutBuffer, RolloutScratch } from "./rollout.ts";
 
 /** Fields the fixed-length rollout needs. */
-export interface OnPolicyConfig extends CommonConfig {
-  /** Steps per environment per update. */
-  numSteps: number;
-  /** GAE λ. */
-  gaeLambda: number;
-}
+export type OnPolicyConfig = CommonConfig & RolloutConfig;
 
 /** A minibatch as tensors (data in reusable buffers: valid until the next `gather`). */
 export interface Minibatch {

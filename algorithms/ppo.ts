@@ -23,25 +23,83 @@
  * ```
  * @module
  */
-import { type Adam, add, backward, exp, mean, mulScalar, sub } from "../nn/mod.ts";
+import { add, backward, exp, mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
 import { clippedSurrogateLoss, clippedValueLoss, valueLoss } from "./losses.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type ConfigInput, parseConfig, type PPOConfig } from "./config.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
+import { z } from "../deps.ts";
+import {
+  annealField,
+  booleanField,
+  type CommonFields,
+  commonFields,
+  type ConfigInput,
+  type EpochFields,
+  epochFields,
+  type Field,
+  nullableNumberField,
+  numberField,
+  numEnvsField,
+  type OptimizerFields,
+  optimizerFields,
+  parseWithSchema,
+  type PolicyLossFields,
+  policyLossFields,
+  type RolloutFields,
+  rolloutFields,
+  type SchemaConfig,
+  valueCoefField,
+} from "./config.ts";
+
+/** PPO-clip's hyper-parameters; the defaults are CleanRL `ppo.py`'s. */
+export const ppoSchema:
+  & CommonFields
+  & RolloutFields
+  & OptimizerFields
+  & EpochFields
+  & PolicyLossFields
+  & {
+    annealLr: Field<boolean>;
+    clipCoef: Field<number>;
+    clipVloss: Field<boolean>;
+    vfCoef: Field<number>;
+    targetKl: Field<number | null>;
+  } = {
+    ...commonFields,
+    numEnvs: numEnvsField(4),
+    ...rolloutFields({ numSteps: 128, gaeLambda: 0.95 }),
+    ...optimizerFields({ learningRate: 2.5e-4, maxGradNorm: 0.5 }),
+    annealLr: annealField(true),
+    ...epochFields({ updateEpochs: 4, numMinibatches: 4 }),
+    clipCoef: numberField(
+      z.number().positive().default(0.2),
+      "clip range ε of the probability ratio",
+    ),
+    clipVloss: booleanField(true, "clip the value loss around the old values (same ε)"),
+    vfCoef: valueCoefField(0.5),
+    ...policyLossFields({ normalizeAdvantages: true, entCoef: 0.01 }),
+    targetKl: nullableNumberField(
+      z.number().positive().nullable().default(null),
+      "stop the epochs early when the approximate KL exceeds this (null: never)",
+    ),
+  };
+
+/** Validated PPO-clip configuration. */
+export type PPOConfig = SchemaConfig<typeof ppoSchema>;
 
 /** PPO-clip. */
-export class PPO extends OnPolicyAgent<PPOConfig, { adam: Adam }> {
+export class PPO extends OnPolicyAgent<PPOConfig, { adam: Optimizer }> {
   /** `"ppo"`. */
   readonly algo = "ppo" as const;
 
   /** Validates `config` (defaults: CleanRL `ppo.py`). */
   constructor(config: ConfigInput<PPOConfig>) {
-    super(parseConfig("ppo", config));
+    super(parseWithSchema("ppo", ppoSchema, config));
   }
 
   /** One Adam optimiser over actor and critic (as CleanRL). */
-  protected createOptimizers(): { adam: Adam } {
+  protected createOptimizers(): { adam: Optimizer } {
     return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
   }
 

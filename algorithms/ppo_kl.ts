@@ -20,13 +20,64 @@
  * ```
  * @module
  */
-import { type Adam, add, backward, mean, mulScalar, noGrad, Parameter } from "../nn/mod.ts";
+import { add, backward, mean, mulScalar, noGrad, type Optimizer, Parameter } from "../nn/mod.ts";
 import { klPenaltyLoss, probabilityRatio, valueLoss } from "./losses.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type ConfigInput, parseConfig, type PPOKLConfig } from "./config.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
+import { z } from "../deps.ts";
+import {
+  annealField,
+  type CommonFields,
+  commonFields,
+  type ConfigInput,
+  type EpochFields,
+  epochFields,
+  type Field,
+  numberField,
+  numEnvsField,
+  type OptimizerFields,
+  optimizerFields,
+  parseWithSchema,
+  type PolicyLossFields,
+  policyLossFields,
+  type RolloutFields,
+  rolloutFields,
+  type SchemaConfig,
+  valueCoefField,
+} from "./config.ts";
+
+/** PPO-KL's hyper-parameters. */
+export const ppoKlSchema:
+  & CommonFields
+  & RolloutFields
+  & OptimizerFields
+  & EpochFields
+  & PolicyLossFields
+  & {
+    annealLr: Field<boolean>;
+    klTarget: Field<number>;
+    klCoefInit: Field<number>;
+    vfCoef: Field<number>;
+  } = {
+    ...commonFields,
+    numEnvs: numEnvsField(4),
+    ...rolloutFields({ numSteps: 512, gaeLambda: 0.95 }),
+    ...optimizerFields({ learningRate: 3e-4, maxGradNorm: 0.5 }),
+    annealLr: annealField(false),
+    ...epochFields({ updateEpochs: 10, numMinibatches: 4 }),
+    klTarget: numberField(
+      z.number().positive().default(0.01),
+      "target KL d: β doubles above 1.5·d, halves below d/1.5",
+    ),
+    klCoefInit: numberField(z.number().min(0).default(1), "initial penalty coefficient β"),
+    vfCoef: valueCoefField(0.5),
+    ...policyLossFields({ normalizeAdvantages: true, entCoef: 0 }),
+  };
+
+/** Validated PPO-KL configuration: PPO with an adaptive KL penalty. */
+export type PPOKLConfig = SchemaConfig<typeof ppoKlSchema>;
 
 /** The adaptive rule of step 3: the next β from the measured KL `d`. */
 export function adaptKlCoef(beta: number, d: number, target: number): number {
@@ -36,7 +87,7 @@ export function adaptKlCoef(beta: number, d: number, target: number): number {
 }
 
 /** PPO with an adaptive KL penalty. */
-export class PPOKL extends OnPolicyAgent<PPOKLConfig, { adam: Adam }> {
+export class PPOKL extends OnPolicyAgent<PPOKLConfig, { adam: Optimizer }> {
   /** `"ppo-kl"`. */
   readonly algo = "ppo-kl" as const;
   /** The current penalty coefficient β. */
@@ -44,13 +95,13 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig, { adam: Adam }> {
 
   /** Validates `config`. */
   constructor(config: ConfigInput<PPOKLConfig>) {
-    const c = parseConfig("ppo-kl", config);
+    const c = parseWithSchema("ppo-kl", ppoKlSchema, config);
     super(c);
     this.klCoef = c.klCoefInit;
   }
 
   /** One optimiser over actor and critic. */
-  protected createOptimizers(): { adam: Adam } {
+  protected createOptimizers(): { adam: Optimizer } {
     return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
   }
 

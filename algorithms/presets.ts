@@ -8,19 +8,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveConfig } from "./presets.ts";
  * const cfg = resolveConfig("ppo", "CartPole-v1", "cleanrl", { seed: 3 });
- * console.assert(cfg.numSteps === 128 && cfg.learningRate === 2.5e-4 && cfg.seed === 3);
+ * assert.ok(cfg.numSteps === 128 && cfg.learningRate === 2.5e-4 && cfg.seed === 3);
  * ```
  * @module
  */
-import {
-  type AlgorithmName,
-  assertAlgorithm,
-  ConfigError,
-  type ConfigOf,
-  parseConfig,
-} from "./config.ts";
+import { ConfigError } from "./config.ts";
+import { type AlgorithmName, assertAlgorithm, type ConfigOf, parseConfig } from "./table.ts";
 
 /** A partial configuration (no `env`: the environment is given separately). */
 export type PresetValues = Record<string, unknown>;
@@ -76,7 +72,10 @@ const CLEANRL_PPO_CONTINUOUS: PresetValues = {
   normalizeReward: true,
 };
 
-/** All presets: `presets[algo][name]`. Environment-id names are the tuned defaults. */
+/**
+ * All presets, keyed by the algorithm table's names: `presets[algo][name]`. Environment-id
+ * names are the tuned defaults.
+ */
 export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   "reinforce": {
     "CartPole-v1": { numEnvs: 1, episodesPerUpdate: 4, learningRate: 1e-3, gamma: 0.99 },

@@ -22,28 +22,69 @@
  * @module
  */
 import {
-  type Adam,
   add,
   backward,
   mean,
   mul,
   mulScalar,
   neg,
+  type Optimizer,
   square,
   sub,
   Tensor,
 } from "../nn/mod.ts";
+import { z } from "../deps.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import type { ActBuffers } from "../policies/actor_critic.ts";
 import { explainedVariance, normalize, returnsToGo } from "./advantages.ts";
 import { toEnvActions } from "./actions.ts";
 import { Agent, type UpdateStats } from "./agent.ts";
 import {
-  type AlgorithmName,
+  booleanField,
+  type CommonFields,
+  commonFields,
   type ConfigInput,
-  parseConfig,
-  type ReinforceConfig,
+  type CriticFields,
+  criticFields,
+  type Field,
+  numberField,
+  type OptimizerFields,
+  optimizerFields,
+  parseWithSchema,
+  type PolicyLossFields,
+  policyLossFields,
+  type SchemaConfig,
 } from "./config.ts";
+
+/** REINFORCE's hyper-parameters (a learned baseline with `baseline: true`). */
+export const reinforceSchema: CommonFields & OptimizerFields & CriticFields & PolicyLossFields & {
+  episodesPerUpdate: Field<number>;
+  baseline: Field<boolean>;
+} = {
+  ...commonFields,
+  episodesPerUpdate: numberField(
+    z.number().int().positive().default(8),
+    "complete episodes per policy update",
+  ),
+  ...optimizerFields({ learningRate: 1e-3, maxGradNorm: 0 }),
+  baseline: baselineField(false),
+  ...criticFields({ vfLearningRate: 1e-3, vfIters: 5 }),
+  ...policyLossFields({ normalizeAdvantages: false, entCoef: 0 }),
+};
+
+/** REINFORCE with a learned baseline: {@link reinforceSchema} with `baseline: true`. */
+export const reinforceBaselineSchema: typeof reinforceSchema = {
+  ...reinforceSchema,
+  baseline: baselineField(true),
+};
+
+/** A learned state-value baseline, `Ψ_t = G_t − v_φ(s_t)`. */
+function baselineField(baseline: boolean): Field<boolean> {
+  return booleanField(baseline, "learn a state-value baseline: weights G_t − v(s_t)");
+}
+
+/** Validated REINFORCE configuration (with or without a learned baseline). */
+export type ReinforceConfig = SchemaConfig<typeof reinforceSchema>;
 
 /** Growable per-environment trajectory. */
 class Trajectory {
@@ -80,9 +121,9 @@ class Trajectory {
 }
 
 /** REINFORCE, with or without a learned baseline. */
-export class REINFORCE extends Agent<ReinforceConfig, { pi: Adam; vf?: Adam }> {
+export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Optimizer }> {
   /** `"reinforce"` or `"reinforce-baseline"`. */
-  readonly algo: AlgorithmName;
+  readonly algo: "reinforce" | "reinforce-baseline";
   #traj: Trajectory[] = [];
   #fresh: boolean[] = [];
   #act!: ActBuffers;
@@ -98,7 +139,8 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Adam; vf?: Adam }> {
   /** Validates `config`; `baseline: true` gives REINFORCE with a learned baseline. */
   constructor(config: ConfigInput<ReinforceConfig>, algo?: "reinforce" | "reinforce-baseline") {
     const name = algo ?? (config.baseline ? "reinforce-baseline" : "reinforce");
-    const c = parseConfig(name, config);
+    const schema = name === "reinforce" ? reinforceSchema : reinforceBaselineSchema;
+    const c = parseWithSchema(name, schema, config);
     super(c);
     this.algo = c.baseline ? "reinforce-baseline" : "reinforce";
   }
@@ -127,7 +169,7 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Adam; vf?: Adam }> {
   }
 
   /** Adam for the policy, and for the baseline when there is one. */
-  protected createOptimizers(): { pi: Adam; vf?: Adam } {
+  protected createOptimizers(): { pi: Optimizer; vf?: Optimizer } {
     const c = this.config;
     const pi = this.adam(this.policy.actorParameters(), c.learningRate);
     return c.baseline

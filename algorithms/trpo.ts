@@ -24,13 +24,13 @@
  * @module
  */
 import {
-  type Adam,
   backward,
   FisherOperator,
   getFlatGrad,
   getFlatParams,
   mean,
   noGrad,
+  type Optimizer,
   Parameter,
   setFlatParams,
   square,
@@ -40,8 +40,58 @@ import {
 import { explainedVariance } from "./advantages.ts";
 import { probabilityRatio, surrogateLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type ConfigInput, parseConfig, type TRPOConfig } from "./config.ts";
 import { type Minibatch, OnPolicyAgent } from "./on_policy.ts";
+import { z } from "../deps.ts";
+import {
+  type CommonFields,
+  commonFields,
+  type ConfigInput,
+  type CriticFields,
+  criticFields,
+  type Field,
+  normalizeAdvantagesField,
+  numberField,
+  numEnvsField,
+  parseWithSchema,
+  type RolloutFields,
+  rolloutFields,
+  type SchemaConfig,
+} from "./config.ts";
+
+/** TRPO's hyper-parameters (δ = 0.01, 10 CG iterations, damping 0.1: Spinning Up's). */
+export const trpoSchema: CommonFields & RolloutFields & CriticFields & {
+  maxKl: Field<number>;
+  cgIters: Field<number>;
+  damping: Field<number>;
+  backtrackIters: Field<number>;
+  backtrackCoef: Field<number>;
+  vfMinibatches: Field<number>;
+  normalizeAdvantages: Field<boolean>;
+} = {
+  ...commonFields,
+  numEnvs: numEnvsField(4),
+  ...rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
+  maxKl: numberField(z.number().positive().default(0.01), "trust-region radius δ on the mean KL"),
+  cgIters: numberField(z.number().int().positive().default(10), "conjugate-gradient iterations"),
+  damping: numberField(
+    z.number().min(0).default(0.1),
+    "damping of the Fisher matrix, (F + damping·I)",
+  ),
+  backtrackIters: numberField(z.number().int().positive().default(10), "line-search steps"),
+  backtrackCoef: numberField(
+    z.number().gt(0).lt(1).default(0.8),
+    "step shrink factor per line-search step",
+  ),
+  ...criticFields({ vfLearningRate: 1e-3, vfIters: 80 }),
+  vfMinibatches: numberField(
+    z.number().int().positive().default(1),
+    "minibatches per critic regression step (1: full batch)",
+  ),
+  normalizeAdvantages: normalizeAdvantagesField(true),
+};
+
+/** Validated TRPO configuration. */
+export type TRPOConfig = SchemaConfig<typeof trpoSchema>;
 
 /**
  * Solves `A x = b` for a symmetric positive-definite `A` given as a product `Av`, by
@@ -81,17 +131,17 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Trust-region policy optimisation. */
-export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Adam }> {
+export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
   /** `"trpo"`. */
   readonly algo = "trpo" as const;
 
   /** Validates `config` (defaults: δ = 0.01, 10 CG iterations, damping 0.1). */
   constructor(config: ConfigInput<TRPOConfig>) {
-    super(parseConfig("trpo", config));
+    super(parseWithSchema("trpo", trpoSchema, config));
   }
 
   /** The critic's optimiser (the policy moves by natural-gradient steps). */
-  protected createOptimizers(): { vf: Adam } {
+  protected createOptimizers(): { vf: Optimizer } {
     return { vf: this.adam(this.policy.criticParameters(), this.config.vfLearningRate) };
   }
 

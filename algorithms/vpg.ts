@@ -17,25 +17,58 @@
  * ```
  * @module
  */
-import { type Adam, add, backward, mean, mulScalar, square, sub } from "../nn/mod.ts";
+import { add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
 import { policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type ConfigInput, parseConfig, type VPGConfig } from "./config.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
+import {
+  type CommonFields,
+  commonFields,
+  type ConfigInput,
+  type CriticFields,
+  criticFields,
+  numEnvsField,
+  type OptimizerFields,
+  optimizerFields,
+  parseWithSchema,
+  type PolicyLossFields,
+  policyLossFields,
+  type RolloutFields,
+  rolloutFields,
+  type SchemaConfig,
+} from "./config.ts";
+
+/** VPG's hyper-parameters; the defaults are Spinning Up's. */
+export const vpgSchema:
+  & CommonFields
+  & RolloutFields
+  & OptimizerFields
+  & CriticFields
+  & PolicyLossFields = {
+    ...commonFields,
+    numEnvs: numEnvsField(4),
+    ...rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
+    ...optimizerFields({ learningRate: 3e-4, maxGradNorm: 0 }),
+    ...criticFields({ vfLearningRate: 1e-3, vfIters: 80 }),
+    ...policyLossFields({ normalizeAdvantages: true, entCoef: 0 }),
+  };
+
+/** Validated VPG configuration (GAE advantages, one policy step, critic regression). */
+export type VPGConfig = SchemaConfig<typeof vpgSchema>;
 
 /** Vanilla policy gradient with a GAE baseline. */
-export class VPG extends OnPolicyAgent<VPGConfig, { pi: Adam; vf: Adam }> {
+export class VPG extends OnPolicyAgent<VPGConfig, { pi: Optimizer; vf: Optimizer }> {
   /** `"vpg"`. */
   readonly algo = "vpg" as const;
 
   /** Validates `config` (defaults: Spinning Up). */
   constructor(config: ConfigInput<VPGConfig>) {
-    super(parseConfig("vpg", config));
+    super(parseWithSchema("vpg", vpgSchema, config));
   }
 
   /** Separate Adam optimisers for the policy and the baseline. */
-  protected createOptimizers(): { pi: Adam; vf: Adam } {
+  protected createOptimizers(): { pi: Optimizer; vf: Optimizer } {
     return {
       pi: this.adam(this.policy.actorParameters(), this.config.learningRate),
       vf: this.adam(this.policy.criticParameters(), this.config.vfLearningRate),
