@@ -18,9 +18,9 @@
  * ```
  * @module
  */
-import { add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
+import { mean, type Optimizer } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
-import { policyGradientLoss } from "./losses.ts";
+import { actorCriticLoss, meanSquaredError, policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
 import {
@@ -77,27 +77,22 @@ export class A2C extends OnPolicyAgent<A2CConfig, { adam: Optimizer }> {
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const params = p.parameters();
-    this.optimizers.adam.lr = c.annealLr
-      ? c.learningRate * this.progressRemaining()
-      : c.learningRate;
+    const adam = this.optimizers.adam;
+    adam.lr = this.scheduledLr(c.learningRate, c.annealLr);
     const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
     const pi = p.distribution(batch.obs);
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
-    const vLoss = mean(square(sub(p.value(batch.obs), batch.returns)));
+    const vLoss = meanSquaredError(p.value(batch.obs), batch.returns);
     const ent = mean(pi.entropy());
-    const loss = add(add(pgLoss, mulScalar(vLoss, c.vfCoef)), mulScalar(ent, -c.entCoef));
-    this.optimizers.adam.zeroGrad();
-    backward(loss);
-    this.clipAndCheck("A2C loss (policy + value + entropy)", loss.item(), params, c.maxGradNorm);
-    this.optimizers.adam.step();
+    const loss = actorCriticLoss(pgLoss, vLoss, c.vfCoef, ent, c.entCoef);
+    this.descend(adam, "A2C loss (policy + value + entropy)", loss, c.maxGradNorm);
     return {
       policyLoss: pgLoss.item(),
       valueLoss: vLoss.item(),
       entropy: ent.item(),
       approxKl: this.batchApproxKl(),
       explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
-      learningRate: this.optimizers.adam.lr,
+      learningRate: adam.lr,
     };
   }
 }

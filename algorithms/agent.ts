@@ -21,7 +21,7 @@ import { type Action, isPromiseLike } from "../envs/types.ts";
 import { ActorCritic } from "../policies/actor_critic.ts";
 import type { PolicySpec } from "../policies/spec.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
-import { Adam, type Optimizer, type Parameter } from "../nn/mod.ts";
+import { Adam, backward, type Optimizer, type Parameter, type Tensor } from "../nn/mod.ts";
 import { Predictor } from "./actions.ts";
 import { loadAgentCheckpoint, nextCheckpointAt, saveAgentCheckpoint } from "./agent_checkpoint.ts";
 import type { Callbacks, LearnOptions, PredictOptions } from "./callbacks.ts";
@@ -220,6 +220,14 @@ export abstract class Agent<
   /** `"<algo> on <env>"`, as errors name the run. */
   get #where(): string {
     return `${this.algo} on ${this.config.env}`;
+  }
+
+  /** One step of `opt` on `loss`: zero ∇, back-propagate, clip ‖∇‖ and check it, update. */
+  protected descend(opt: Optimizer, lossName: string, loss: Tensor, maxGradNorm = 0): void {
+    opt.zeroGrad();
+    backward(loss);
+    this.clipAndCheck(lossName, loss.item(), opt.params, maxGradNorm);
+    opt.step();
   }
 
   /** After `backward`: clips ‖∇‖ to `maxGradNorm` (> 0) and checks finiteness (`finite.ts`). */

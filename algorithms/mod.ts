@@ -62,7 +62,7 @@ export {
 } from "./reinforce.ts";
 export { A2C, type A2CConfig, a2cSchema } from "./a2c.ts";
 export { VPG, type VPGConfig, vpgSchema } from "./vpg.ts";
-export { conjugateGradient, TRPO, type TRPOConfig, trpoSchema } from "./trpo.ts";
+export { TRPO, type TRPOConfig, trpoSchema } from "./trpo.ts";
 export { adaptKlCoef, PPOKL, type PPOKLConfig, ppoKlSchema } from "./ppo_kl.ts";
 export { PPO, type PPOConfig, ppoSchema } from "./ppo.ts";
 export { evaluate, type EvaluateOptions, type EvaluateResult, type Predictor } from "./evaluate.ts";

@@ -60,6 +60,35 @@ export abstract class OnPolicyAgent<
     return Math.max(0, 1 - this.updates / numUpdates);
   }
 
+  /** The learning rate of this update: `lr₀`, or `lr₀ · (1 − (k − 1)/K)` when annealing. */
+  protected scheduledLr(lr0: number, anneal: boolean): number {
+    return anneal ? lr0 * this.progressRemaining() : lr0;
+  }
+
+  /**
+   * `epochs` passes over the shuffled rollout in `numMinibatches` minibatches, calling
+   * `step` with each (advantages normalised per minibatch when asked); stops after an
+   * epoch when `stop()` says so.
+   */
+  protected minibatchEpochs(
+    epochs: number,
+    numMinibatches: number,
+    normalizeAdvantages: boolean,
+    step: (mb: Minibatch) => void,
+    stop: () => boolean = () => false,
+  ): void {
+    const batch = this.buffer.size;
+    const mbSize = Math.max(1, Math.floor(batch / numMinibatches));
+    const indices = this.batchIndices();
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      this.rng.shuffle(indices);
+      for (let start = 0; start < batch; start += mbSize) {
+        step(this.gather(indices, start, Math.min(mbSize, batch - start), normalizeAdvantages));
+      }
+      if (stop()) break;
+    }
+  }
+
   /** `numSteps × numEnvs`. */
   protected get stepsPerUpdate(): number {
     return this.config.numSteps * this.config.numEnvs;

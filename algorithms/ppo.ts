@@ -23,11 +23,11 @@
  * ```
  * @module
  */
-import { add, backward, exp, mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
+import { add, exp, mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
 import { clippedSurrogateLoss, clippedValueLoss, valueLoss } from "./losses.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
-import { OnPolicyAgent } from "./on_policy.ts";
+import { type Minibatch, OnPolicyAgent } from "./on_policy.ts";
 import { z } from "../deps.ts";
 import {
   annealField,
@@ -107,58 +107,42 @@ export class PPO extends OnPolicyAgent<PPOConfig, { adam: Optimizer }> {
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const params = p.parameters();
+    const adam = this.optimizers.adam;
     // 2. learning-rate annealing
-    this.optimizers.adam.lr = c.annealLr
-      ? c.learningRate * this.progressRemaining()
-      : c.learningRate;
-    const batch = this.buffer.size;
-    const mbSize = Math.max(1, Math.floor(batch / c.numMinibatches));
-    const indices = this.batchIndices();
+    adam.lr = this.scheduledLr(c.learningRate, c.annealLr);
     let policyLoss = 0, vfLoss = 0, entropy = 0, approxKl = 0;
     let clipped = 0, counted = 0;
     // 3. epochs over shuffled minibatches
-    for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
-      this.rng.shuffle(indices);
-      for (let start = 0; start < batch; start += mbSize) {
-        const size = Math.min(mbSize, batch - start);
-        const mb = this.gather(indices, start, size, c.normalizeAdvantages);
-        const pi = p.distribution(mb.obs);
-        const logRatio = sub(p.logProb(pi, mb.actions), mb.oldLogProbs);
-        const ratio = exp(logRatio);
-        // diagnostics: approx KL = E[(r − 1) − log r], clip fraction
-        let kl = 0;
-        for (let k = 0; k < size; k++) {
-          const r = ratio.data[k];
-          kl += r - 1 - logRatio.data[k];
-          if (Math.abs(r - 1) > c.clipCoef) clipped++;
-        }
-        counted += size;
-        approxKl = kl / size;
-        // L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]
-        const pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
-        // L^V, optionally clipped around the old values
-        const v = p.value(mb.obs);
-        const vLoss = c.clipVloss
-          ? clippedValueLoss(v, mb.oldValues, mb.returns, c.clipCoef)
-          : valueLoss(v, mb.returns);
-        const ent = mean(pi.entropy());
-        const loss = add(add(pgLoss, mulScalar(ent, -c.entCoef)), mulScalar(vLoss, c.vfCoef));
-        this.optimizers.adam.zeroGrad();
-        backward(loss);
-        this.clipAndCheck(
-          "PPO loss (clipped surrogate + value + entropy)",
-          loss.item(),
-          params,
-          c.maxGradNorm,
-        );
-        this.optimizers.adam.step();
-        policyLoss = pgLoss.item();
-        vfLoss = vLoss.item();
-        entropy = ent.item();
+    const step = (mb: Minibatch) => {
+      const pi = p.distribution(mb.obs);
+      const logRatio = sub(p.logProb(pi, mb.actions), mb.oldLogProbs);
+      const ratio = exp(logRatio);
+      // diagnostics: approx KL = E[(r − 1) − log r], clip fraction
+      let kl = 0;
+      for (let k = 0; k < mb.size; k++) {
+        const r = ratio.data[k];
+        kl += r - 1 - logRatio.data[k];
+        if (Math.abs(r - 1) > c.clipCoef) clipped++;
       }
-      if (c.targetKl !== null && approxKl > c.targetKl) break;
-    }
+      counted += mb.size;
+      approxKl = kl / mb.size;
+      // L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]
+      const pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
+      // L^V, optionally clipped around the old values
+      const v = p.value(mb.obs);
+      const vLoss = c.clipVloss
+        ? clippedValueLoss(v, mb.oldValues, mb.returns, c.clipCoef)
+        : valueLoss(v, mb.returns);
+      const ent = mean(pi.entropy());
+      // L = L^CLIP − c_ent·H + c_vf·L^V (summed in CleanRL's order)
+      const loss = add(sub(pgLoss, mulScalar(ent, c.entCoef)), mulScalar(vLoss, c.vfCoef));
+      this.descend(adam, "PPO loss (clipped surrogate + value + entropy)", loss, c.maxGradNorm);
+      policyLoss = pgLoss.item();
+      vfLoss = vLoss.item();
+      entropy = ent.item();
+    };
+    const klTooLarge = () => c.targetKl !== null && approxKl > c.targetKl;
+    this.minibatchEpochs(c.updateEpochs, c.numMinibatches, c.normalizeAdvantages, step, klTooLarge);
     const values = this.buffer.values;
     return {
       policyLoss,

@@ -20,8 +20,8 @@
  * ```
  * @module
  */
-import { add, backward, mean, mulScalar, noGrad, type Optimizer, Parameter } from "../nn/mod.ts";
-import { klPenaltyLoss, probabilityRatio, valueLoss } from "./losses.ts";
+import { mean, noGrad, type Optimizer, Parameter } from "../nn/mod.ts";
+import { actorCriticLoss, klPenaltyLoss, probabilityRatio, valueLoss } from "./losses.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
@@ -120,45 +120,28 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig, { adam: Optimizer }> {
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const params = p.parameters();
-    this.optimizers.adam.lr = c.annealLr
-      ? c.learningRate * this.progressRemaining()
-      : c.learningRate;
+    const adam = this.optimizers.adam;
+    adam.lr = this.scheduledLr(c.learningRate, c.annealLr);
     const oldLogStd = p.logStd
       ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
       : undefined;
     const batch = this.buffer.size;
-    const mbSize = Math.max(1, Math.floor(batch / c.numMinibatches));
-    const indices = this.batchIndices();
     const beta = this.klCoef;
     let policyLoss = 0, vfLoss = 0, entropy = 0;
-    for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
-      this.rng.shuffle(indices);
-      for (let start = 0; start < batch; start += mbSize) {
-        const size = Math.min(mbSize, batch - start);
-        const mb = this.gather(indices, start, size, c.normalizeAdvantages);
-        const pi = p.distribution(mb.obs);
-        const ratio = probabilityRatio(p.logProb(pi, mb.actions), mb.oldLogProbs);
-        const old = p.distributionFromParams(mb.oldParams, oldLogStd);
-        // L^KLPEN = −E[r Â] + β E[KL(π_old‖π_θ)]
-        const pLoss = klPenaltyLoss(ratio, mb.advantages, p.kl(old, pi), beta);
-        const vLoss = valueLoss(p.value(mb.obs), mb.returns);
-        const ent = mean(pi.entropy());
-        const loss = add(add(pLoss, mulScalar(vLoss, c.vfCoef)), mulScalar(ent, -c.entCoef));
-        this.optimizers.adam.zeroGrad();
-        backward(loss);
-        this.clipAndCheck(
-          "PPO-KL loss (surrogate − β·KL + value + entropy)",
-          loss.item(),
-          params,
-          c.maxGradNorm,
-        );
-        this.optimizers.adam.step();
-        policyLoss = pLoss.item();
-        vfLoss = vLoss.item();
-        entropy = ent.item();
-      }
-    }
+    this.minibatchEpochs(c.updateEpochs, c.numMinibatches, c.normalizeAdvantages, (mb) => {
+      const pi = p.distribution(mb.obs);
+      const ratio = probabilityRatio(p.logProb(pi, mb.actions), mb.oldLogProbs);
+      const old = p.distributionFromParams(mb.oldParams, oldLogStd);
+      // L^KLPEN = −E[r Â] + β E[KL(π_old‖π_θ)]
+      const pLoss = klPenaltyLoss(ratio, mb.advantages, p.kl(old, pi), beta);
+      const vLoss = valueLoss(p.value(mb.obs), mb.returns);
+      const ent = mean(pi.entropy());
+      const loss = actorCriticLoss(pLoss, vLoss, c.vfCoef, ent, c.entCoef);
+      this.descend(adam, "PPO-KL loss (surrogate − β·KL + value + entropy)", loss, c.maxGradNorm);
+      policyLoss = pLoss.item();
+      vfLoss = vLoss.item();
+      entropy = ent.item();
+    });
     // 3. β adaptation from the exact mean KL on the whole batch
     const full = this.gather(this.batchIndices(), 0, batch, false);
     const d = noGrad(() =>

@@ -21,23 +21,13 @@
  * ```
  * @module
  */
-import {
-  add,
-  backward,
-  mean,
-  mul,
-  mulScalar,
-  neg,
-  type Optimizer,
-  square,
-  sub,
-  Tensor,
-} from "../nn/mod.ts";
+import { mean, mulScalar, type Optimizer, sub, Tensor } from "../nn/mod.ts";
 import { z } from "../deps.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import type { ActBuffers } from "../policies/actor_critic.ts";
 import { explainedVariance, normalize, returnsToGo } from "./advantages.ts";
 import { toEnvActions } from "./actions.ts";
+import { meanSquaredError, policyGradientLoss } from "./losses.ts";
 import { Agent, type UpdateStats } from "./agent.ts";
 import {
   booleanField,
@@ -251,30 +241,21 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Opti
     }
     if (c.normalizeAdvantages) normalize(psi);
     // 4. policy gradient
-    const actorParams = p.actorParameters();
     const pi = p.distribution(obs);
-    const pgLoss = neg(
-      mean(mul(p.logProb(pi, actions), new Tensor(rows, 1, Float32Array.from(psi)))),
-    );
+    const weights = new Tensor(rows, 1, Float32Array.from(psi));
+    const pgLoss = policyGradientLoss(p.logProb(pi, actions), weights);
     const ent = mean(pi.entropy());
-    const loss = add(pgLoss, mulScalar(ent, -c.entCoef));
-    this.optimizers.pi.zeroGrad();
-    backward(loss);
-    this.clipAndCheck("REINFORCE policy loss", loss.item(), actorParams, c.maxGradNorm);
-    this.optimizers.pi.step();
+    const loss = sub(pgLoss, mulScalar(ent, c.entCoef));
+    this.descend(this.optimizers.pi, "REINFORCE policy loss", loss, c.maxGradNorm);
     // 5. baseline regression on G
     let valueLoss = 0;
     const vf = this.optimizers.vf;
     if (vf) {
       const target = new Tensor(rows, 1, Float32Array.from(G));
-      const criticParams = p.criticParameters();
       for (let i = 0; i < c.vfIters; i++) {
-        const vLoss = mean(square(sub(p.value(obs), target)));
-        vf.zeroGrad();
-        backward(vLoss);
+        const vLoss = meanSquaredError(p.value(obs), target);
+        this.descend(vf, "REINFORCE baseline loss", vLoss);
         valueLoss = vLoss.item();
-        this.clipAndCheck("REINFORCE baseline loss", valueLoss, criticParams);
-        vf.step();
       }
     }
     return {

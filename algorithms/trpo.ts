@@ -25,6 +25,8 @@
  */
 import {
   backward,
+  conjugateGradient,
+  dotProduct,
   FisherOperator,
   getFlatGrad,
   getFlatParams,
@@ -33,12 +35,10 @@ import {
   type Optimizer,
   Parameter,
   setFlatParams,
-  square,
-  sub,
   zeroGrad,
 } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
-import { probabilityRatio, surrogateLoss } from "./losses.ts";
+import { meanSquaredError, probabilityRatio, surrogateLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
 import { type Minibatch, OnPolicyAgent } from "./on_policy.ts";
 import { z } from "../deps.ts";
@@ -93,43 +93,6 @@ export const trpoSchema: CommonFields & RolloutFields & CriticFields & {
 /** Validated TRPO configuration. */
 export type TRPOConfig = SchemaConfig<typeof trpoSchema>;
 
-/**
- * Solves `A x = b` for a symmetric positive-definite `A` given as a product `Av`, by
- * `iters` conjugate-gradient iterations from `x = 0` (stops early when the residual
- * `rᵀr < tol`).
- */
-export function conjugateGradient(
-  Av: (v: Float64Array) => Float64Array,
-  b: Float64Array,
-  iters: number,
-  tol = 1e-10,
-): Float64Array {
-  const n = b.length;
-  const x = new Float64Array(n);
-  const r = Float64Array.from(b);
-  const d = Float64Array.from(b);
-  let rr = dot(r, r);
-  for (let k = 0; k < iters && rr >= tol; k++) {
-    const Ad = Av(d);
-    const alpha = rr / dot(d, Ad);
-    for (let i = 0; i < n; i++) {
-      x[i] += alpha * d[i];
-      r[i] -= alpha * Ad[i];
-    }
-    const rrNew = dot(r, r);
-    const beta = rrNew / rr;
-    for (let i = 0; i < n; i++) d[i] = r[i] + beta * d[i];
-    rr = rrNew;
-  }
-  return x;
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
 /** Trust-region policy optimisation. */
 export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
   /** `"trpo"`. */
@@ -182,7 +145,7 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
     const F = new FisherOperator(p.fisherPolicy(), b.obs, b.size);
     const x = conjugateGradient((v) => F.apply(v, c.damping), g, c.cgIters);
     // 4. Δ = √(2δ / xᵀFx) x
-    const xFx = dot(x, F.apply(x, c.damping));
+    const xFx = dotProduct(x, F.apply(x, c.damping));
     const scale = xFx > 0 ? Math.sqrt((2 * c.maxKl) / xFx) : 0;
     // 5. backtracking line search
     const theta0 = Float64Array.from(getFlatParams(actorParams));
@@ -205,7 +168,6 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
       Lnew = L0;
     }
     // 6. value function: vfIters epochs of Adam over vfMinibatches minibatches
-    const criticParams = p.criticParameters();
     const indices = this.batchIndices();
     const mbSize = Math.max(1, Math.floor(b.size / c.vfMinibatches));
     let valueLoss = 0;
@@ -213,12 +175,9 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
       if (c.vfMinibatches > 1) this.rng.shuffle(indices);
       for (let start = 0; start + mbSize <= b.size; start += mbSize) {
         const mb = c.vfMinibatches > 1 ? this.gather(indices, start, mbSize, false) : batch;
-        const vLoss = mean(square(sub(p.value(mb.obs), mb.returns)));
-        this.optimizers.vf.zeroGrad();
-        backward(vLoss);
+        const vLoss = meanSquaredError(p.value(mb.obs), mb.returns);
+        this.descend(this.optimizers.vf, "TRPO value loss", vLoss);
         valueLoss = vLoss.item();
-        this.clipAndCheck("TRPO value loss", valueLoss, criticParams);
-        this.optimizers.vf.step();
       }
     }
     return {

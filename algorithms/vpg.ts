@@ -17,9 +17,9 @@
  * ```
  * @module
  */
-import { add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
+import { mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
-import { policyGradientLoss } from "./losses.ts";
+import { meanSquaredError, policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
 import {
@@ -81,25 +81,17 @@ export class VPG extends OnPolicyAgent<VPGConfig, { pi: Optimizer; vf: Optimizer
     const p = this.policy;
     const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
     // 2. policy gradient: L^PG = −E[log π(a|s) Â] − c_ent E[H]
-    const actorParams = p.actorParameters();
     const pi = p.distribution(batch.obs);
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
     const ent = mean(pi.entropy());
-    const loss = add(pgLoss, mulScalar(ent, -c.entCoef));
-    this.optimizers.pi.zeroGrad();
-    backward(loss);
-    this.clipAndCheck("VPG policy loss", loss.item(), actorParams, c.maxGradNorm);
-    this.optimizers.pi.step();
+    const loss = sub(pgLoss, mulScalar(ent, c.entCoef));
+    this.descend(this.optimizers.pi, "VPG policy loss", loss, c.maxGradNorm);
     // 3. baseline regression: L^V = E[(v(s) − R)²], vfIters full-batch steps
-    const criticParams = p.criticParameters();
     let valueLoss = 0;
     for (let i = 0; i < c.vfIters; i++) {
-      const vLoss = mean(square(sub(p.value(batch.obs), batch.returns)));
-      this.optimizers.vf.zeroGrad();
-      backward(vLoss);
+      const vLoss = meanSquaredError(p.value(batch.obs), batch.returns);
+      this.descend(this.optimizers.vf, "VPG value loss", vLoss);
       valueLoss = vLoss.item();
-      this.clipAndCheck("VPG value loss", valueLoss, criticParams);
-      this.optimizers.vf.step();
     }
     return {
       policyLoss: pgLoss.item(),

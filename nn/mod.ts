@@ -78,6 +78,8 @@ export {
 export { Categorical } from "./categorical.ts";
 export { DiagGaussian } from "./gaussian.ts";
 export {
+  conjugateGradient,
+  dotProduct,
   FisherOperator,
   fisherParameters,
   type FisherPolicy,

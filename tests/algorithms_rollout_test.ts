@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import "./algorithms_toy_envs.ts";
 import { Rng } from "../random.ts";
-import { backward, Parameter, sum, tensor } from "../nn/mod.ts";
+import { backward, conjugateGradient, Parameter, sum, tensor } from "../nn/mod.ts";
 import { ActorCritic } from "../policies/actor_critic.ts";
-import {
-  adaptKlCoef,
-  collectRollout,
-  conjugateGradient,
-  RolloutBuffer,
-} from "../algorithms/mod.ts";
+import { adaptKlCoef, collectRollout, RolloutBuffer } from "../algorithms/mod.ts";
 import { makeVectorEnv } from "../envs/vector.ts";
 import { RolloutScratch } from "../algorithms/rollout.ts";
 import {
