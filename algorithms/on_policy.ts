@@ -129,7 +129,7 @@ export abstract class OnPolicyAgent<
       mb = {
         size,
         obs: new Tensor(size, p.obsDim),
-        actions: p.discrete ? new Int32Array(size) : new Float32Array(size * p.actDim),
+        actions: p.head.createActions(size),
         oldLogProbs: new Tensor(size, 1),
         oldParams: new Tensor(size, p.paramDim),
         oldValues: new Tensor(size, 1),

@@ -153,7 +153,7 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Opti
     this.#traj = Array.from({ length: n }, () => new Trajectory(p.obsDim, p.actDim));
     this.#fresh = new Array(n).fill(true);
     this.#act = p.createActBuffers(n);
-    this.#envActions = p.discrete ? new Int32Array(n) : new Float32Array(n * p.actDim);
+    this.#envActions = p.head.createActions(n);
     this.#obsNow = new Float32Array(n * p.obsDim);
     this.#finalScratch = new Float32Array(p.obsDim);
   }

@@ -65,7 +65,7 @@ export class RolloutBuffer {
     this.size = n;
     const { obsDim, actDim, paramDim } = policy;
     this.obs = new Float32Array(n * obsDim);
-    this.actions = policy.discrete ? new Int32Array(n) : new Float32Array(n * actDim);
+    this.actions = policy.head.createActions(n);
     this.logProbs = new Float32Array(n);
     this.params = new Float32Array(n * paramDim);
     this.values = new Float32Array(n);
@@ -155,9 +155,7 @@ export class RolloutScratch {
 
   /** Buffers for `numEnvs` copies of `policy`. */
   constructor(policy: ActorCritic, numEnvs: number) {
-    this.envActions = policy.discrete
-      ? new Int32Array(numEnvs)
-      : new Float32Array(numEnvs * policy.actDim);
+    this.envActions = policy.head.createActions(numEnvs);
     this.finalObs = new Float32Array(numEnvs * policy.obsDim);
     this.finalOut = new Float32Array(numEnvs);
     this.lastOut = new Float32Array(numEnvs);
