@@ -22,7 +22,7 @@ import {
   type MaybePromise,
   type ResetOptions,
 } from "../../envs/types.ts";
-import { VectorEnv } from "../../envs/vector.ts";
+import { VectorEnv } from "../../envs/vector_env.ts";
 import { TimeLimit } from "../../envs/wrappers/time_limit.ts";
 import { looseFlatDim, type Problem, resultProblem } from "../validate.ts";
 import { FUNCTION_MARKER, type Reply, type Request, type WorkerFailure } from "./protocol.ts";
