@@ -18,67 +18,50 @@
  * ```
  * @module
  */
-import { mean, type Optimizer } from "../nn/mod.ts";
+import { mean } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
 import { actorCriticLoss, meanSquaredError, policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
-import { OnPolicyAgent } from "./on_policy.ts";
-import {
-  annealField,
-  type CommonFields,
-  commonFields,
-  type ConfigInput,
-  type Field,
-  numEnvsField,
-  type OptimizerFields,
-  optimizerFields,
-  parseWithSchema,
-  type PolicyLossFields,
-  policyLossFields,
-  type RolloutFields,
-  rolloutFields,
-  type SchemaConfig,
-  valueCoefField,
-} from "./config.ts";
+import { SharedAdamAgent } from "./on_policy.ts";
+import * as hp from "./config.ts";
 
 /** A2C's hyper-parameters; the defaults are Stable-Baselines3's (with Adam). */
-export const a2cSchema: CommonFields & RolloutFields & OptimizerFields & PolicyLossFields & {
-  annealLr: Field<boolean>;
-  vfCoef: Field<number>;
-} = {
-  ...commonFields,
-  numEnvs: numEnvsField(8),
-  ...rolloutFields({ numSteps: 5, gaeLambda: 1 }),
-  ...optimizerFields({ learningRate: 7e-4, maxGradNorm: 0.5 }),
-  annealLr: annealField(false),
-  vfCoef: valueCoefField(0.5),
-  ...policyLossFields({ normalizeAdvantages: false, entCoef: 0 }),
-};
+export const a2cSchema:
+  & hp.CommonFields
+  & hp.RolloutFields
+  & hp.OptimizerFields
+  & hp.PolicyLossFields
+  & {
+    annealLr: hp.Field<boolean>;
+    vfCoef: hp.Field<number>;
+  } = {
+    ...hp.commonFields,
+    numEnvs: hp.numEnvsField(8),
+    ...hp.rolloutFields({ numSteps: 5, gaeLambda: 1 }),
+    ...hp.optimizerFields({ learningRate: 7e-4, maxGradNorm: 0.5 }),
+    annealLr: hp.annealField(false),
+    vfCoef: hp.valueCoefField(0.5),
+    ...hp.policyLossFields({ normalizeAdvantages: false, entCoef: 0 }),
+  };
 
 /** Validated A2C configuration: synchronous advantage actor-critic with n-step returns. */
-export type A2CConfig = SchemaConfig<typeof a2cSchema>;
+export type A2CConfig = hp.SchemaConfig<typeof a2cSchema>;
 
 /** Advantage actor-critic. */
-export class A2C extends OnPolicyAgent<A2CConfig, { adam: Optimizer }> {
+export class A2C extends SharedAdamAgent<A2CConfig> {
   /** `"a2c"`. */
   readonly algo = "a2c" as const;
 
   /** Validates `config` (defaults: SB3's A2C, with Adam). */
-  constructor(config: ConfigInput<A2CConfig>) {
-    super(parseWithSchema("a2c", a2cSchema, config));
-  }
-
-  /** One optimiser over actor and critic. */
-  protected createOptimizers(): { adam: Optimizer } {
-    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
+  constructor(config: hp.ConfigInput<A2CConfig>) {
+    super(hp.parseWithSchema("a2c", a2cSchema, config));
   }
 
   /** One actor-critic gradient step on the n-step batch. */
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const adam = this.optimizers.adam;
-    adam.lr = this.scheduledLr(c.learningRate, c.annealLr);
+    const adam = this.scheduledAdam();
     const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
     const pi = p.distribution(batch.obs);
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);

@@ -53,7 +53,13 @@ export { CHECKPOINT_FILE } from "./agent_checkpoint.ts";
 export { NonFiniteError } from "./finite.ts";
 export { collectRollout, RolloutBuffer, type RolloutContext, RolloutScratch } from "./rollout.ts";
 export * from "./losses.ts";
-export { type Minibatch, OnPolicyAgent, type OnPolicyConfig } from "./on_policy.ts";
+export {
+  type Minibatch,
+  OnPolicyAgent,
+  type OnPolicyConfig,
+  SharedAdamAgent,
+  type SharedAdamConfig,
+} from "./on_policy.ts";
 export {
   REINFORCE,
   reinforceBaselineSchema,

@@ -60,11 +60,6 @@ export abstract class OnPolicyAgent<
     return Math.max(0, 1 - this.updates / numUpdates);
   }
 
-  /** The learning rate of this update: `lr₀`, or `lr₀ · (1 − (k − 1)/K)` when annealing. */
-  protected scheduledLr(lr0: number, anneal: boolean): number {
-    return anneal ? lr0 * this.progressRemaining() : lr0;
-  }
-
   /**
    * `epochs` passes over the shuffled rollout in `numMinibatches` minibatches, calling
    * `step` with each (advantages normalised per minibatch when asked); stops after an
@@ -192,6 +187,29 @@ export abstract class OnPolicyAgent<
     return this.#indices;
   }
   #indices = new Int32Array(0);
+}
+
+/** The fields of an on-policy agent whose actor and critic share one Adam. */
+export type SharedAdamConfig = OnPolicyConfig & { learningRate: number; annealLr: boolean };
+
+/**
+ * An on-policy agent whose actor and critic share one Adam and one loss
+ * `L = L^π + c_vf·L^V − c_ent·H` (A2C, PPO-KL, PPO).
+ */
+export abstract class SharedAdamAgent<C extends SharedAdamConfig>
+  extends OnPolicyAgent<C, { adam: Optimizer }> {
+  /** One Adam over actor and critic (as CleanRL). */
+  protected createOptimizers(): { adam: Optimizer } {
+    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
+  }
+
+  /** The optimiser at this update's rate: `lr₀`, or `lr₀ · (1 − (k − 1)/K)` when annealing. */
+  protected scheduledAdam(): Optimizer {
+    const { learningRate, annealLr } = this.config;
+    const adam = this.optimizers.adam;
+    adam.lr = annealLr ? learningRate * this.progressRemaining() : learningRate;
+    return adam;
+  }
 }
 
 function copyRow(

@@ -23,93 +23,65 @@
  * ```
  * @module
  */
-import { add, exp, mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
+import { add, exp, mean, mulScalar, sub } from "../nn/mod.ts";
 import { clippedSurrogateLoss, clippedValueLoss, valueLoss } from "./losses.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type Minibatch, OnPolicyAgent } from "./on_policy.ts";
+import { type Minibatch, SharedAdamAgent } from "./on_policy.ts";
 import { z } from "../deps.ts";
-import {
-  annealField,
-  booleanField,
-  type CommonFields,
-  commonFields,
-  type ConfigInput,
-  type EpochFields,
-  epochFields,
-  type Field,
-  nullableNumberField,
-  numberField,
-  numEnvsField,
-  type OptimizerFields,
-  optimizerFields,
-  parseWithSchema,
-  type PolicyLossFields,
-  policyLossFields,
-  type RolloutFields,
-  rolloutFields,
-  type SchemaConfig,
-  valueCoefField,
-} from "./config.ts";
+import * as hp from "./config.ts";
 
 /** PPO-clip's hyper-parameters; the defaults are CleanRL `ppo.py`'s. */
 export const ppoSchema:
-  & CommonFields
-  & RolloutFields
-  & OptimizerFields
-  & EpochFields
-  & PolicyLossFields
+  & hp.CommonFields
+  & hp.RolloutFields
+  & hp.OptimizerFields
+  & hp.EpochFields
+  & hp.PolicyLossFields
   & {
-    annealLr: Field<boolean>;
-    clipCoef: Field<number>;
-    clipVloss: Field<boolean>;
-    vfCoef: Field<number>;
-    targetKl: Field<number | null>;
+    annealLr: hp.Field<boolean>;
+    clipCoef: hp.Field<number>;
+    clipVloss: hp.Field<boolean>;
+    vfCoef: hp.Field<number>;
+    targetKl: hp.Field<number | null>;
   } = {
-    ...commonFields,
-    numEnvs: numEnvsField(4),
-    ...rolloutFields({ numSteps: 128, gaeLambda: 0.95 }),
-    ...optimizerFields({ learningRate: 2.5e-4, maxGradNorm: 0.5 }),
-    annealLr: annealField(true),
-    ...epochFields({ updateEpochs: 4, numMinibatches: 4 }),
-    clipCoef: numberField(
+    ...hp.commonFields,
+    numEnvs: hp.numEnvsField(4),
+    ...hp.rolloutFields({ numSteps: 128, gaeLambda: 0.95 }),
+    ...hp.optimizerFields({ learningRate: 2.5e-4, maxGradNorm: 0.5 }),
+    annealLr: hp.annealField(true),
+    ...hp.epochFields({ updateEpochs: 4, numMinibatches: 4 }),
+    clipCoef: hp.numberField(
       z.number().positive().default(0.2),
       "clip range ε of the probability ratio",
     ),
-    clipVloss: booleanField(true, "clip the value loss around the old values (same ε)"),
-    vfCoef: valueCoefField(0.5),
-    ...policyLossFields({ normalizeAdvantages: true, entCoef: 0.01 }),
-    targetKl: nullableNumberField(
+    clipVloss: hp.booleanField(true, "clip the value loss around the old values (same ε)"),
+    vfCoef: hp.valueCoefField(0.5),
+    ...hp.policyLossFields({ normalizeAdvantages: true, entCoef: 0.01 }),
+    targetKl: hp.nullableNumberField(
       z.number().positive().nullable().default(null),
       "stop the epochs early when the approximate KL exceeds this (null: never)",
     ),
   };
 
 /** Validated PPO-clip configuration. */
-export type PPOConfig = SchemaConfig<typeof ppoSchema>;
+export type PPOConfig = hp.SchemaConfig<typeof ppoSchema>;
 
 /** PPO-clip. */
-export class PPO extends OnPolicyAgent<PPOConfig, { adam: Optimizer }> {
+export class PPO extends SharedAdamAgent<PPOConfig> {
   /** `"ppo"`. */
   readonly algo = "ppo" as const;
 
   /** Validates `config` (defaults: CleanRL `ppo.py`). */
-  constructor(config: ConfigInput<PPOConfig>) {
-    super(parseWithSchema("ppo", ppoSchema, config));
-  }
-
-  /** One Adam optimiser over actor and critic (as CleanRL). */
-  protected createOptimizers(): { adam: Optimizer } {
-    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
+  constructor(config: hp.ConfigInput<PPOConfig>) {
+    super(hp.parseWithSchema("ppo", ppoSchema, config));
   }
 
   /** Epochs of clipped-surrogate minibatch steps on the collected rollout. */
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const adam = this.optimizers.adam;
-    // 2. learning-rate annealing
-    adam.lr = this.scheduledLr(c.learningRate, c.annealLr);
+    const adam = this.scheduledAdam(); // 2. learning-rate annealing
     let policyLoss = 0, vfLoss = 0, entropy = 0, approxKl = 0;
     let clipped = 0, counted = 0;
     // 3. epochs over shuffled minibatches

@@ -20,64 +20,45 @@
  * ```
  * @module
  */
-import { mean, noGrad, type Optimizer, Parameter } from "../nn/mod.ts";
+import { mean, noGrad } from "../nn/mod.ts";
 import { actorCriticLoss, klPenaltyLoss, probabilityRatio, valueLoss } from "./losses.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
-import { OnPolicyAgent } from "./on_policy.ts";
+import { SharedAdamAgent } from "./on_policy.ts";
 import { z } from "../deps.ts";
-import {
-  annealField,
-  type CommonFields,
-  commonFields,
-  type ConfigInput,
-  type EpochFields,
-  epochFields,
-  type Field,
-  numberField,
-  numEnvsField,
-  type OptimizerFields,
-  optimizerFields,
-  parseWithSchema,
-  type PolicyLossFields,
-  policyLossFields,
-  type RolloutFields,
-  rolloutFields,
-  type SchemaConfig,
-  valueCoefField,
-} from "./config.ts";
+import * as hp from "./config.ts";
 
 /** PPO-KL's hyper-parameters. */
 export const ppoKlSchema:
-  & CommonFields
-  & RolloutFields
-  & OptimizerFields
-  & EpochFields
-  & PolicyLossFields
+  & hp.CommonFields
+  & hp.RolloutFields
+  & hp.OptimizerFields
+  & hp.EpochFields
+  & hp.PolicyLossFields
   & {
-    annealLr: Field<boolean>;
-    klTarget: Field<number>;
-    klCoefInit: Field<number>;
-    vfCoef: Field<number>;
+    annealLr: hp.Field<boolean>;
+    klTarget: hp.Field<number>;
+    klCoefInit: hp.Field<number>;
+    vfCoef: hp.Field<number>;
   } = {
-    ...commonFields,
-    numEnvs: numEnvsField(4),
-    ...rolloutFields({ numSteps: 512, gaeLambda: 0.95 }),
-    ...optimizerFields({ learningRate: 3e-4, maxGradNorm: 0.5 }),
-    annealLr: annealField(false),
-    ...epochFields({ updateEpochs: 10, numMinibatches: 4 }),
-    klTarget: numberField(
+    ...hp.commonFields,
+    numEnvs: hp.numEnvsField(4),
+    ...hp.rolloutFields({ numSteps: 512, gaeLambda: 0.95 }),
+    ...hp.optimizerFields({ learningRate: 3e-4, maxGradNorm: 0.5 }),
+    annealLr: hp.annealField(false),
+    ...hp.epochFields({ updateEpochs: 10, numMinibatches: 4 }),
+    klTarget: hp.numberField(
       z.number().positive().default(0.01),
       "target KL d: β doubles above 1.5·d, halves below d/1.5",
     ),
-    klCoefInit: numberField(z.number().min(0).default(1), "initial penalty coefficient β"),
-    vfCoef: valueCoefField(0.5),
-    ...policyLossFields({ normalizeAdvantages: true, entCoef: 0 }),
+    klCoefInit: hp.numberField(z.number().min(0).default(1), "initial penalty coefficient β"),
+    vfCoef: hp.valueCoefField(0.5),
+    ...hp.policyLossFields({ normalizeAdvantages: true, entCoef: 0 }),
   };
 
 /** Validated PPO-KL configuration: PPO with an adaptive KL penalty. */
-export type PPOKLConfig = SchemaConfig<typeof ppoKlSchema>;
+export type PPOKLConfig = hp.SchemaConfig<typeof ppoKlSchema>;
 
 /** The adaptive rule of step 3: the next β from the measured KL `d`. */
 export function adaptKlCoef(beta: number, d: number, target: number): number {
@@ -87,22 +68,17 @@ export function adaptKlCoef(beta: number, d: number, target: number): number {
 }
 
 /** PPO with an adaptive KL penalty. */
-export class PPOKL extends OnPolicyAgent<PPOKLConfig, { adam: Optimizer }> {
+export class PPOKL extends SharedAdamAgent<PPOKLConfig> {
   /** `"ppo-kl"`. */
   readonly algo = "ppo-kl" as const;
   /** The current penalty coefficient β. */
   klCoef: number;
 
   /** Validates `config`. */
-  constructor(config: ConfigInput<PPOKLConfig>) {
-    const c = parseWithSchema("ppo-kl", ppoKlSchema, config);
+  constructor(config: hp.ConfigInput<PPOKLConfig>) {
+    const c = hp.parseWithSchema("ppo-kl", ppoKlSchema, config);
     super(c);
     this.klCoef = c.klCoefInit;
-  }
-
-  /** One optimiser over actor and critic. */
-  protected createOptimizers(): { adam: Optimizer } {
-    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
   }
 
   /** β is saved with checkpoints. */
@@ -120,11 +96,8 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig, { adam: Optimizer }> {
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const adam = this.optimizers.adam;
-    adam.lr = this.scheduledLr(c.learningRate, c.annealLr);
-    const oldLogStd = p.logStd
-      ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
-      : undefined;
+    const adam = this.scheduledAdam();
+    const oldLogStd = p.frozenLogStd();
     const batch = this.buffer.size;
     const beta = this.klCoef;
     let policyLoss = 0, vfLoss = 0, entropy = 0;

@@ -48,26 +48,15 @@ const CLEANRL_PPO: PresetValues = {
   normalizeReward: false,
 };
 
-/** CleanRL `ppo_continuous_action.py` defaults (MuJoCo settings). */
+/** CleanRL `ppo_continuous_action.py` defaults (MuJoCo settings): `ppo.py`'s, except these. */
 const CLEANRL_PPO_CONTINUOUS: PresetValues = {
+  ...CLEANRL_PPO,
   numEnvs: 1,
   numSteps: 2048,
   learningRate: 3e-4,
-  annealLr: true,
-  gamma: 0.99,
-  gaeLambda: 0.95,
   numMinibatches: 32,
   updateEpochs: 10,
-  normalizeAdvantages: true,
-  clipCoef: 0.2,
-  clipVloss: true,
   entCoef: 0,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  targetKl: null,
-  hiddenSizes: [64, 64],
-  activation: "tanh",
-  adamEps: 1e-5,
   normalizeObservation: true,
   normalizeReward: true,
 };

@@ -29,38 +29,28 @@ import { explainedVariance, normalize, returnsToGo } from "./advantages.ts";
 import { toEnvActions } from "./actions.ts";
 import { meanSquaredError, policyGradientLoss } from "./losses.ts";
 import { Agent, type UpdateStats } from "./agent.ts";
-import {
-  booleanField,
-  type CommonFields,
-  commonFields,
-  type ConfigInput,
-  type CriticFields,
-  criticFields,
-  type Field,
-  numberField,
-  type OptimizerFields,
-  optimizerFields,
-  parseWithSchema,
-  type PolicyLossFields,
-  policyLossFields,
-  type SchemaConfig,
-} from "./config.ts";
+import * as hp from "./config.ts";
 
 /** REINFORCE's hyper-parameters (a learned baseline with `baseline: true`). */
-export const reinforceSchema: CommonFields & OptimizerFields & CriticFields & PolicyLossFields & {
-  episodesPerUpdate: Field<number>;
-  baseline: Field<boolean>;
-} = {
-  ...commonFields,
-  episodesPerUpdate: numberField(
-    z.number().int().positive().default(8),
-    "complete episodes per policy update",
-  ),
-  ...optimizerFields({ learningRate: 1e-3, maxGradNorm: 0 }),
-  baseline: baselineField(false),
-  ...criticFields({ vfLearningRate: 1e-3, vfIters: 5 }),
-  ...policyLossFields({ normalizeAdvantages: false, entCoef: 0 }),
-};
+export const reinforceSchema:
+  & hp.CommonFields
+  & hp.OptimizerFields
+  & hp.CriticFields
+  & hp.PolicyLossFields
+  & {
+    episodesPerUpdate: hp.Field<number>;
+    baseline: hp.Field<boolean>;
+  } = {
+    ...hp.commonFields,
+    episodesPerUpdate: hp.numberField(
+      z.number().int().positive().default(8),
+      "complete episodes per policy update",
+    ),
+    ...hp.optimizerFields({ learningRate: 1e-3, maxGradNorm: 0 }),
+    baseline: baselineField(false),
+    ...hp.criticFields({ vfLearningRate: 1e-3, vfIters: 5 }),
+    ...hp.policyLossFields({ normalizeAdvantages: false, entCoef: 0 }),
+  };
 
 /** REINFORCE with a learned baseline: {@link reinforceSchema} with `baseline: true`. */
 export const reinforceBaselineSchema: typeof reinforceSchema = {
@@ -69,12 +59,12 @@ export const reinforceBaselineSchema: typeof reinforceSchema = {
 };
 
 /** A learned state-value baseline, `Ψ_t = G_t − v_φ(s_t)`. */
-function baselineField(baseline: boolean): Field<boolean> {
-  return booleanField(baseline, "learn a state-value baseline: weights G_t − v(s_t)");
+function baselineField(baseline: boolean): hp.Field<boolean> {
+  return hp.booleanField(baseline, "learn a state-value baseline: weights G_t − v(s_t)");
 }
 
 /** Validated REINFORCE configuration (with or without a learned baseline). */
-export type ReinforceConfig = SchemaConfig<typeof reinforceSchema>;
+export type ReinforceConfig = hp.SchemaConfig<typeof reinforceSchema>;
 
 /** Growable per-environment trajectory. */
 class Trajectory {
@@ -127,10 +117,10 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Opti
   #finalValue = new Float32Array(1);
 
   /** Validates `config`; `baseline: true` gives REINFORCE with a learned baseline. */
-  constructor(config: ConfigInput<ReinforceConfig>, algo?: "reinforce" | "reinforce-baseline") {
+  constructor(config: hp.ConfigInput<ReinforceConfig>, algo?: "reinforce" | "reinforce-baseline") {
     const name = algo ?? (config.baseline ? "reinforce-baseline" : "reinforce");
     const schema = name === "reinforce" ? reinforceSchema : reinforceBaselineSchema;
-    const c = parseWithSchema(name, schema, config);
+    const c = hp.parseWithSchema(name, schema, config);
     super(c);
     this.algo = c.baseline ? "reinforce-baseline" : "reinforce";
   }

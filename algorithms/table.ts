@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-import type { Agent } from "./agent.ts";
+import { Agent } from "./agent.ts";
 import { loadAgentCheckpoint } from "./agent_checkpoint.ts";
 import {
   ConfigError,
@@ -33,7 +33,7 @@ import { TRPO, trpoSchema } from "./trpo.ts";
 import { VPG, vpgSchema } from "./vpg.ts";
 
 /** One row of the algorithm table. */
-export interface AlgorithmDescriptor<S extends ConfigSchema, A extends Agent> {
+export interface AlgorithmDescriptor<S extends ConfigSchema, A> {
   /** One line: what the algorithm is, after whom its defaults are. */
   readonly summary: string;
   /** Its hyper-parameters: validators, defaults and descriptions. */
@@ -44,14 +44,20 @@ export interface AlgorithmDescriptor<S extends ConfigSchema, A extends Agent> {
   load(dir: string): Promise<A>;
 }
 
-function row<S extends ConfigSchema, A extends Agent>(
-  summary: string,
+/** An agent class, built from a validated configuration. */
+type AgentClass<S extends ConfigSchema, A> = new (config: SchemaConfig<S>) => A;
+
+function row<S extends ConfigSchema, A>(
+  agent: AgentClass<S, A>,
   schema: S,
-  create: (config: SchemaConfig<S>) => A,
-  load: (dir: string) => Promise<A>,
+  summary: string,
 ): AlgorithmDescriptor<S, A> {
-  return { summary, schema, create, load };
+  const load = (dir: string) =>
+    Agent.load.call(agent as unknown as new (config: never) => Agent, dir) as Promise<unknown>;
+  return { summary, schema, create: (config) => new agent(config), load: load as AgentLoader<A> };
 }
+
+type AgentLoader<A> = (dir: string) => Promise<A>;
 
 /** The seven algorithms, by name (the `--algo` values). */
 export const ALGORITHM_TABLE: {
@@ -63,48 +69,13 @@ export const ALGORITHM_TABLE: {
   readonly "ppo-kl": AlgorithmDescriptor<typeof ppoKlSchema, PPOKL>;
   readonly "ppo": AlgorithmDescriptor<typeof ppoSchema, PPO>;
 } = {
-  "reinforce": row(
-    "REINFORCE (Williams 1992): Monte Carlo policy gradient on whole episodes",
-    reinforceSchema,
-    (c) => new REINFORCE(c, "reinforce"),
-    (dir) => REINFORCE.load(dir),
-  ),
-  "reinforce-baseline": row(
-    "REINFORCE with a learned state-value baseline",
-    reinforceBaselineSchema,
-    (c) => new REINFORCE(c, "reinforce-baseline"),
-    (dir) => REINFORCE.load(dir),
-  ),
-  "a2c": row(
-    "A2C: synchronous advantage actor-critic, n-step returns (SB3's defaults, Adam)",
-    a2cSchema,
-    (c) => new A2C(c),
-    (dir) => A2C.load(dir),
-  ),
-  "vpg": row(
-    "VPG: policy gradient with GAE and a regressed critic (Spinning Up's defaults)",
-    vpgSchema,
-    (c) => new VPG(c),
-    (dir) => VPG.load(dir),
-  ),
-  "trpo": row(
-    "TRPO: natural gradient in a KL trust region, conjugate gradient, line search",
-    trpoSchema,
-    (c) => new TRPO(c),
-    (dir) => TRPO.load(dir),
-  ),
-  "ppo-kl": row(
-    "PPO with an adaptive KL penalty (Schulman et al. 2017, §4)",
-    ppoKlSchema,
-    (c) => new PPOKL(c),
-    (dir) => PPOKL.load(dir),
-  ),
-  "ppo": row(
-    "PPO with the clipped surrogate (CleanRL ppo.py's defaults)",
-    ppoSchema,
-    (c) => new PPO(c),
-    (dir) => PPO.load(dir),
-  ),
+  "reinforce": row(REINFORCE, reinforceSchema, "REINFORCE: Monte Carlo policy gradient"),
+  "reinforce-baseline": row(REINFORCE, reinforceBaselineSchema, "REINFORCE, learned baseline"),
+  "a2c": row(A2C, a2cSchema, "A2C: n-step advantage actor-critic (SB3's defaults)"),
+  "vpg": row(VPG, vpgSchema, "VPG: GAE policy gradient, regressed critic (Spinning Up)"),
+  "trpo": row(TRPO, trpoSchema, "TRPO: natural gradient in a KL trust region, line search"),
+  "ppo-kl": row(PPOKL, ppoKlSchema, "PPO with an adaptive KL penalty (Schulman et al. 2017)"),
+  "ppo": row(PPO, ppoSchema, "PPO with the clipped surrogate (CleanRL ppo.py's defaults)"),
 };
 
 /** The name of an algorithm: a key of {@link ALGORITHM_TABLE}. */

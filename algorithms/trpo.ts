@@ -33,7 +33,7 @@ import {
   mean,
   noGrad,
   type Optimizer,
-  Parameter,
+  type Parameter,
   setFlatParams,
   zeroGrad,
 } from "../nn/mod.ts";
@@ -42,56 +42,45 @@ import { meanSquaredError, probabilityRatio, surrogateLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
 import { type Minibatch, OnPolicyAgent } from "./on_policy.ts";
 import { z } from "../deps.ts";
-import {
-  type CommonFields,
-  commonFields,
-  type ConfigInput,
-  type CriticFields,
-  criticFields,
-  type Field,
-  normalizeAdvantagesField,
-  numberField,
-  numEnvsField,
-  parseWithSchema,
-  type RolloutFields,
-  rolloutFields,
-  type SchemaConfig,
-} from "./config.ts";
+import * as hp from "./config.ts";
 
 /** TRPO's hyper-parameters (δ = 0.01, 10 CG iterations, damping 0.1: Spinning Up's). */
-export const trpoSchema: CommonFields & RolloutFields & CriticFields & {
-  maxKl: Field<number>;
-  cgIters: Field<number>;
-  damping: Field<number>;
-  backtrackIters: Field<number>;
-  backtrackCoef: Field<number>;
-  vfMinibatches: Field<number>;
-  normalizeAdvantages: Field<boolean>;
+export const trpoSchema: hp.CommonFields & hp.RolloutFields & hp.CriticFields & {
+  maxKl: hp.Field<number>;
+  cgIters: hp.Field<number>;
+  damping: hp.Field<number>;
+  backtrackIters: hp.Field<number>;
+  backtrackCoef: hp.Field<number>;
+  vfMinibatches: hp.Field<number>;
+  normalizeAdvantages: hp.Field<boolean>;
 } = {
-  ...commonFields,
-  numEnvs: numEnvsField(4),
-  ...rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
-  maxKl: numberField(z.number().positive().default(0.01), "trust-region radius δ on the mean KL"),
-  cgIters: numberField(z.number().int().positive().default(10), "conjugate-gradient iterations"),
-  damping: numberField(
+  ...hp.commonFields,
+  numEnvs: hp.numEnvsField(4),
+  ...hp.rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
+  maxKl: hp.numberField(
+    z.number().positive().default(0.01),
+    "trust-region radius δ on the mean KL",
+  ),
+  cgIters: hp.numberField(z.number().int().positive().default(10), "conjugate-gradient iterations"),
+  damping: hp.numberField(
     z.number().min(0).default(0.1),
     "damping of the Fisher matrix, (F + damping·I)",
   ),
-  backtrackIters: numberField(z.number().int().positive().default(10), "line-search steps"),
-  backtrackCoef: numberField(
+  backtrackIters: hp.numberField(z.number().int().positive().default(10), "line-search steps"),
+  backtrackCoef: hp.numberField(
     z.number().gt(0).lt(1).default(0.8),
     "step shrink factor per line-search step",
   ),
-  ...criticFields({ vfLearningRate: 1e-3, vfIters: 80 }),
-  vfMinibatches: numberField(
+  ...hp.criticFields({ vfLearningRate: 1e-3, vfIters: 80 }),
+  vfMinibatches: hp.numberField(
     z.number().int().positive().default(1),
     "minibatches per critic regression step (1: full batch)",
   ),
-  normalizeAdvantages: normalizeAdvantagesField(true),
+  normalizeAdvantages: hp.normalizeAdvantagesField(true),
 };
 
 /** Validated TRPO configuration. */
-export type TRPOConfig = SchemaConfig<typeof trpoSchema>;
+export type TRPOConfig = hp.SchemaConfig<typeof trpoSchema>;
 
 /** Trust-region policy optimisation. */
 export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
@@ -99,8 +88,8 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
   readonly algo = "trpo" as const;
 
   /** Validates `config` (defaults: δ = 0.01, 10 CG iterations, damping 0.1). */
-  constructor(config: ConfigInput<TRPOConfig>) {
-    super(parseWithSchema("trpo", trpoSchema, config));
+  constructor(config: hp.ConfigInput<TRPOConfig>) {
+    super(hp.parseWithSchema("trpo", trpoSchema, config));
   }
 
   /** The critic's optimiser (the policy moves by natural-gradient steps). */
@@ -128,9 +117,7 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
     const b = this.buffer;
     const batch = this.gather(this.batchIndices(), 0, b.size, c.normalizeAdvantages);
     const actorParams = p.actorParameters();
-    const oldLogStd = p.logStd
-      ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
-      : undefined;
+    const oldLogStd = p.frozenLogStd();
     // 2. g = ∇θ L(θ_old) of the surrogate L(θ) = E[r(θ) Â]: back-propagate L^IS = −L, negate
     const pi = p.distribution(batch.obs);
     const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);

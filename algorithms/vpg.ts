@@ -22,40 +22,25 @@ import { explainedVariance } from "./advantages.ts";
 import { meanSquaredError, policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
-import {
-  type CommonFields,
-  commonFields,
-  type ConfigInput,
-  type CriticFields,
-  criticFields,
-  numEnvsField,
-  type OptimizerFields,
-  optimizerFields,
-  parseWithSchema,
-  type PolicyLossFields,
-  policyLossFields,
-  type RolloutFields,
-  rolloutFields,
-  type SchemaConfig,
-} from "./config.ts";
+import * as hp from "./config.ts";
 
 /** VPG's hyper-parameters; the defaults are Spinning Up's. */
 export const vpgSchema:
-  & CommonFields
-  & RolloutFields
-  & OptimizerFields
-  & CriticFields
-  & PolicyLossFields = {
-    ...commonFields,
-    numEnvs: numEnvsField(4),
-    ...rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
-    ...optimizerFields({ learningRate: 3e-4, maxGradNorm: 0 }),
-    ...criticFields({ vfLearningRate: 1e-3, vfIters: 80 }),
-    ...policyLossFields({ normalizeAdvantages: true, entCoef: 0 }),
+  & hp.CommonFields
+  & hp.RolloutFields
+  & hp.OptimizerFields
+  & hp.CriticFields
+  & hp.PolicyLossFields = {
+    ...hp.commonFields,
+    numEnvs: hp.numEnvsField(4),
+    ...hp.rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
+    ...hp.optimizerFields({ learningRate: 3e-4, maxGradNorm: 0 }),
+    ...hp.criticFields({ vfLearningRate: 1e-3, vfIters: 80 }),
+    ...hp.policyLossFields({ normalizeAdvantages: true, entCoef: 0 }),
   };
 
 /** Validated VPG configuration (GAE advantages, one policy step, critic regression). */
-export type VPGConfig = SchemaConfig<typeof vpgSchema>;
+export type VPGConfig = hp.SchemaConfig<typeof vpgSchema>;
 
 /** Vanilla policy gradient with a GAE baseline. */
 export class VPG extends OnPolicyAgent<VPGConfig, { pi: Optimizer; vf: Optimizer }> {
@@ -63,8 +48,8 @@ export class VPG extends OnPolicyAgent<VPGConfig, { pi: Optimizer; vf: Optimizer
   readonly algo = "vpg" as const;
 
   /** Validates `config` (defaults: Spinning Up). */
-  constructor(config: ConfigInput<VPGConfig>) {
-    super(parseWithSchema("vpg", vpgSchema, config));
+  constructor(config: hp.ConfigInput<VPGConfig>) {
+    super(hp.parseWithSchema("vpg", vpgSchema, config));
   }
 
   /** Separate Adam optimisers for the policy and the baseline. */

@@ -68,26 +68,12 @@ import { Rng, type RngState } from "../random.ts";
 import { EnvError } from "./errors.ts";
 import { flatDim, preview } from "./space_utils.ts";
 import type { Space } from "./spaces.ts";
-import {
-  type Action,
-  type Env,
-  type FastStepEnv,
-  isFastStepEnv,
-  isPromiseLike,
-  type MaybePromise,
-  type ResetResult,
-  type StepResult,
-} from "./types.ts";
+import { isFastStepEnv, isPromiseLike } from "./types.ts";
+import type { Action, Env, FastStepEnv, MaybePromise, ResetResult, StepResult } from "./types.ts";
 import { TimeLimit } from "./wrappers/time_limit.ts";
 import { Wrapper } from "./wrappers/wrapper.ts";
-import {
-  ObservationNormalizer,
-  type ObservationNormalizerOptions,
-  type ObservationNormalizerState,
-  RewardNormalizer,
-  type RewardNormalizerOptions,
-  type RewardNormalizerState,
-} from "./wrappers/normalizers.ts";
+import { ObservationNormalizer, RewardNormalizer } from "./wrappers/normalizers.ts";
+import type * as normalizers from "./wrappers/normalizers.ts";
 
 /** One finished episode of one copy. */
 export interface FinishedEpisode {
@@ -138,9 +124,9 @@ export interface VectorEnvOptions {
   /** The id named in errors. */
   id?: string;
   /** Normalise observations (shared statistics); `true` for the defaults. */
-  normalizeObservation?: ObservationNormalizerOptions | boolean;
+  normalizeObservation?: normalizers.ObservationNormalizerOptions | boolean;
   /** Normalise rewards (shared statistics, per-copy returns); `true` for γ = 0.99. */
-  normalizeReward?: RewardNormalizerOptions | boolean;
+  normalizeReward?: normalizers.RewardNormalizerOptions | boolean;
   /**
    * Reset every later episode of copy `i` with a seed drawn from a per-copy stream
    * (see the module doc); needed for an exact {@link VectorEnv.getState}.
@@ -163,9 +149,9 @@ export interface VectorEnvState {
   /** Length so far of each copy's episode. */
   lengths: number[];
   /** Observation normaliser, if any. */
-  obsNorm: ObservationNormalizerState | null;
+  obsNorm: normalizers.ObservationNormalizerState | null;
   /** Reward normaliser, if any. */
-  rewardNorm: RewardNormalizerState | null;
+  rewardNorm: normalizers.RewardNormalizerState | null;
   /** False when a copy could not report its state or there are no reset streams. */
   exact: boolean;
 }

@@ -33,7 +33,7 @@
  */
 import type { Rng } from "../random.ts";
 import type { Space } from "../envs/spaces.ts";
-import { type Activation, type FisherPolicy, MLP, type Parameter, type Tensor } from "../nn/mod.ts";
+import { type Activation, type FisherPolicy, MLP, Parameter, type Tensor } from "../nn/mod.ts";
 import { type PolicyDistribution, type PolicyHead, policyHead } from "./heads.ts";
 import type { ObsNormSpec, PolicyProvenance, PolicySpec } from "./spec.ts";
 
@@ -148,6 +148,12 @@ export class ActorCritic {
     return this.head.distribution(params, logStd);
   }
 
+  /** A frozen copy of `logStd` (named `logStd.old`), for `π_old`; `undefined` without one. */
+  frozenLogStd(): Parameter | undefined {
+    const ls = this.logStd;
+    return ls ? new Parameter("logStd.old", 1, ls.cols, ls.data) : undefined;
+  }
+
   /** `log π(a|s)` (`rows × 1`) of flat actions under `pi` (from {@link ActorCritic.distribution}). */
   logProb(pi: PolicyDistribution, actions: Int32Array | Float32Array): Tensor {
     return this.head.logProb(pi, actions);
@@ -195,7 +201,7 @@ export class ActorCritic {
   ): void {
     this.actor.forwardInto(obs, rows, out.params);
     if (withValues && this.critic) this.critic.forwardInto(obs, rows, out.values);
-    this.head.sampleInto(out.params, rows, rng, out.actions, out.logProbs, deterministic);
+    this.head.sampleInto(out.params, rows, rng, out, deterministic);
   }
 
   /** `v(s)` of `rows` observations into `out` (no-grad, allocation-free after warm-up). */

@@ -40,6 +40,14 @@ import {
 /** A policy distribution over a batch of rows (from a {@link PolicyHead}). */
 export type PolicyDistribution = Categorical | DiagGaussian;
 
+/** Where {@link PolicyHead.sampleInto} writes: the actions and their `log π(a|s)`. */
+export interface Samples {
+  /** Flat actions (`rows × actDim`). */
+  actions: Int32Array | Float32Array;
+  /** `log π(aᵢ|sᵢ)` of each row. */
+  logProbs: Float32Array;
+}
+
 /** The part of a policy between the actor's output and the actions. */
 export interface PolicyHead {
   /** True when actions are integers (`Int32Array`), false for real vectors. */
@@ -59,14 +67,7 @@ export interface PolicyHead {
   /** Flat actions for `rows` rows. */
   createActions(rows: number): Int32Array | Float32Array;
   /** Draws (or, `deterministic`, takes the mode of) one action per row of raw `y`, no tape. */
-  sampleInto(
-    y: Float32Array,
-    rows: number,
-    rng: Rng,
-    actions: Int32Array | Float32Array,
-    logProbs: Float32Array,
-    deterministic: boolean,
-  ): void;
+  sampleInto(y: Float32Array, rows: number, rng: Rng, out: Samples, deterministic: boolean): void;
   /** The policy in the form `FisherOperator` needs, with `net` as the actor. */
   fisherPolicy(net: MLP): FisherPolicy;
   /** The head's fields of an exported `PolicySpec` (`logStd` for the Gaussian). */
@@ -112,26 +113,10 @@ export class CategoricalHead implements PolicyHead {
   }
 
   /** Inverse-CDF sampling (`sampleCategoricalRows`). */
-  sampleInto(
-    y: Float32Array,
-    rows: number,
-    rng: Rng,
-    actions: Int32Array | Float32Array,
-    logProbs: Float32Array,
-    deterministic: boolean,
-  ): void {
+  sampleInto(y: Float32Array, rows: number, rng: Rng, out: Samples, deterministic: boolean): void {
+    const k = this.paramDim, actions = out.actions as Int32Array, p = this.#probs;
     try {
-      const k = this.paramDim;
-      sampleCategoricalRows(
-        y,
-        rows,
-        k,
-        rng,
-        actions as Int32Array,
-        logProbs,
-        deterministic,
-        this.#probs,
-      );
+      sampleCategoricalRows(y, rows, k, rng, actions, out.logProbs, deterministic, p);
     } catch (error) {
       throw new RangeError(`ActorCritic.act: actor output: ${(error as Error).message}`);
     }
@@ -190,25 +175,10 @@ export class DiagGaussianHead implements PolicyHead {
   }
 
   /** `a = μ + σ·ε` (`sampleGaussianRows`). */
-  sampleInto(
-    y: Float32Array,
-    rows: number,
-    rng: Rng,
-    actions: Int32Array | Float32Array,
-    logProbs: Float32Array,
-    deterministic: boolean,
-  ): void {
-    const d = this.actDim;
-    sampleGaussianRows(
-      y,
-      this.logStd.data,
-      rows,
-      d,
-      rng,
-      actions as Float32Array,
-      logProbs,
-      deterministic,
-    );
+  sampleInto(y: Float32Array, rows: number, rng: Rng, out: Samples, deterministic: boolean): void {
+    const actions = out.actions as Float32Array;
+    const ls = this.logStd.data;
+    sampleGaussianRows(y, ls, rows, this.actDim, rng, actions, out.logProbs, deterministic);
   }
 
   /** Gaussian means from the actor, with this `logStd`. */
