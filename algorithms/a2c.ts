@@ -26,35 +26,20 @@ import { SharedAdamAgent } from "./on_policy.ts";
 import * as hp from "./config.ts";
 
 /** A2C's hyper-parameters; the defaults are Stable-Baselines3's (with Adam). */
-export const a2cSchema:
-  & hp.CommonFields
-  & hp.RolloutFields
-  & hp.OptimizerFields
-  & hp.PolicyLossFields
-  & {
-    annealLr: hp.Field<boolean>;
-    vfCoef: hp.Field<number>;
-  } = {
-    ...hp.commonFields,
-    numEnvs: hp.numEnvsField(8),
-    ...hp.rolloutFields({ numSteps: 5, gaeLambda: 1 }),
-    ...hp.optimizerFields({ learningRate: 7e-4, maxGradNorm: 0.5 }),
-    annealLr: hp.annealField(false),
-    vfCoef: hp.valueCoefField(0.5),
-    ...hp.policyLossFields({ normalizeAdvantages: false, entCoef: 0 }),
-  };
+export const a2cSchema: hp.SharedAdamFields = hp.sharedAdamFields(
+  { numEnvs: 8, numSteps: 5, gaeLambda: 1 },
+  { learningRate: 7e-4, annealLr: false, maxGradNorm: 0.5 },
+  { vfCoef: 0.5, entCoef: 0, normalizeAdvantages: false },
+);
 
 /** Validated A2C configuration: synchronous advantage actor-critic with n-step returns. */
 export type A2CConfig = hp.SchemaConfig<typeof a2cSchema>;
 
 /** Advantage actor-critic. */
 export class A2C extends SharedAdamAgent<A2CConfig> {
-  /** `"a2c"`. */
-  readonly algo = "a2c" as const;
-
   /** Validates `config` (defaults: SB3's A2C, with Adam). */
   constructor(config: hp.ConfigInput<A2CConfig>) {
-    super(hp.parseWithSchema("a2c", a2cSchema, config));
+    super("a2c", a2cSchema, config);
   }
 
   /** One actor-critic gradient step on the n-step batch. */

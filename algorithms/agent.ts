@@ -26,7 +26,7 @@ import { Predictor } from "./actions.ts";
 import { loadAgentCheckpoint, nextCheckpointAt, saveAgentCheckpoint } from "./agent_checkpoint.ts";
 import type { Callbacks, LearnOptions, PredictOptions } from "./callbacks.ts";
 import { combineCallbacks, recordEpisodes } from "./callbacks.ts";
-import type { CommonConfig } from "./config.ts";
+import { type CommonConfig, type ConfigSchema, parseWithSchema } from "./config.ts";
 import { assertFiniteUpdate, clipAndCheck } from "./finite.ts";
 import { EpisodeWindow, updateMetrics, type UpdateStats } from "./metrics.ts";
 import { makeTrainingEnvs } from "./rollout.ts";
@@ -39,8 +39,10 @@ export abstract class Agent<
   C extends CommonConfig = CommonConfig,
   O extends Record<string, Optimizer> = Record<string, Optimizer>,
 > {
-  /** The algorithm's name. */
-  abstract readonly algo: string;
+  /** The algorithm's name (its row in the algorithm table). */
+  get algo(): string {
+    return this.#algo;
+  }
   /** The validated configuration. */
   readonly config: C;
   /** Environment steps taken in training so far. */
@@ -53,6 +55,7 @@ export abstract class Agent<
   protected readonly rng: Rng;
   /** The total of the current (or last) `learn` call, for schedules. */
   protected totalTimesteps: number | null = null;
+  #algo: string;
   #policy: ActorCritic | null = null;
   #envs: VectorEnv | null = null;
   #optimizers: O | null = null;
@@ -62,8 +65,10 @@ export abstract class Agent<
   #callbacks: Callbacks = {};
   #lastYield = 0;
 
-  /** Validated config in; call {@link Agent.learn} to train. */
-  protected constructor(config: C) {
+  /** Validates `input` against algorithm `algo`'s `schema`; call {@link Agent.learn} to train. */
+  protected constructor(algo: string, schema: ConfigSchema, input: unknown) {
+    const config = parseWithSchema(algo, schema, input) as C;
+    this.#algo = algo;
     this.config = config;
     const root = new Rng(config.seed);
     this.#initRng = root.spawn();

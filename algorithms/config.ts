@@ -227,6 +227,59 @@ export function epochFields(d: { updateEpochs: number; numMinibatches: number })
   };
 }
 
+/** The fields of {@link sharedAdamFields}. */
+export type SharedAdamFields =
+  & CommonFields
+  & RolloutFields
+  & OptimizerFields
+  & PolicyLossFields
+  & { annealLr: Field<boolean>; vfCoef: Field<number> };
+
+/**
+ * An actor-critic trained on rollouts by one Adam on `L = L^π + c_vf·L^V − c_ent·H` (A2C,
+ * PPO-KL, PPO): the common fields, the rollout, the optimiser and the loss coefficients.
+ */
+export function sharedAdamFields(
+  rollout: { numEnvs: number; numSteps: number; gaeLambda: number },
+  optimizer: { learningRate: number; annealLr: boolean; maxGradNorm: number },
+  loss: { vfCoef: number; entCoef: number; normalizeAdvantages: boolean },
+): SharedAdamFields {
+  return {
+    ...commonFields,
+    numEnvs: numEnvsField(rollout.numEnvs),
+    ...rolloutFields(rollout),
+    ...optimizerFields(optimizer),
+    annealLr: annealField(optimizer.annealLr),
+    vfCoef: valueCoefField(loss.vfCoef),
+    ...policyLossFields(loss),
+  };
+}
+
+/** The fields of {@link separateCriticFields}. */
+export type SeparateCriticFields =
+  & CommonFields
+  & OptimizerFields
+  & CriticFields
+  & PolicyLossFields;
+
+/**
+ * A policy step by one Adam and a critic regressed by another (VPG, REINFORCE with a
+ * baseline): the common fields, both optimisers and the policy-loss fields.
+ */
+export function separateCriticFields(
+  policy: { numEnvs: number; learningRate: number; maxGradNorm: number },
+  critic: { vfLearningRate: number; vfIters: number },
+  loss: { entCoef: number; normalizeAdvantages: boolean },
+): SeparateCriticFields {
+  return {
+    ...commonFields,
+    numEnvs: numEnvsField(policy.numEnvs),
+    ...optimizerFields(policy),
+    ...criticFields(critic),
+    ...policyLossFields(loss),
+  };
+}
+
 /** The input form of a configuration: `env` required, everything else optional. */
 export type ConfigInput<C> = Partial<C> & { env: string };
 

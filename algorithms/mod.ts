@@ -42,6 +42,10 @@ export {
   type RolloutFields,
   rolloutFields,
   type SchemaConfig,
+  type SeparateCriticFields,
+  separateCriticFields,
+  type SharedAdamFields,
+  sharedAdamFields,
   valueCoefField,
 } from "./config.ts";
 export * from "./table.ts";

@@ -32,49 +32,33 @@ import { z } from "../deps.ts";
 import * as hp from "./config.ts";
 
 /** PPO-clip's hyper-parameters; the defaults are CleanRL `ppo.py`'s. */
-export const ppoSchema:
-  & hp.CommonFields
-  & hp.RolloutFields
-  & hp.OptimizerFields
-  & hp.EpochFields
-  & hp.PolicyLossFields
-  & {
-    annealLr: hp.Field<boolean>;
-    clipCoef: hp.Field<number>;
-    clipVloss: hp.Field<boolean>;
-    vfCoef: hp.Field<number>;
-    targetKl: hp.Field<number | null>;
-  } = {
-    ...hp.commonFields,
-    numEnvs: hp.numEnvsField(4),
-    ...hp.rolloutFields({ numSteps: 128, gaeLambda: 0.95 }),
-    ...hp.optimizerFields({ learningRate: 2.5e-4, maxGradNorm: 0.5 }),
-    annealLr: hp.annealField(true),
-    ...hp.epochFields({ updateEpochs: 4, numMinibatches: 4 }),
-    clipCoef: hp.numberField(
-      z.number().positive().default(0.2),
-      "clip range ε of the probability ratio",
-    ),
-    clipVloss: hp.booleanField(true, "clip the value loss around the old values (same ε)"),
-    vfCoef: hp.valueCoefField(0.5),
-    ...hp.policyLossFields({ normalizeAdvantages: true, entCoef: 0.01 }),
-    targetKl: hp.nullableNumberField(
-      z.number().positive().nullable().default(null),
-      "stop the epochs early when the approximate KL exceeds this (null: never)",
-    ),
-  };
+export const ppoSchema: hp.SharedAdamFields & hp.EpochFields & {
+  clipCoef: hp.Field<number>;
+  clipVloss: hp.Field<boolean>;
+  targetKl: hp.Field<number | null>;
+} = {
+  ...hp.sharedAdamFields(
+    { numEnvs: 4, numSteps: 128, gaeLambda: 0.95 },
+    { learningRate: 2.5e-4, annealLr: true, maxGradNorm: 0.5 },
+    { vfCoef: 0.5, entCoef: 0.01, normalizeAdvantages: true },
+  ),
+  ...hp.epochFields({ updateEpochs: 4, numMinibatches: 4 }),
+  clipCoef: hp.numberField(z.number().positive().default(0.2), "clip range ε of the ratio"),
+  clipVloss: hp.booleanField(true, "clip the value loss around the old values (same ε)"),
+  targetKl: hp.nullableNumberField(
+    z.number().positive().nullable().default(null),
+    "stop the epochs early when the approximate KL exceeds this (null: never)",
+  ),
+};
 
 /** Validated PPO-clip configuration. */
 export type PPOConfig = hp.SchemaConfig<typeof ppoSchema>;
 
 /** PPO-clip. */
 export class PPO extends SharedAdamAgent<PPOConfig> {
-  /** `"ppo"`. */
-  readonly algo = "ppo" as const;
-
   /** Validates `config` (defaults: CleanRL `ppo.py`). */
   constructor(config: hp.ConfigInput<PPOConfig>) {
-    super(hp.parseWithSchema("ppo", ppoSchema, config));
+    super("ppo", ppoSchema, config);
   }
 
   /** Epochs of clipped-surrogate minibatch steps on the collected rollout. */

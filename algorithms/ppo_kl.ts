@@ -30,32 +30,22 @@ import { z } from "../deps.ts";
 import * as hp from "./config.ts";
 
 /** PPO-KL's hyper-parameters. */
-export const ppoKlSchema:
-  & hp.CommonFields
-  & hp.RolloutFields
-  & hp.OptimizerFields
-  & hp.EpochFields
-  & hp.PolicyLossFields
-  & {
-    annealLr: hp.Field<boolean>;
-    klTarget: hp.Field<number>;
-    klCoefInit: hp.Field<number>;
-    vfCoef: hp.Field<number>;
-  } = {
-    ...hp.commonFields,
-    numEnvs: hp.numEnvsField(4),
-    ...hp.rolloutFields({ numSteps: 512, gaeLambda: 0.95 }),
-    ...hp.optimizerFields({ learningRate: 3e-4, maxGradNorm: 0.5 }),
-    annealLr: hp.annealField(false),
-    ...hp.epochFields({ updateEpochs: 10, numMinibatches: 4 }),
-    klTarget: hp.numberField(
-      z.number().positive().default(0.01),
-      "target KL d: β doubles above 1.5·d, halves below d/1.5",
-    ),
-    klCoefInit: hp.numberField(z.number().min(0).default(1), "initial penalty coefficient β"),
-    vfCoef: hp.valueCoefField(0.5),
-    ...hp.policyLossFields({ normalizeAdvantages: true, entCoef: 0 }),
-  };
+export const ppoKlSchema: hp.SharedAdamFields & hp.EpochFields & {
+  klTarget: hp.Field<number>;
+  klCoefInit: hp.Field<number>;
+} = {
+  ...hp.sharedAdamFields(
+    { numEnvs: 4, numSteps: 512, gaeLambda: 0.95 },
+    { learningRate: 3e-4, annealLr: false, maxGradNorm: 0.5 },
+    { vfCoef: 0.5, entCoef: 0, normalizeAdvantages: true },
+  ),
+  ...hp.epochFields({ updateEpochs: 10, numMinibatches: 4 }),
+  klTarget: hp.numberField(
+    z.number().positive().default(0.01),
+    "target KL d: β doubles above 1.5·d, halves below d/1.5",
+  ),
+  klCoefInit: hp.numberField(z.number().min(0).default(1), "initial penalty coefficient β"),
+};
 
 /** Validated PPO-KL configuration: PPO with an adaptive KL penalty. */
 export type PPOKLConfig = hp.SchemaConfig<typeof ppoKlSchema>;
@@ -69,16 +59,13 @@ export function adaptKlCoef(beta: number, d: number, target: number): number {
 
 /** PPO with an adaptive KL penalty. */
 export class PPOKL extends SharedAdamAgent<PPOKLConfig> {
-  /** `"ppo-kl"`. */
-  readonly algo = "ppo-kl" as const;
   /** The current penalty coefficient β. */
   klCoef: number;
 
   /** Validates `config`. */
   constructor(config: hp.ConfigInput<PPOKLConfig>) {
-    const c = hp.parseWithSchema("ppo-kl", ppoKlSchema, config);
-    super(c);
-    this.klCoef = c.klCoefInit;
+    super("ppo-kl", ppoKlSchema, config);
+    this.klCoef = this.config.klCoefInit;
   }
 
   /** β is saved with checkpoints. */

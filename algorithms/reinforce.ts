@@ -32,25 +32,21 @@ import { Agent, type UpdateStats } from "./agent.ts";
 import * as hp from "./config.ts";
 
 /** REINFORCE's hyper-parameters (a learned baseline with `baseline: true`). */
-export const reinforceSchema:
-  & hp.CommonFields
-  & hp.OptimizerFields
-  & hp.CriticFields
-  & hp.PolicyLossFields
-  & {
-    episodesPerUpdate: hp.Field<number>;
-    baseline: hp.Field<boolean>;
-  } = {
-    ...hp.commonFields,
-    episodesPerUpdate: hp.numberField(
-      z.number().int().positive().default(8),
-      "complete episodes per policy update",
-    ),
-    ...hp.optimizerFields({ learningRate: 1e-3, maxGradNorm: 0 }),
-    baseline: baselineField(false),
-    ...hp.criticFields({ vfLearningRate: 1e-3, vfIters: 5 }),
-    ...hp.policyLossFields({ normalizeAdvantages: false, entCoef: 0 }),
-  };
+export const reinforceSchema: hp.SeparateCriticFields & {
+  episodesPerUpdate: hp.Field<number>;
+  baseline: hp.Field<boolean>;
+} = {
+  ...hp.separateCriticFields(
+    { numEnvs: 1, learningRate: 1e-3, maxGradNorm: 0 },
+    { vfLearningRate: 1e-3, vfIters: 5 },
+    { entCoef: 0, normalizeAdvantages: false },
+  ),
+  episodesPerUpdate: hp.numberField(
+    z.number().int().positive().default(8),
+    "complete episodes per policy update",
+  ),
+  baseline: baselineField(false),
+};
 
 /** REINFORCE with a learned baseline: {@link reinforceSchema} with `baseline: true`. */
 export const reinforceBaselineSchema: typeof reinforceSchema = {
@@ -102,8 +98,6 @@ class Trajectory {
 
 /** REINFORCE, with or without a learned baseline. */
 export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Optimizer }> {
-  /** `"reinforce"` or `"reinforce-baseline"`. */
-  readonly algo: "reinforce" | "reinforce-baseline";
   #traj: Trajectory[] = [];
   #fresh: boolean[] = [];
   #act!: ActBuffers;
@@ -119,10 +113,12 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Opti
   /** Validates `config`; `baseline: true` gives REINFORCE with a learned baseline. */
   constructor(config: hp.ConfigInput<ReinforceConfig>, algo?: "reinforce" | "reinforce-baseline") {
     const name = algo ?? (config.baseline ? "reinforce-baseline" : "reinforce");
-    const schema = name === "reinforce" ? reinforceSchema : reinforceBaselineSchema;
-    const c = hp.parseWithSchema(name, schema, config);
-    super(c);
-    this.algo = c.baseline ? "reinforce-baseline" : "reinforce";
+    super(name, name === "reinforce" ? reinforceSchema : reinforceBaselineSchema, config);
+  }
+
+  /** `"reinforce"`, or `"reinforce-baseline"` with a learned baseline. */
+  override get algo(): string {
+    return this.config.baseline ? "reinforce-baseline" : "reinforce";
   }
 
   /** The critic exists only with a baseline. */

@@ -84,12 +84,9 @@ export type TRPOConfig = hp.SchemaConfig<typeof trpoSchema>;
 
 /** Trust-region policy optimisation. */
 export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
-  /** `"trpo"`. */
-  readonly algo = "trpo" as const;
-
   /** Validates `config` (defaults: δ = 0.01, 10 CG iterations, damping 0.1). */
   constructor(config: hp.ConfigInput<TRPOConfig>) {
-    super(hp.parseWithSchema("trpo", trpoSchema, config));
+    super("trpo", trpoSchema, config);
   }
 
   /** The critic's optimiser (the policy moves by natural-gradient steps). */

@@ -25,31 +25,23 @@ import { OnPolicyAgent } from "./on_policy.ts";
 import * as hp from "./config.ts";
 
 /** VPG's hyper-parameters; the defaults are Spinning Up's. */
-export const vpgSchema:
-  & hp.CommonFields
-  & hp.RolloutFields
-  & hp.OptimizerFields
-  & hp.CriticFields
-  & hp.PolicyLossFields = {
-    ...hp.commonFields,
-    numEnvs: hp.numEnvsField(4),
-    ...hp.rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
-    ...hp.optimizerFields({ learningRate: 3e-4, maxGradNorm: 0 }),
-    ...hp.criticFields({ vfLearningRate: 1e-3, vfIters: 80 }),
-    ...hp.policyLossFields({ normalizeAdvantages: true, entCoef: 0 }),
-  };
+export const vpgSchema: hp.SeparateCriticFields & hp.RolloutFields = {
+  ...hp.separateCriticFields(
+    { numEnvs: 4, learningRate: 3e-4, maxGradNorm: 0 },
+    { vfLearningRate: 1e-3, vfIters: 80 },
+    { entCoef: 0, normalizeAdvantages: true },
+  ),
+  ...hp.rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
+};
 
 /** Validated VPG configuration (GAE advantages, one policy step, critic regression). */
 export type VPGConfig = hp.SchemaConfig<typeof vpgSchema>;
 
 /** Vanilla policy gradient with a GAE baseline. */
 export class VPG extends OnPolicyAgent<VPGConfig, { pi: Optimizer; vf: Optimizer }> {
-  /** `"vpg"`. */
-  readonly algo = "vpg" as const;
-
   /** Validates `config` (defaults: Spinning Up). */
   constructor(config: hp.ConfigInput<VPGConfig>) {
-    super(hp.parseWithSchema("vpg", vpgSchema, config));
+    super("vpg", vpgSchema, config);
   }
 
   /** Separate Adam optimisers for the policy and the baseline. */
