@@ -32,6 +32,7 @@ import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } fro
 import { learningCurveSvg } from "./learning_curve.ts";
 import { formatDuration, ProgressPrinter } from "./progress.ts";
 import { DEFAULT_EVAL_EPISODES, evaluationSeed } from "./evaluation_defaults.ts";
+import { checkHyperparameterKeys } from "./hyperparameter_keys.ts";
 import {
   freshDir,
   isNonEmptyDir,
@@ -238,6 +239,8 @@ async function planNewRun(values: Record<string, unknown>): Promise<RunConfig & 
   if (!(ALGORITHMS as readonly string[]).includes(algo)) {
     throw new UsageError("--algo", `unknown algorithm "${algo}"; known: ${ALGORITHMS.join(", ")}`);
   }
+  checkHyperparameterKeys(algo as AlgorithmName, file, `--config ${fileName}`);
+  checkHyperparameterKeys(algo as AlgorithmName, set, "--set");
   const env = (values.env as string | undefined) ?? setEnv ?? fileEnv ?? "CartPole-v1";
   const seed = intFlag(values.seed, "--seed") ?? setSeed ?? fileSeed ?? 1;
   const preset = (values.preset as string | undefined) ?? filePreset;
