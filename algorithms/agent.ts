@@ -3,7 +3,7 @@
  * `agent_checkpoint.ts`, the NaN/∞ guard in `finite.ts`, action conversion in `actions.ts`.
  * The loop of {@link Agent.learn}:
  *
- *     repeat until timesteps ≥ totalTimesteps (or a callback returns false):
+ *     repeat totalTimesteps more steps (or until a callback returns false):
  *       collect experience with π_θ          (algorithm's `collect`, shared rollout code)
  *       onRolloutEnd
  *       update θ (and φ)                     (algorithm's `update`)
@@ -23,9 +23,9 @@ import type { PolicySpec } from "../policies/spec.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import { Adam, backward, type Optimizer, type Parameter, type Tensor } from "../nn/mod.ts";
 import { Predictor } from "./actions.ts";
-import { loadAgentCheckpoint, nextCheckpointAt, saveAgentCheckpoint } from "./agent_checkpoint.ts";
-import type { Callbacks, LearnOptions, PredictOptions } from "./callbacks.ts";
-import { combineCallbacks, recordEpisodes } from "./callbacks.ts";
+import * as ckpt from "./agent_checkpoint.ts";
+import { type Callbacks, combineCallbacks, type LearnOptions } from "./callbacks.ts";
+import { type PredictOptions, recordEpisodes } from "./callbacks.ts";
 import { type CommonConfig, type ConfigSchema, parseWithSchema } from "./config.ts";
 import { assertFiniteUpdate, clipAndCheck } from "./finite.ts";
 import { EpisodeWindow, updateMetrics, type UpdateStats } from "./metrics.ts";
@@ -53,7 +53,7 @@ export abstract class Agent<
   readonly episodeWindow: EpisodeWindow;
   /** The generator of action sampling and minibatch shuffling. */
   protected readonly rng: Rng;
-  /** The total of the current (or last) `learn` call, for schedules. */
+  /** Where the current (or last) `learn` call ends, in steps: the schedules' end. */
   protected totalTimesteps: number | null = null;
   #algo: string;
   #policy: ActorCritic | null = null;
@@ -78,8 +78,8 @@ export abstract class Agent<
 
   /** Restores the agent saved in `dir` (`save` or a checkpoint): `PPO.load(dir)`. */
   static async load<A extends Agent>(this: new (config: never) => A, dir: string): Promise<A> {
-    const ck = await loadAgentCheckpoint(dir);
-    const agent = new this(ck.state.config as never);
+    const ck = await ckpt.loadAgentCheckpoint(dir);
+    const agent = ckpt.agentForCheckpoint(ck, (config) => new this(config as never), this.name);
     await agent.restore(dir);
     return agent;
   }
@@ -88,20 +88,18 @@ export abstract class Agent<
   get policy(): ActorCritic {
     return this.#policy ?? this.#notReady();
   }
-
   /** The training environments (after {@link Agent.ready}). */
   get envs(): VectorEnv {
     return this.#envs ?? this.#notReady();
   }
-
   /** The optimisers by name, as `createOptimizers` built them (saved in checkpoints). */
   protected get optimizers(): O {
     return this.#optimizers ?? this.#notReady();
   }
 
-  #notReady(): never {
+  #notReady = (): never => {
     throw new Error(`${this.algo}: the agent is not ready; await agent.ready() first`);
-  }
+  };
 
   /** True when the policy has a critic. */
   protected get usesCritic(): boolean {
@@ -160,7 +158,7 @@ export abstract class Agent<
     this.#stop = true;
   }
 
-  /** Trains until `totalTimesteps` environment steps (see the module doc). */
+  /** Trains `totalTimesteps` more environment steps (as SB3's `learn`; see the module doc). */
   async learn(options: LearnOptions): Promise<this> {
     const { totalTimesteps, checkpointDir, checkpointEvery = 0 } = options;
     if (!Number.isSafeInteger(totalTimesteps) || totalTimesteps < 0) {
@@ -169,7 +167,8 @@ export abstract class Agent<
       );
     }
     await this.ready();
-    this.totalTimesteps = totalTimesteps;
+    if (options.resetNumTimesteps) this.timesteps = this.updates = 0;
+    this.totalTimesteps = this.timesteps + totalTimesteps; // the learning-rate schedule's end
     const cbs = options.callbacks ?? {};
     this.#callbacks = Array.isArray(cbs) ? combineCallbacks(cbs) : cbs;
     this.#stop = false;
@@ -180,9 +179,9 @@ export abstract class Agent<
     }
     const t0 = performance.now();
     const steps0 = this.timesteps;
-    let nextCheckpoint = nextCheckpointAt(this.timesteps, checkpointEvery);
+    let nextCheckpoint = ckpt.nextCheckpointAt(this.timesteps, checkpointEvery);
     this.#lastYield = t0;
-    while (this.timesteps < totalTimesteps && !this.#stop) {
+    while (this.timesteps < this.totalTimesteps && !this.#stop) {
       if (!(await this.collect())) break;
       const steps = this.stepsPerUpdate;
       const info = { update: this.updates + 1, timesteps: this.timesteps, steps };
@@ -198,7 +197,7 @@ export abstract class Agent<
       if (onUpdateEnd && (await onUpdateEnd(metrics)) === false) this.#stop = true;
       if (checkpointDir && this.timesteps >= nextCheckpoint) {
         await this.save(checkpointDir);
-        nextCheckpoint = nextCheckpointAt(this.timesteps, checkpointEvery);
+        nextCheckpoint = ckpt.nextCheckpointAt(this.timesteps, checkpointEvery);
       }
       // Let signal handlers and timers run now and then (Ctrl-C → requestStop()).
       const now = performance.now();
@@ -274,12 +273,12 @@ export abstract class Agent<
     const window = this.episodeWindow.getState();
     const state = { algo, config, timesteps, updates, totalTimesteps, runner, window };
     const full = { ...state, rng: rng.getState(), algoState: this.algoState() };
-    return await saveAgentCheckpoint(dir, full, this.policy.parameters(), this.optimizers);
+    return await ckpt.saveAgentCheckpoint(dir, full, this.policy.parameters(), this.optimizers);
   }
 
   /** Restores a checkpoint written by {@link Agent.save} into this agent. */
   protected async restore(dir: string): Promise<void> {
-    const ck = await loadAgentCheckpoint(dir, this.algo);
+    const ck = await ckpt.loadAgentCheckpoint(dir, this.algo);
     await this.ready();
     ck.restoreModel(this.policy.parameters(), this.optimizers);
     const s = ck.state;

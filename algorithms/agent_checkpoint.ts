@@ -14,6 +14,7 @@ import type { RngState } from "../random.ts";
 import type { VectorEnvState } from "../envs/vector.ts";
 import {
   type Checkpoint,
+  CheckpointError,
   type CheckpointTensor,
   type JsonValue,
   loadCheckpoint,
@@ -26,6 +27,7 @@ import {
 import type { Optimizer, Parameter } from "../nn/mod.ts";
 import { VERSION } from "../version.ts";
 import type { EpisodeWindowState } from "./metrics.ts";
+import { ConfigError } from "./config.ts";
 
 /** The name of the checkpoint file inside a save directory. */
 export const CHECKPOINT_FILE = "checkpoint.safetensors";
@@ -107,9 +109,39 @@ export interface LoadedAgentCheckpoint {
   ): void;
 }
 
+function wrongAlgorithm(path: string, saved: string, loading: string): CheckpointError {
+  return new CheckpointError(
+    path,
+    `this is a ${saved} checkpoint, not ${loading}; load it with loadAgent(dir), which ` +
+      `picks the algorithm from the checkpoint`,
+  );
+}
+
+/**
+ * Builds the agent a checkpoint describes with `construct` (an algorithm class's
+ * constructor), refusing another algorithm's checkpoint with a {@link CheckpointError} that
+ * names both algorithms and points at `loadAgent`.
+ */
+export function agentForCheckpoint<A extends { readonly algo: string }>(
+  ck: LoadedAgentCheckpoint,
+  construct: (config: unknown) => A,
+  className: string,
+): A {
+  let agent: A;
+  try {
+    agent = construct(ck.state.config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw wrongAlgorithm(ck.path, ck.state.algo, className);
+    throw error;
+  }
+  if (agent.algo !== ck.state.algo) throw wrongAlgorithm(ck.path, ck.state.algo, agent.algo);
+  return agent;
+}
+
 /**
  * Reads `dir/checkpoint.safetensors`.
- * @throws Error when it is not an agent checkpoint, or (with `algo`) another algorithm's
+ * @throws CheckpointError when it is not an agent checkpoint, or (with `algo`) another
+ * algorithm's
  */
 export async function loadAgentCheckpoint(
   dir: string,
@@ -119,10 +151,10 @@ export async function loadAgentCheckpoint(
   const ck: Checkpoint = await loadCheckpoint(path);
   const meta = ck.metadata as unknown as AgentMetadata;
   if (meta?.format !== "ascent-agent/1") {
-    throw new Error(`checkpoint ${path}: not an agent checkpoint (format ${meta?.format})`);
+    throw new CheckpointError(path, `not an agent checkpoint (format ${meta?.format})`);
   }
   if (algo !== undefined && meta.algo !== algo) {
-    throw new Error(`checkpoint ${path}: written by ${meta.algo}, loading into ${algo}`);
+    throw wrongAlgorithm(path, meta.algo, algo);
   }
   return {
     path,
@@ -131,7 +163,7 @@ export async function loadAgentCheckpoint(
       loadParameters(parameters, ck.tensors, path, "policy/");
       for (const [name, opt] of Object.entries(optimizers)) {
         const json = meta.optimizers[name];
-        if (json === undefined) throw new Error(`checkpoint ${path}: missing optimiser "${name}"`);
+        if (json === undefined) throw new CheckpointError(path, `missing optimiser "${name}"`);
         opt.setState(optimizerStateFromCheckpoint(json, ck.tensors, path, `optim/${name}/`));
       }
     },

@@ -26,8 +26,21 @@ import type { EpisodeRecord, EpisodeWindow, UpdateMetrics } from "./metrics.ts";
 
 /** Options of `Agent.learn`. */
 export interface LearnOptions {
-  /** Train until this many environment steps in total (counting earlier training). */
+  /**
+   * Environment steps to train in this call, as Stable-Baselines3's `learn`: a second
+   * `learn({ totalTimesteps: N })` trains N more steps. The step counter (and so the
+   * learning-rate schedule, which runs from the counter's value to counter + N) continues
+   * from earlier training unless `resetNumTimesteps` is set. To finish a run loaded from a
+   * checkpoint on its original schedule, pass the remaining steps:
+   * `{ totalTimesteps: target - agent.timesteps }`.
+   */
   totalTimesteps: number;
+  /**
+   * Count from zero: set the step and update counters to 0 before training (SB3's
+   * `reset_num_timesteps=True`, which is SB3's default; here the default is false, so
+   * counters and checkpoints stay continuous).
+   */
+  resetNumTimesteps?: boolean;
   /** Hooks; a list is called in order. */
   callbacks?: Callbacks | Callbacks[];
   /** Directory for checkpoints (written every `checkpointEvery` steps and at the end). */

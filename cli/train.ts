@@ -63,7 +63,9 @@ Trains a policy-gradient agent and writes a run folder.
   --out DIR              run folder (default runs/<algo>-<env>-s<seed>, made unique)
   --name NAME            run folder runs/NAME (instead of --out)
   --checkpoint-every N   environment steps between checkpoints (default 10% of --steps)
-  --resume DIR           continue the run in DIR from its last checkpoint
+  --resume DIR           continue the run in DIR from its last checkpoint; with --steps N
+                         beyond its length, extend it (annealed learning rates are
+                         recomputed over the new length: lr0·(1 − t/N) from where it is)
   --eval-episodes N      episodes of the final evaluation (default 20)
   --plugin SPEC          load an environment plugin (path or URL; repeatable)
   --sandbox              run plugin environments in permission-less Workers
@@ -353,7 +355,17 @@ async function main(args: string[]): Promise<void> {
     await writeJsonAtomic(paths.config, run);
     await writeFileAtomic(paths.metrics, "");
   } else {
+    if (agent.timesteps >= run.steps) {
+      await agent.close();
+      throw new UsageError(
+        "--resume",
+        `${dir} is already complete (${agent.timesteps} of ${run.steps} steps); pass ` +
+          `--steps N (more than ${agent.timesteps}) to extend it`,
+      );
+    }
     await truncateMetrics(paths.metrics, agent.timesteps);
+    // An extension (--steps beyond the old length) is part of the run from now on.
+    await writeJsonAtomic(paths.config, run);
   }
   say(
     `${resuming ? "resuming" : "training"} ${run.algo} on ${run.env} (seed ${run.seed}) ` +
@@ -380,7 +392,7 @@ async function main(args: string[]): Promise<void> {
   const steps0 = agent.timesteps;
   try {
     await agent.learn({
-      totalTimesteps: run.steps,
+      totalTimesteps: run.steps - agent.timesteps, // the remaining steps of the run
       checkpointDir: paths.checkpoint,
       checkpointEvery: run.checkpointEvery,
       callbacks: {

@@ -11,6 +11,7 @@ import {
   PPO,
   resolveConfig,
 } from "../algorithms/mod.ts";
+import { CheckpointError } from "../policies/checkpoint.ts";
 
 function flat(agent: { policy: { parameters(): { data: Float32Array }[] } }): Uint32Array {
   const parts = agent.policy.parameters().map((p) => new Uint32Array(p.data.slice().buffer));
@@ -59,7 +60,7 @@ for (const [algo, env, extra] of cases) {
       assert.ok(b.timesteps < total);
       const c = await loadAgent(dir);
       assert.equal(c.timesteps, b.timesteps);
-      await c.learn({ totalTimesteps: total });
+      await c.learn({ totalTimesteps: total - c.timesteps });
       assert.equal(c.timesteps, a.timesteps);
       assert.deepEqual(flat(c), flat(a), "parameters differ from the uninterrupted run");
     } finally {
@@ -180,4 +181,37 @@ Deno.test("toPolicySpec carries obsNorm and matches predict (deterministic)", as
   const a = agent.predict(obs, { deterministic: true }) as Float32Array;
   const ref = referenceForward(spec, obs, 1);
   assert.ok(Math.abs(a[0] - ref.actions[0]) < 1e-4, `${a[0]} vs ${ref.actions[0]}`);
+});
+
+Deno.test("learn twice trains N more steps (SB3's convention); resetNumTimesteps counts from zero", async () => {
+  const agent = new PPO({ env: "CartPole-v1", numEnvs: 2, numSteps: 16, hiddenSizes: [8] });
+  await agent.learn({ totalTimesteps: 64 });
+  assert.equal(agent.timesteps, 64);
+  await agent.learn({ totalTimesteps: 64 });
+  assert.equal(agent.timesteps, 128, "a second learn of the same length must train again");
+  const updates = agent.updates;
+  await agent.learn({ totalTimesteps: 32, resetNumTimesteps: true });
+  assert.equal(agent.timesteps, 32);
+  assert.equal(agent.updates, 1);
+  assert.ok(updates > agent.updates);
+});
+
+Deno.test("PPO.load on another algorithm's checkpoint names it and points at loadAgent", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const algo of ["trpo", "a2c"] as const) {
+      const other = createAgent(algo, { env: "CartPole-v1", hiddenSizes: [8], numEnvs: 2 });
+      await other.learn({ totalTimesteps: 32 });
+      await other.save(dir);
+      await assert.rejects(
+        () => PPO.load(dir),
+        (e: Error) =>
+          e instanceof CheckpointError &&
+          new RegExp(`this is a ${algo} checkpoint.*loadAgent`).test(e.message),
+      );
+      assert.equal((await loadAgent(dir)).algo, algo);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

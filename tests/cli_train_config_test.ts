@@ -109,3 +109,26 @@ Deno.test("train: bad flags are rejected before anything is written", async () =
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("train --resume: a finished run says so and keeps its summary; --steps extends it", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "ascent_train_extend_" });
+  try {
+    let r = await train(cwd, "--steps", "512", "--name", "r");
+    assert.equal(r.code, 0, r.stderr);
+    const summary = await Deno.readTextFile(`${cwd}/runs/r/summary.json`);
+    r = await train(cwd, "--resume", "runs/r");
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /already complete \(512 of 512 steps\); pass --steps N/);
+    assert.equal(await Deno.readTextFile(`${cwd}/runs/r/summary.json`), summary);
+
+    r = await train(cwd, "--resume", "runs/r", "--steps", "1024");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await config(cwd, "r")).steps, 1024, "config.json records the extension");
+    const extended = JSON.parse(await Deno.readTextFile(`${cwd}/runs/r/summary.json`));
+    assert.equal(extended.timesteps, 1024);
+    assert.equal(extended.resumed, true);
+    assert.ok(extended.sps > 0);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
