@@ -139,7 +139,28 @@ export function agentForCheckpoint<A extends { readonly algo: string }>(
 }
 
 /**
- * Reads `dir/checkpoint.safetensors`.
+ * The checkpoint file of `dir`: `dir/checkpoint.safetensors` (a folder written by
+ * `agent.save(dir)`), or `dir/checkpoint/checkpoint.safetensors` (a run folder written by
+ * `deno task train`) — the two are one format, one level apart.
+ */
+export function agentCheckpointPath(dir: string): string {
+  const d = dir.replace(/\/+$/, "");
+  const direct = `${d}/${CHECKPOINT_FILE}`, inRun = `${d}/checkpoint/${CHECKPOINT_FILE}`;
+  try {
+    Deno.statSync(direct);
+    return direct;
+  } catch {
+    try {
+      Deno.statSync(inRun);
+      return inRun;
+    } catch {
+      return direct; // reported as missing by the reader
+    }
+  }
+}
+
+/**
+ * Reads the agent checkpoint of `dir` (an `agent.save` folder or a run folder).
  * @throws CheckpointError when it is not an agent checkpoint, or (with `algo`) another
  * algorithm's
  */
@@ -147,7 +168,7 @@ export async function loadAgentCheckpoint(
   dir: string,
   algo?: string,
 ): Promise<LoadedAgentCheckpoint> {
-  const path = `${dir}/${CHECKPOINT_FILE}`;
+  const path = agentCheckpointPath(dir);
   const ck: Checkpoint = await loadCheckpoint(path);
   const meta = ck.metadata as unknown as AgentMetadata;
   if (meta?.format !== "ascent-agent/1") {

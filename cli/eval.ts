@@ -10,7 +10,7 @@
 import { evaluate, loadAgent } from "../algorithms/mod.ts";
 import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
-import { readRunConfig, runPaths } from "./run_folder.ts";
+import { readRunOrAgentConfig } from "./run_folder.ts";
 import {
   DEFAULT_EVAL_EPISODES,
   EVAL_SEED_OFFSET,
@@ -51,14 +51,14 @@ async function main(args: string[]): Promise<void> {
   const dir = positionals[0];
   const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? DEFAULT_EVAL_EPISODES;
   const seedFlag = intFlag(values.seed, "--seed");
-  const run = await readRunConfig(dir);
+  const run = await readRunOrAgentConfig(dir);
   const seed = seedFlag ?? evaluationSeed(run.seed);
   const plugins = [...run.plugins, ...(values.plugin ?? [])];
   if (plugins.length > 0) {
     const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
     for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
   }
-  const agent = await loadAgent(runPaths(dir).checkpoint);
+  const agent = await loadAgent(dir);
   const deterministic = !values.stochastic;
   const result = await evaluate(agent, run.env, { episodes, deterministic, seed });
   await agent.close();

@@ -12,7 +12,7 @@ import { readOnnxInfo } from "../policies/onnx/mod.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
 import { parseCommandLine, runMain, UsageError } from "./args.ts";
-import { readRunConfig, runPaths } from "./run_folder.ts";
+import { readRunOrAgentConfig, runPaths } from "./run_folder.ts";
 
 const HELP = `deno task export DIR [flags]
 
@@ -50,13 +50,13 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError("export", "--deterministic and --stochastic exclude each other");
   }
   const dir = positionals[0];
-  const run = await readRunConfig(dir);
+  const run = await readRunOrAgentConfig(dir);
   const plugins = [...run.plugins, ...(values.plugin ?? [])];
   if (plugins.length > 0) {
     const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
     for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
   }
-  const agent = await loadAgent(runPaths(dir).checkpoint);
+  const agent = await loadAgent(dir);
   const out = values.out ?? runPaths(dir).onnx;
   const bytes = await exportOnnx(agent.toPolicySpec(), out, {
     deterministic: !values.stochastic,

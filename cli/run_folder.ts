@@ -17,6 +17,7 @@
  */
 import { z } from "../deps.ts";
 import { type AlgorithmName, ALGORITHMS } from "../algorithms/mod.ts";
+import { loadAgentCheckpoint } from "../algorithms/agent_checkpoint.ts";
 import { formatZodIssues } from "../envs/spaces.ts";
 import { writeFileAtomic } from "../policies/atomic.ts";
 
@@ -98,6 +99,37 @@ export async function readRunConfig(dir: string): Promise<RunConfig> {
   const parsed = RunConfigSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${path}: ${formatZodIssues(parsed.error)}`);
   return parsed.data;
+}
+
+/**
+ * The run configuration of `dir`: its `config.json` when it is a run folder, or one read
+ * from the checkpoint when it is a folder written by `agent.save(dir)` (algorithm,
+ * environment, seed and hyper-parameters; no plugins). Both kinds of folder work with
+ * `eval`, `export` and `loadAgent`.
+ */
+export async function readRunOrAgentConfig(dir: string): Promise<RunConfig> {
+  try {
+    await Deno.stat(runPaths(dir).config);
+  } catch {
+    let state;
+    try {
+      state = (await loadAgentCheckpoint(dir)).state;
+    } catch {
+      return await readRunConfig(dir); // neither: report the missing config.json
+    }
+    const config = state.config as Record<string, unknown>;
+    return {
+      format: "ascent-run/1",
+      algo: state.algo as AlgorithmName,
+      env: String(config.env),
+      steps: state.timesteps,
+      seed: Number(config.seed),
+      plugins: [],
+      checkpointEvery: 0,
+      config,
+    };
+  }
+  return await readRunConfig(dir);
 }
 
 /** One line of `metrics.jsonl` as the learning curve needs it. */
