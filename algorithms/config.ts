@@ -22,6 +22,7 @@
  */
 import { z } from "../deps.ts";
 import type { Schema } from "../envs/spaces.ts";
+import { attachEnvSource, type EnvSource, envSourceOf, separateEnvSource } from "./env_source.ts";
 
 /** One hyper-parameter: its validator, with its default and its one-line description. */
 export interface Field<T> {
@@ -103,6 +104,7 @@ export const commonFields: {
   normalizeReward: Field<boolean>;
   statsWindow: Field<number>;
   adamEps: Field<number>;
+  maxEpisodeSteps: Field<number | null>;
 } = {
   env: field(z.string().min(1), "environment id, e.g. CartPole-v1"),
   envOptions: field(
@@ -134,6 +136,10 @@ export const commonFields: {
   ),
   statsWindow: field(posInt().default(20), "recent episodes averaged in the recent return"),
   adamEps: field(pos().default(1e-5), "Adam's ε"),
+  maxEpisodeSteps: field(
+    posInt().nullable().default(null),
+    "time limit of a training episode (null: the environment's registered limit)",
+  ),
 };
 
 /** The fields every algorithm has. */
@@ -280,8 +286,11 @@ export function separateCriticFields(
   };
 }
 
-/** The input form of a configuration: `env` required, everything else optional. */
-export type ConfigInput<C> = Partial<C> & { env: string };
+/**
+ * The input form of a configuration: `env` required — a registered id, an `Env` instance
+ * (numEnvs 1) or a factory `() => Env` (see `env_source.ts`) — everything else optional.
+ */
+export type ConfigInput<C> = Partial<Omit<C, "env">> & { env: EnvSource };
 
 /** Thrown for an invalid configuration; the message lists `algo.path: problem (got value)`. */
 export class ConfigError extends Error {
@@ -308,8 +317,15 @@ export function parseWithSchema<F extends Fields>(
   schema: F,
   input: unknown,
 ): FieldsConfig<F> {
-  const result = validatorOf(schema).safeParse(input);
-  if (result.success) return result.data;
+  const separated = separateEnvSource(input);
+  const data = separated.input;
+  const source = separated.source ??
+    (input !== null && typeof input === "object" ? envSourceOf(input) : undefined);
+  const result = validatorOf(schema).safeParse(data);
+  if (result.success) {
+    attachEnvSource(result.data as object, source);
+    return result.data;
+  }
   const issues = result.error.issues.map((issue) => {
     // An unrecognised single key is reported at its own path, with its value.
     const keys = (issue as { keys?: string[] }).keys;
@@ -317,7 +333,7 @@ export function parseWithSchema<F extends Fields>(
     return {
       path: `${algo}.${path.join(".") || "(root)"}`,
       message: issue.message,
-      value: valueAt(input, path),
+      value: valueAt(data, path),
     };
   });
   throw new ConfigError(algo, issues);

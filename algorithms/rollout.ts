@@ -16,8 +16,9 @@
 import type { Rng } from "../random.ts";
 import type { ActBuffers, ActorCritic } from "../policies/actor_critic.ts";
 import { VectorEnv, type VectorStepResult } from "../envs/vector.ts";
-import { make } from "../envs/mod.ts";
-import type { CommonConfig } from "./config.ts";
+import { make, TimeLimit } from "../envs/mod.ts";
+import { type CommonConfig, ConfigError } from "./config.ts";
+import { envSourceOf } from "./env_source.ts";
 import { gae } from "./advantages.ts";
 
 /** The experience of one rollout, `T × N` rows. */
@@ -114,7 +115,23 @@ export class RolloutBuffer {
  */
 export async function makeTrainingEnvs(config: CommonConfig): Promise<VectorEnv> {
   const c = config;
-  return await VectorEnv.create(() => make(c.env, { envOptions: c.envOptions }), c.numEnvs, {
+  const source = envSourceOf(c);
+  if (source !== undefined && typeof source !== "function" && c.numEnvs !== 1) {
+    throw new ConfigError("training", [{
+      path: "numEnvs",
+      message: "an Env instance is one environment: set numEnvs to 1, or pass a factory " +
+        "() => Env that makes each copy",
+      value: c.numEnvs,
+    }]);
+  }
+  const limit = c.maxEpisodeSteps ?? undefined;
+  const copy = source === undefined
+    ? () => make(c.env, { envOptions: c.envOptions, maxEpisodeSteps: limit })
+    : async () => {
+      const env = typeof source === "function" ? await source() : source;
+      return limit === undefined ? env : new TimeLimit(env, limit);
+    };
+  return await VectorEnv.create(copy, c.numEnvs, {
     id: c.env,
     normalizeObservation: c.normalizeObservation && { clip: 10 },
     normalizeReward: c.normalizeReward && { gamma: c.gamma, clip: 10 },
