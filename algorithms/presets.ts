@@ -4,7 +4,8 @@
  *
  * Resolution order of {@link resolveConfig}: the schema's defaults, then the preset (by
  * default the environment's tuned one when there is one), then the overrides; the result is
- * validated. Every preset below was measured with `bench/learn.ts` (see BENCHMARKS.md).
+ * validated. What each preset reached is noted beside it and in BENCHMARKS.md; where an
+ * algorithm has no preset for an environment, its defaults apply (and `train` says so).
  *
  * @example
  * ```ts
@@ -61,6 +62,31 @@ const CLEANRL_PPO_CONTINUOUS: PresetValues = {
   normalizeReward: true,
 };
 
+/** PPO on LunarLander(Continuous)-v3: 16 copies, batch-64 minibatches, γ 0.999. */
+const LUNAR_LANDER_PPO: PresetValues = {
+  numEnvs: 16,
+  numSteps: 1024,
+  numMinibatches: 256,
+  updateEpochs: 4,
+  gamma: 0.999,
+  gaeLambda: 0.98,
+  entCoef: 0.01,
+  learningRate: 3e-4,
+  annealLr: false,
+  clipCoef: 0.2,
+};
+
+/** The MuJoCo v5 task ids (presets are data: the ids are listed, not imported from envs). */
+const MUJOCO_IDS = [
+  "InvertedPendulum-v5",
+  "InvertedDoublePendulum-v5",
+  "Reacher-v5",
+  "Hopper-v5",
+  "HalfCheetah-v5",
+  "Walker2d-v5",
+  "Ant-v5",
+];
+
 /**
  * All presets, keyed by the algorithm table's names: `presets[algo][name]`. Environment-id
  * names are the tuned defaults.
@@ -86,6 +112,7 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   },
   "trpo": {
     "CartPole-v1": { numEnvs: 4, numSteps: 1024, gamma: 0.995, gaeLambda: 0.97, vfIters: 20 },
+    "InvertedPendulum-v5": {}, // the defaults: 1000 at 100k steps (seed 1)
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
@@ -171,6 +198,25 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       logStdInit: 0,
     },
+    // Box2D (measured at 1M steps: LunarLander 205 and 228 on seeds 1 and 2, the
+    // continuous lander 228 on seed 1; BipedalWalker 291 at 1M, short of 300).
+    "LunarLander-v3": LUNAR_LANDER_PPO,
+    "LunarLanderContinuous-v3": LUNAR_LANDER_PPO,
+    "BipedalWalker-v3": {
+      numEnvs: 16,
+      numSteps: 2048,
+      numMinibatches: 512,
+      updateEpochs: 10,
+      gamma: 0.999,
+      gaeLambda: 0.95,
+      entCoef: 0.001,
+      learningRate: 2.5e-4,
+      normalizeObservation: true,
+      normalizeReward: true,
+    },
+    // MuJoCo: CleanRL's continuous-control settings (InvertedPendulum 1000 at 100k,
+    // InvertedDoublePendulum 9330 at 200k on seed 1; the locomotion tasks need ~1M).
+    ...Object.fromEntries(MUJOCO_IDS.map((id) => [id, CLEANRL_PPO_CONTINUOUS])),
   },
 };
 
@@ -183,7 +229,7 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
   "reinforce-baseline": { "CartPole-v1": 200_000 },
   "a2c": { "CartPole-v1": 200_000 },
   "vpg": { "CartPole-v1": 200_000 },
-  "trpo": { "CartPole-v1": 200_000, "Pendulum-v1": 200_000 },
+  "trpo": { "CartPole-v1": 200_000, "Pendulum-v1": 200_000, "InvertedPendulum-v5": 100_000 },
   "ppo-kl": { "CartPole-v1": 100_000, "Pendulum-v1": 200_000 },
   "ppo": {
     "cleanrl": 500_000,
@@ -193,6 +239,12 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
     "MountainCar-v0": 300_000,
     "Pendulum-v1": 200_000,
     "MountainCarContinuous-v0": 100_000,
+    "LunarLander-v3": 1_000_000,
+    "LunarLanderContinuous-v3": 1_000_000,
+    "BipedalWalker-v3": 1_000_000,
+    ...Object.fromEntries(MUJOCO_IDS.map((id) => [id, 1_000_000])),
+    "InvertedPendulum-v5": 100_000,
+    "InvertedDoublePendulum-v5": 200_000,
   },
 };
 
@@ -207,6 +259,15 @@ export function recommendedTimesteps(
 ): number {
   const t = presetTimesteps[algo] ?? {};
   return (presetName !== undefined ? t[presetName] : undefined) ?? t[envId] ?? 100_000;
+}
+
+/**
+ * The name of the preset {@link resolveConfig} applies for `presetName` on `envId`: the
+ * named one, the environment's tuned one, or `"default"` (the algorithm's defaults).
+ */
+export function presetUsed(algo: AlgorithmName, envId: string, presetName?: string): string {
+  if (presetName !== undefined) return presetName === "none" ? "default" : presetName;
+  return presets[algo][envId] !== undefined ? envId : "default";
 }
 
 /** The preset names available for `algo` (environment ids and named presets). */

@@ -21,6 +21,7 @@ import {
   loadAgent,
   NonFiniteError,
   presetNames,
+  presetUsed,
   recommendedTimesteps,
   resolveConfig,
   type UpdateMetrics,
@@ -350,8 +351,14 @@ async function main(args: string[]): Promise<void> {
     ? await loadAgent(paths.checkpoint)
     : createAgent(run.algo, resolveConfig(run.algo, run.env, run.preset, run.config));
   if (!resuming) {
+    const preset = presetUsed(run.algo, run.env, run.preset);
+    say(
+      preset === "default"
+        ? `preset: none (${run.algo} has no tuned preset for ${run.env}; the algorithm's defaults)`
+        : `preset: ${preset}${preset === run.env ? " (tuned for this environment)" : ""}`,
+    );
     await Deno.mkdir(dir, { recursive: true });
-    run = { ...run, config: agent.config as unknown as Record<string, unknown> };
+    run = { ...run, preset, config: agent.config as unknown as Record<string, unknown> };
     await writeJsonAtomic(paths.config, run);
     await writeFileAtomic(paths.metrics, "");
   } else {

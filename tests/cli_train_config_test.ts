@@ -31,6 +31,7 @@ async function train(cwd: string, ...args: string[]) {
 }
 
 interface RunConfigJson {
+  preset?: string;
   seed: number;
   steps: number;
   config: Record<string, unknown>;
@@ -47,6 +48,7 @@ Deno.test("train: --set seed is honoured; --seed beats --set; --config RUN_DIR r
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await config(cwd, "ppo-CartPole-v1-s5")).seed, 5);
     assert.equal((await config(cwd, "ppo-CartPole-v1-s5")).config.seed, 5);
+    assert.equal((await config(cwd, "ppo-CartPole-v1-s5")).preset, "CartPole-v1");
 
     r = await train(cwd, "--set", "seed=5", "--seed", "3", "--steps", "512", "--name", "both");
     assert.equal(r.code, 0, r.stderr);
@@ -128,6 +130,39 @@ Deno.test("train --resume: a finished run says so and keeps its summary; --steps
     assert.equal(extended.timesteps, 1024);
     assert.equal(extended.resumed, true);
     assert.ok(extended.sps > 0);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
+
+Deno.test("train says which preset it uses and records it; a pair without one says so", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "ascent_train_preset_" });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("cli/train.ts", root).pathname,
+        "--algo",
+        "a2c",
+        "--env",
+        "Acrobot-v1",
+        "--steps",
+        "256",
+        "--name",
+        "p",
+        "--no-onnx",
+        "--eval-episodes",
+        "1",
+      ],
+      cwd,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.match(new TextDecoder().decode(out.stdout), /^preset: none \(a2c has no tuned preset/m);
+    assert.equal((await config(cwd, "p")).preset, "default");
   } finally {
     await Deno.remove(cwd, { recursive: true });
   }
