@@ -55,3 +55,5 @@ export {
   type VectorStepResult,
 } from "./vector.ts";
 export * from "./classic/mod.ts";
+export * from "./render.ts";
+export { FrameSchema, parseFrame } from "./render_schema.ts";
