@@ -3,13 +3,17 @@
  *
  * Loads the run's plugins and its checkpoint, runs `--episodes` episodes (deterministic
  * unless `--stochastic`), prints the mean and standard deviation of the returns, and ends
- * with one JSON line.
+ * with one JSON line. `--render` also records those episodes frame by frame and writes their
+ * replay (`DIR/eval-replay.html`, or `--render-out FILE.html|.svg`; see `cli/render.ts`).
  * @module
  */
 import { evaluate, loadAgent } from "../algorithms/mod.ts";
 import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
 import { readRunConfig, runPaths } from "./run_folder.ts";
+import { meanStd } from "../algorithms/metrics.ts";
+import { recordEpisodes } from "./dashboard/record.ts";
+import { writeReplay } from "./render.ts";
 
 const HELP = `deno task eval DIR [flags]
 
@@ -18,6 +22,8 @@ const HELP = `deno task eval DIR [flags]
   --stochastic     sample actions instead of taking the most probable one
   --plugin SPEC    load another environment plugin (the run's own are reloaded)
   --sandbox        run plugin environments in permission-less Workers
+  --render         also write a replay of the episodes (DIR/eval-replay.html)
+  --render-out F   where --render writes (.html, or .svg for an animated SVG of the first)
   -h, --help       this text
 `;
 
@@ -30,6 +36,8 @@ async function main(args: string[]): Promise<void> {
       stochastic: { type: "boolean" },
       plugin: { type: "string", multiple: true },
       sandbox: { type: "boolean" },
+      render: { type: "boolean" },
+      "render-out": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     "eval",
@@ -50,7 +58,30 @@ async function main(args: string[]): Promise<void> {
   const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? 20;
   const seed = intFlag(values.seed, "--seed") ?? run.seed + 1_000_000;
   const deterministic = !values.stochastic;
-  const result = await evaluate(agent, run.env, { episodes, deterministic, seed });
+  const renderOut = values["render-out"] ?? `${dir.replace(/\/+$/, "")}/eval-replay.html`;
+  if (values.render && !/\.(html?|svg)$/i.test(renderOut)) {
+    throw new UsageError("--render-out", `expected a .html or .svg file, got "${renderOut}"`);
+  }
+  let result: { mean: number; std: number };
+  if (values.render) {
+    // The recorder plays exactly as evaluate() does (same seeds, same actions).
+    const recorded = await recordEpisodes(agent, run.env, {
+      episodes,
+      seed,
+      deterministic,
+      envOptions: (run.config.envOptions as Record<string, unknown> | undefined) ?? {},
+    });
+    result = meanStd(recorded.map((e) => e.totalReturn));
+    await writeReplay(
+      renderOut,
+      recorded,
+      `${run.algo} on ${run.env}`,
+      `${dir} · evaluation, ${deterministic ? "deterministic" : "stochastic"} policy`,
+    );
+    console.log(`replay of the ${episodes} episodes: ${renderOut}`);
+  } else {
+    result = await evaluate(agent, run.env, { episodes, deterministic, seed });
+  }
   await agent.close();
   console.log(
     `${run.algo} on ${run.env}: ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} over ` +

@@ -53,7 +53,7 @@ table.runs td.num { text-align: right; }
 .tools { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; margin-bottom: 8px; }
 .tools label { color: var(--muted); }
 pre.json {
-  margin: 0; max-height: 320px; overflow: auto; background: #f9fafb; border: 1px solid var(--line);
+  margin: 0; max-height: 220px; overflow: auto; background: #f9fafb; border: 1px solid var(--line);
   border-radius: 8px; padding: 10px; font-size: 12px;
 }
 button, select {
