@@ -117,3 +117,27 @@ Deno.test("recorded episodes have the returns of evaluate() on the same seeds", 
   assert.match(svg, /@keyframes show/);
   await agent.close();
 });
+
+Deno.test("training's module graph holds nothing of the dashboard, uPlot or onnxruntime-web", async () => {
+  const root = new URL("../", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", `--lock=${root}deno.lock`, `${root}cli/train.ts`],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: { specifier: string }[];
+  };
+  const specifiers = graph.modules.map((m) => m.specifier);
+  assert.ok(
+    specifiers.some((s) => s.endsWith("/envs/render.ts")),
+    "the frame format is part of envs",
+  );
+  const leaks = specifiers.filter((s) =>
+    /\/cli\/dashboard|\/cli\/render\.ts|uplot|onnxruntime-web/.test(s)
+  );
+  assert.deepEqual(leaks, []);
+  // (graph.npmPackages lists the whole lockfile; what is downloaded is checked by setup_test.ts.)
+});

@@ -37,6 +37,7 @@ export async function liveHtml(options: LiveOptions): Promise<string> {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(options.title)} · Ascent live policy</title>
 <style>${PAGE_CSS}
 main { max-width: 980px; margin: 0 auto; }</style></head>

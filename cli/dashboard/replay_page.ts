@@ -35,6 +35,7 @@ export async function replayHtml(episodes: RecordedEpisode[], meta: ReplayMeta):
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(meta.title)} · Ascent replay</title>
 <style>${PAGE_CSS}
 main { max-width: 980px; margin: 0 auto; }</style></head>

@@ -44,6 +44,8 @@ export interface RunEntry {
   evalStd: number | null;
   /** Whether `policy.onnx` exists (the live page needs it). */
   hasOnnx: boolean;
+  /** Whether a checkpoint exists (the replay needs it). */
+  hasCheckpoint: boolean;
   /** Last modification of the run's files (ISO 8601). */
   updated: string;
 }
@@ -143,6 +145,7 @@ export async function readRunEntry(dir: string, sweep: string | null): Promise<R
     evalMean: num(summary?.evalMeanReturn),
     evalStd: num(summary?.evalStdReturn),
     hasOnnx: await exists(paths.onnx),
+    hasCheckpoint: await exists(`${paths.checkpoint}/checkpoint.safetensors`),
     updated: new Date(Math.max(changed, await mtime(paths.summary))).toISOString(),
   };
 }

@@ -117,7 +117,9 @@ export async function createDashboard(
     try {
       const next = await scanRuns(roots);
       const key = (list: RunEntry[]) =>
-        JSON.stringify(list.map((r) => [r.id, r.status, r.timesteps, r.evalMean, r.hasOnnx]));
+        JSON.stringify(
+          list.map((r) => [r.id, r.status, r.timesteps, r.evalMean, r.hasOnnx, r.hasCheckpoint]),
+        );
       const changed = key(next) !== key(runs);
       runs = next;
       for (const r of runs) {

@@ -14,6 +14,8 @@
  *   policy page;
  * - everything updates from the server's event stream as the logs grow.
  *
+ * URL parameters: `?run=<id>` (the run shown), `?metric=<key>`, `?grouped=1` (bands).
+ *
  * `globalThis.__ascentDashboard` exposes what the browser tests check: the series drawn
  * (run id and point count) and the number of updates received.
  * @module
@@ -36,6 +38,7 @@ interface RunEntry {
   evalMean: number | null;
   evalStd: number | null;
   hasOnnx: boolean;
+  hasCheckpoint: boolean;
   updated: string;
 }
 
@@ -61,14 +64,15 @@ const PALETTE = [
   "#65a30d",
 ];
 
+const params = new URLSearchParams(location.search);
 const state = {
   runs: [] as RunEntry[],
   data: new Map<string, RunData>(),
   selected: new Set<string>(),
   known: new Set<string>(),
-  focus: null as string | null,
-  metric: "recentReturnMean",
-  grouped: false,
+  focus: params.get("run"),
+  metric: params.get("metric") ?? "recentReturnMean",
+  grouped: params.get("grouped") === "1",
   updates: 0,
 };
 
@@ -135,6 +139,7 @@ app.append(
 
 const metricSelect = h("select", { id: "metric", title: "metric" });
 const groupToggle = h("input", { type: "checkbox", id: "grouped" });
+groupToggle.checked = state.grouped;
 const chartBox = h("div", { class: "chart-wrap", id: "chart" });
 chartCard.append(
   h("h2", {}, "Learning curves"),
@@ -319,7 +324,6 @@ function drawMain(): void {
         stroke: colorOf(id),
         width: 2,
         spanGaps: true,
-        points: { show: false },
       });
       mainSeries.push({
         id,
@@ -473,6 +477,13 @@ async function drawReplay(): Promise<void> {
   const token = ++replayToken;
   replayCard.textContent = "";
   if (!r) return;
+  if (!r.hasCheckpoint) {
+    replayCard.append(
+      h("h2", {}, "Latest episode"),
+      h("div", { class: "empty" }, "No checkpoint yet: the replay appears with the first one."),
+    );
+    return;
+  }
   replayCard.append(
     h("h2", {}, "Latest episode"),
     h("div", { class: "empty" }, "Recording an episode…"),
@@ -520,6 +531,7 @@ function setFocus(id: string): void {
 }
 
 async function applyRuns(runs: RunEntry[]): Promise<void> {
+  const hadCheckpoint = state.runs.find((r) => r.id === state.focus)?.hasCheckpoint;
   state.runs = runs;
   const fresh = runs.filter((r) => !state.known.has(r.id));
   for (const r of fresh) {
@@ -539,6 +551,8 @@ async function applyRuns(runs: RunEntry[]): Promise<void> {
     const newest = [...runs].sort((a, b) => b.updated.localeCompare(a.updated))[0];
     state.focus = runs.find((r) => r.status === "training")?.id ?? newest?.id ?? null;
     drawReplay();
+  } else if (hadCheckpoint === false && runs.find((r) => r.id === state.focus)?.hasCheckpoint) {
+    drawReplay(); // the shown run wrote its first checkpoint
   }
   drawRuns();
   drawMain();
