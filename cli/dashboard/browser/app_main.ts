@@ -241,7 +241,7 @@ function drawRuns(): void {
 
 // ---- charts ------------------------------------------------------------------------------
 
-let mainPlot: uPlot | null = null;
+let mainPlots: uPlot[] = [];
 let focusPlot: uPlot | null = null;
 
 function numericKeys(): string[] {
@@ -299,18 +299,14 @@ function place(box: HTMLElement, plot: uPlot | null, opts: uPlot.Options, data: 
   return new uPlot(opts, data, box);
 }
 
-function drawMain(): void {
-  drawMetricSelect();
-  const width = Math.max(320, chartBox.clientWidth || 640);
-  const ids = state.runs.map((r) => r.id).filter((id) => state.selected.has(id));
-  const metric = state.metric;
-  mainSeries = [];
-  if (ids.length === 0) {
-    mainPlot?.destroy();
-    mainPlot = null;
-    chartBox.innerHTML = `<div class="empty">Select runs in the table to plot them.</div>`;
-    return;
-  }
+/** One chart of the runs `ids` (all of one environment). */
+function drawEnvChart(
+  box: HTMLElement,
+  ids: string[],
+  metric: string,
+  height: number,
+): uPlot {
+  const width = Math.max(320, box.clientWidth || chartBox.clientWidth || 640);
   const series: uPlot.Series[] = [{ label: "steps" }];
   let data: uPlot.AlignedData;
   const bands: uPlot.Band[] = [];
@@ -319,12 +315,7 @@ function drawMain(): void {
     data = tables.length === 1 ? tables[0] : uPlot.join(tables);
     for (const id of ids) {
       const r = state.runs.find((x) => x.id === id)!;
-      series.push({
-        label: `${r.name}`,
-        stroke: colorOf(id),
-        width: 2,
-        spanGaps: true,
-      });
+      series.push({ label: r.name, stroke: colorOf(id), width: 2, spanGaps: true });
       mainSeries.push({
         id,
         label: r.name,
@@ -351,14 +342,14 @@ function drawMain(): void {
       const color = colorOf(members[0]);
       const base = 1 + g * 3;
       series.push(
-        { label: `${key} max`, stroke: color + "55", width: 1, points: { show: false } },
+        { label: "max", stroke: color + "55", width: 1, points: { show: false } },
         {
-          label: `${key} mean (${band.runs} runs)`,
+          label: `${key.split(" · ")[0]} mean of ${band.runs}`,
           stroke: color,
           width: 2.5,
           points: { show: false },
         },
-        { label: `${key} min`, stroke: color + "55", width: 1, points: { show: false } },
+        { label: "min", stroke: color + "55", width: 1, points: { show: false } },
       );
       bands.push({ series: [base, base + 2], fill: color + "22" });
       mainSeries.push({ id: key, label: key, points: band.x.length });
@@ -366,16 +357,55 @@ function drawMain(): void {
     }
     data = tables.length === 1 ? tables[0] : uPlot.join(tables);
   }
-  mainPlot = place(chartBox, mainPlot, {
-    width,
-    height: 340,
-    series,
-    bands,
-    axes: axes(metric),
-    scales: { x: { time: false } },
-    legend: { live: true },
-    cursor: { drag: { x: true, y: false } },
-  }, data);
+  const plot = new uPlot(
+    {
+      width,
+      height,
+      series,
+      bands,
+      axes: axes(metric),
+      scales: { x: { time: false } },
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+    },
+    data,
+    box,
+  );
+  hideEdgeLegends(plot, series);
+  return plot;
+}
+
+/** The legend lists centre lines only: band edges ("min", "max") are hidden from it. */
+function hideEdgeLegends(plot: uPlot, series: uPlot.Series[]): void {
+  const rows = plot.root.querySelectorAll<HTMLElement>(".u-legend .u-series");
+  series.forEach((s, i) => {
+    if ((s.label === "min" || s.label === "max") && rows[i]) rows[i].style.display = "none";
+  });
+}
+
+/** The learning curves: one chart per environment among the selected runs. */
+function drawMain(): void {
+  drawMetricSelect();
+  const ids = state.runs.map((r) => r.id).filter((id) => state.selected.has(id));
+  mainSeries = [];
+  for (const p of mainPlots) p.destroy();
+  mainPlots = [];
+  chartBox.textContent = "";
+  if (ids.length === 0) {
+    chartBox.innerHTML = `<div class="empty">Select runs in the table to plot them.</div>`;
+    return;
+  }
+  const byEnv = new Map<string, string[]>();
+  for (const id of ids) {
+    const env = state.runs.find((r) => r.id === id)!.env;
+    byEnv.set(env, [...(byEnv.get(env) ?? []), id]);
+  }
+  for (const [env, members] of byEnv) {
+    const box = h("div", { class: "env-chart", "data-env": env });
+    if (byEnv.size > 1) box.append(h("h3", { class: "env-title" }, env));
+    chartBox.append(box);
+    mainPlots.push(drawEnvChart(box, members, state.metric, byEnv.size > 1 ? 250 : 340));
+  }
 }
 
 function drawFocusChart(): void {
@@ -429,7 +459,42 @@ function drawFocusChart(): void {
     axes: axes("return"),
     scales: { x: { time: false } },
   }, tables.length === 1 ? tables[0] : uPlot.join(tables));
+  hideEdgeLegends(focusPlot, series);
+  // Policy entropy and KL of the same run, when it logs them.
+  const [ex, entropy] = curve(r.id, "entropy");
+  const [, kl] = curve(r.id, "approxKl");
+  secondPlot?.destroy();
+  secondPlot = null;
+  if (entropy.some((v) => v !== null)) {
+    const box2 = h("div", {});
+    focusChartCard.append(h("h2", { style: "margin-top:14px" }, "entropy and KL per update"), box2);
+    secondPlot = new uPlot(
+      {
+        width,
+        height: 170,
+        series: [
+          { label: "steps" },
+          { label: "entropy", stroke: "#16a34a", width: 1.5, points: { show: false } },
+          {
+            label: "approx KL",
+            stroke: "#7c3aed",
+            width: 1.5,
+            scale: "kl",
+            points: { show: false },
+          },
+        ],
+        axes: [
+          ...axes("entropy"),
+          { scale: "kl", side: 1, stroke: "#7c3aed", grid: { show: false }, size: 60 },
+        ],
+        scales: { x: { time: false } },
+      },
+      [ex, entropy, kl],
+      box2,
+    );
+  }
 }
+let secondPlot: uPlot | null = null;
 
 // ---- details and replay ------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ table.runs td.num { text-align: right; }
 .badge.training { background: #fef3c7; color: var(--warn); }
 .badge.stopped { background: #f3f4f6; color: var(--muted); }
 .chart-wrap { min-height: 320px; }
+.env-title { margin: 8px 0 0; font-size: 13px; color: var(--muted); font-weight: 600; }
 .tools { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; margin-bottom: 8px; }
 .tools label { color: var(--muted); }
 pre.json {
