@@ -7,10 +7,11 @@
  * `cli/dashboard/server.ts` for the routes); nothing of it is loaded by training.
  * @module
  */
-import { EnvWorker } from "../plugins/mod.ts";
+import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain } from "./args.ts";
 import { createDashboard } from "./dashboard/server.ts";
 import { renderRun } from "./render.ts";
+import { readRunConfig } from "./run_folder.ts";
 
 const HELP = `deno task dashboard [DIR…] [--port P]
 
@@ -38,9 +39,19 @@ async function main(args: string[]): Promise<void> {
   const roots = positionals.length > 0 ? positionals : ["runs"];
   const port = intFlag(values.port, "--port", { min: 0 }) ?? 8787;
   const pollMs = intFlag(values.poll, "--poll", { min: 50 }) ?? 500;
+  const loaded = new Set<string>();
   const dashboard = await createDashboard(roots, {
     pollMs,
-    recordEpisode: async (dir) => (await renderRun(dir, { episodes: 1 })).episodes,
+    recordEpisode: async (dir) => {
+      // A run's own plugins are loaded (once each) before its policy is played.
+      const fresh = (await readRunConfig(dir)).plugins.filter((p) => !loaded.has(p));
+      if (fresh.length > 0) {
+        for (const p of fresh) loaded.add(p);
+        const report = await loadPlugins(fresh, {});
+        for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
+      }
+      return (await renderRun(dir, { episodes: 1 })).episodes;
+    },
   });
   const server = Deno.serve({
     hostname: "127.0.0.1",

@@ -2,9 +2,11 @@
  * `deno task eval DIR`: re-evaluates the policy saved in a run folder.
  *
  * Loads the run's plugins and its checkpoint, runs `--episodes` episodes (deterministic
- * unless `--stochastic`), prints the mean and standard deviation of the returns, and ends
- * with one JSON line. `--render` also records those episodes frame by frame and writes their
- * replay (`DIR/eval-replay.html`, or `--render-out FILE.html|.svg`; see `cli/render.ts`).
+ * unless `--stochastic`), prints each episode's return, then the mean and standard
+ * deviation, and ends with one JSON line. Episodes, seeds and printing are those of
+ * `infer` and of `train`'s final evaluation (`cli/evaluation_defaults.ts`). `--render` also
+ * records those episodes frame by frame and writes their replay (`DIR/eval-replay.html`, or
+ * `--render-out FILE.html|.svg`; see `cli/render.ts`).
  * @module
  */
 import { evaluate, loadAgent } from "../algorithms/mod.ts";
@@ -14,11 +16,19 @@ import { readRunConfig, runPaths } from "./run_folder.ts";
 import { meanStd } from "../algorithms/metrics.ts";
 import { recordEpisodes } from "./dashboard/record.ts";
 import { writeReplay } from "./render.ts";
+import {
+  DEFAULT_EVAL_EPISODES,
+  EVAL_SEED_OFFSET,
+  evaluationSeed,
+  formatEpisode,
+  formatEvaluation,
+} from "./evaluation_defaults.ts";
 
 const HELP = `deno task eval DIR [flags]
 
-  --episodes N     episodes (default 20)
-  --seed N         seed of the first episode (default: the one train used)
+  --episodes N     episodes (default ${DEFAULT_EVAL_EPISODES})
+  --seed N         seed of the first episode (default: the training seed + ${EVAL_SEED_OFFSET},
+                   the seeds of train's final evaluation)
   --stochastic     sample actions instead of taking the most probable one
   --plugin SPEC    load another environment plugin (the run's own are reloaded)
   --sandbox        run plugin environments in permission-less Workers
@@ -48,21 +58,22 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError("eval", "expected one run folder (see --help)");
   }
   const dir = positionals[0];
+  const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? DEFAULT_EVAL_EPISODES;
+  const seedFlag = intFlag(values.seed, "--seed");
   const run = await readRunConfig(dir);
+  const seed = seedFlag ?? evaluationSeed(run.seed);
   const plugins = [...run.plugins, ...(values.plugin ?? [])];
   if (plugins.length > 0) {
     const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
     for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
   }
   const agent = await loadAgent(runPaths(dir).checkpoint);
-  const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? 20;
-  const seed = intFlag(values.seed, "--seed") ?? run.seed + 1_000_000;
   const deterministic = !values.stochastic;
   const renderOut = values["render-out"] ?? `${dir.replace(/\/+$/, "")}/eval-replay.html`;
   if (values.render && !/\.(html?|svg)$/i.test(renderOut)) {
     throw new UsageError("--render-out", `expected a .html or .svg file, got "${renderOut}"`);
   }
-  let result: { mean: number; std: number };
+  let result: { mean: number; std: number; returns: number[]; lengths: number[] };
   if (values.render) {
     // The recorder plays exactly as evaluate() does (same seeds, same actions).
     const recorded = await recordEpisodes(agent, run.env, {
@@ -71,7 +82,8 @@ async function main(args: string[]): Promise<void> {
       deterministic,
       envOptions: (run.config.envOptions as Record<string, unknown> | undefined) ?? {},
     });
-    result = meanStd(recorded.map((e) => e.totalReturn));
+    const returns = recorded.map((e) => e.totalReturn);
+    result = { ...meanStd(returns), returns, lengths: recorded.map((e) => e.length) };
     await writeReplay(
       renderOut,
       recorded,
@@ -83,9 +95,10 @@ async function main(args: string[]): Promise<void> {
     result = await evaluate(agent, run.env, { episodes, deterministic, seed });
   }
   await agent.close();
+  result.returns.forEach((r, i) => console.log(formatEpisode(i, seed + i, r, result.lengths[i])));
   console.log(
-    `${run.algo} on ${run.env}: ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} over ` +
-      `${episodes} ${deterministic ? "deterministic" : "stochastic"} episodes (seeds ${seed}…)`,
+    `${run.algo} on ${run.env}: ` +
+      formatEvaluation(result.mean, result.std, episodes, deterministic, seed),
   );
   console.log(
     JSON.stringify({
@@ -97,6 +110,8 @@ async function main(args: string[]): Promise<void> {
       seed,
       mean: result.mean,
       std: result.std,
+      returns: result.returns,
+      lengths: result.lengths,
     }),
   );
 }

@@ -13,6 +13,7 @@
  * `deno task infer RUN_DIR/policy.onnx --seed S`.
  * @module
  */
+import { evaluationSeed } from "./evaluation_defaults.ts";
 import { loadAgent } from "../algorithms/mod.ts";
 import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
@@ -55,7 +56,7 @@ export async function renderRun(
 ): Promise<{ episodes: RecordedEpisode[]; algo: string; env: string; seed: number }> {
   const run = await readRunConfig(dir);
   const agent = await loadAgent(runPaths(dir).checkpoint);
-  const seed = options.seed ?? run.seed + 1_000_000;
+  const seed = options.seed ?? evaluationSeed(run.seed);
   try {
     const episodes = await recordEpisodes(agent, run.env, {
       episodes: options.episodes ?? 1,
@@ -167,7 +168,7 @@ async function main(args: string[]): Promise<void> {
     const report = await loadPlugins(plugins, {});
     for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
   }
-  const seed = seedFlag ?? run.seed + 1_000_000;
+  const seed = seedFlag ?? evaluationSeed(run.seed);
   if (values.live) {
     if (values.stochastic) {
       throw new UsageError("--stochastic", "the live page runs the exported (deterministic) model");

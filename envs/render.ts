@@ -20,12 +20,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Frame, frameToSvg } from "./render.ts";
  * const frame: Frame = {
  *   viewport: { xMin: -1, xMax: 1, yMin: -1, yMax: 1 },
  *   shapes: [{ type: "circle", x: 0, y: 0, r: 0.5, fill: "#c44" }],
  * };
- * console.assert(frameToSvg(frame).includes("<circle"));
+ * assert.match(frameToSvg(frame), /<circle/);
  * ```
  * @module
  */

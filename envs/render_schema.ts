@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFrame } from "./render_schema.ts";
  * const f = parseFrame({ viewport: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] }, "demo");
- * console.assert(f.shapes.length === 0);
+ * assert.equal(f.shapes.length, 0);
  * ```
  * @module
  */

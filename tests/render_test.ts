@@ -141,3 +141,35 @@ Deno.test("training's module graph holds nothing of the dashboard, uPlot or onnx
   assert.deepEqual(leaks, []);
   // (graph.npmPackages lists the whole lockfile; what is downloaded is checked by setup_test.ts.)
 });
+
+Deno.test("a plugin env's renderFrame() is forwarded through the guard and validated", async () => {
+  const { GuardedEnv, loadPlugins, PluginError } = await import("../plugins/mod.ts");
+  const report = await loadPlugins([
+    new URL("../plugins/examples/acme.ts", import.meta.url).pathname,
+  ]);
+  assert.deepEqual(report.failures, []);
+  const env = await make("acme/Corridor-v0", { seed: 2 });
+  await env.reset({ seed: 2 });
+  const frame = renderFrameOf(env);
+  assert.ok(frame !== undefined && frame.shapes.some((s) => s.type === "circle"));
+
+  const ctx = { source: "inline", plugin: "bad", envId: "bad/Broken-v0" };
+  const inner = {
+    observationSpace: { type: "discrete", n: 2 },
+    actionSpace: { type: "discrete", n: 2 },
+    reset: () => ({ observation: [0], info: {} }),
+    step: () => ({ observation: [0], reward: 0, terminated: true, truncated: false, info: {} }),
+    renderFrame: () => ({
+      viewport: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 },
+      shapes: [{ type: "blob" }],
+    }),
+  };
+  const guarded = new GuardedEnv(ctx, inner);
+  assert.throws(
+    () => guarded.renderFrame!(),
+    (e: unknown) =>
+      e instanceof PluginError && /bad\/Broken-v0/.test(e.message) && /renderFrame/.test(e.message),
+  );
+  const plain = new GuardedEnv(ctx, { ...inner, renderFrame: undefined });
+  assert.equal(canRenderFrames(plain), false);
+});

@@ -17,6 +17,7 @@
  * last poll ({@link LogTail}), then sends it to every connected page. It only reads.
  * @module
  */
+import { evaluationSeed } from "../evaluation_defaults.ts";
 import { bundleBrowser } from "./bundle.ts";
 import { PAGE_CSS } from "./browser/styles.ts";
 import { LogTail, type RunEntry, scanRuns } from "./runs_index.ts";
@@ -248,12 +249,12 @@ export async function createDashboard(
         Math.max(Number(url.searchParams.get("episodes") ?? 3) || 3, 1),
         100,
       );
-      const seed = Number(url.searchParams.get("seed") ?? run.seed + 1_000_000);
+      const seed = Number(url.searchParams.get("seed") ?? evaluationSeed(run.seed));
       return new Response(
         await liveHtml({
           envId: run.env,
           episodes,
-          seed: Number.isInteger(seed) ? seed : run.seed + 1_000_000,
+          seed: Number.isInteger(seed) ? seed : evaluationSeed(run.seed),
           title: `${run.algo} on ${run.env}`,
           subtitle: `${run.dir}/policy.onnx`,
         }),

@@ -10,9 +10,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cartPoleFrame } from "./frames.ts";
  * const frame = cartPoleFrame(0, 0.1);
- * console.assert(frame.shapes.length > 3);
+ * assert.ok(frame.shapes.length > 3);
  * ```
  * @module
  */

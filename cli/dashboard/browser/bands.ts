@@ -11,12 +11,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanMinMaxBand } from "./bands.ts";
  * const band = meanMinMaxBand([
  *   { x: [0, 10], y: [0, 10] },
  *   { x: [0, 10], y: [2, 12] },
  * ], 3);
- * console.assert(band.mean[1] === 6 && band.lo[1] === 5 && band.hi[1] === 7);
+ * assert.deepEqual([band.lo[1], band.mean[1], band.hi[1]], [5, 6, 7]);
  * ```
  * @module
  */
