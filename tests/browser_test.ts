@@ -187,6 +187,12 @@ Deno.test({
             await Deno.writeFile(`${artefacts}/dashboard.png`, shot);
             await assertNotBlank(browser, shot, "dashboard screenshot");
             assert.deepEqual(page.errors, [], "console errors on the dashboard");
+            // The run's live page is linked from the dashboard and served by it.
+            const liveLink = await page.evaluate<string>(
+              `document.querySelector('a[href^="/live/"]').getAttribute("href")`,
+            );
+            const livePage = await (await fetch(`http://127.0.0.1:${port}${liveLink}`)).text();
+            assert.match(livePage, /id="live-config"[^>]*>\{[^<]*"envId":"CartPole-v1"/);
           } finally {
             dash.close();
             ac.abort();
@@ -194,6 +200,26 @@ Deno.test({
           }
         },
       );
+
+      await t.step("eval --render writes the replay of eval's own episodes", async () => {
+        const evalArgs = (extra: string[]) => [
+          "run",
+          `--lock=${ROOT}deno.lock`,
+          "-A",
+          `${ROOT}cli/eval.ts`,
+          cart,
+          "--episodes",
+          "2",
+          ...extra,
+        ];
+        const last = (out: string) => JSON.parse(out.trim().split("\n").at(-1)!);
+        const svg = `${tmp}/eval.svg`;
+        const rendered = last(await deno(evalArgs(["--render", "--render-out", svg]), tmp));
+        const plain = last(await deno(evalArgs([]), tmp));
+        assert.deepEqual(rendered.returns, plain.returns);
+        const text = await Deno.readTextFile(svg);
+        assert.equal(text.match(/<g class="f"/g)?.length, plain.lengths[0] + 1);
+      });
 
       await t.step("the replay page plays from a file with no network", async () => {
         const { episodes } = await renderRun(cart, { episodes: 2, seed: 11 });
