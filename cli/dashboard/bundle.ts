@@ -40,6 +40,12 @@ export function bundleBrowser(name: string, options: { minify?: boolean } = {}):
 
 async function build(name: string, minify: boolean): Promise<Bundle> {
   const entry = browserEntry(name);
+  if (typeof (Deno as { bundle?: unknown }).bundle !== "function") {
+    throw new Error(
+      `bundling ${name} for the browser needs Deno's unstable bundler: run with ` +
+        "--unstable-bundle (the deno.json of this repository enables it for every task)",
+    );
+  }
   const result = await Deno.bundle({
     entrypoints: [entry],
     outputDir: new URL("./.bundle-out/", import.meta.url).pathname,

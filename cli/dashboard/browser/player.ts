@@ -102,6 +102,7 @@ export function mountPlayer(
     speed.append(o);
   }
   bar.append(play, scrub, speed);
+  const timeline = el("div", { class: "timeline", title: "return so far (click to jump)" });
   const stats = el("div", { class: "stats" });
   const cell = (label: string) => {
     const box = el("div", { class: "stat" });
@@ -114,7 +115,7 @@ export function mountPlayer(
   const actionCell = cell("action");
   const rewardCell = cell("reward");
   const returnCell = cell("return");
-  root.append(tabs, stage, bar, stats);
+  root.append(tabs, stage, timeline, bar, stats);
 
   let current = 0;
   let frame = 0;
@@ -137,11 +138,58 @@ export function mountPlayer(
     });
   };
 
+  let timelineKey = "";
+  let mark: SVGLineElement | null = null;
+  const drawTimeline = (ep: PlayerEpisode) => {
+    const n = ep.frames.length - 1;
+    const key = `${current}:${n}`;
+    if (key !== timelineKey) {
+      timelineKey = key;
+      let lo = 0, hi = 0;
+      for (const r of ep.returns) {
+        if (r < lo) lo = r;
+        if (r > hi) hi = r;
+      }
+      const span = hi - lo || 1;
+      const y = (r: number) => (95 - (r - lo) / span * 88).toFixed(2);
+      let pts = `0,${y(0)}`;
+      const stride = Math.max(1, Math.floor(n / 1000));
+      for (let t = stride; t <= n; t += stride) {
+        pts += ` ${(t / Math.max(n, 1) * 1000).toFixed(1)},${y(ep.returns[t - 1])}`;
+      }
+      timeline.innerHTML = `<svg viewBox="0 0 1000 100" preserveAspectRatio="none">` +
+        `<polygon points="0,100 ${pts} 1000,100" fill="#dbeafe"/>` +
+        `<polyline points="${pts}" fill="none" stroke="#2563eb" stroke-width="2" ` +
+        `vector-effect="non-scaling-stroke"/>` +
+        `<line class="mark" x1="0" x2="0" y1="0" y2="100" stroke="#111827" stroke-width="2" ` +
+        `vector-effect="non-scaling-stroke"/></svg>` +
+        `<span class="timeline-label">return ${fmt(lo)} … ${fmt(hi)}</span>`;
+      mark = timeline.querySelector("line.mark");
+    }
+    const x = String(n > 0 ? frame / n * 1000 : 0);
+    mark?.setAttribute("x1", x);
+    mark?.setAttribute("x2", x);
+  };
+  timeline.onclick = (ev) => {
+    const ep = episodes[current];
+    if (!ep) return;
+    const box = timeline.getBoundingClientRect();
+    playing = false;
+    frame = Math.round((ev.clientX - box.left) / box.width * (ep.frames.length - 1));
+    draw();
+  };
+
   const draw = () => {
     const ep = episodes[current];
     if (!ep || ep.frames.length === 0) return;
     frame = Math.max(0, Math.min(frame, ep.frames.length - 1));
-    stage.innerHTML = frameToSvg(ep.frames[frame]);
+    drawTimeline(ep);
+    const f = ep.frames[frame];
+    const vp = f.viewport;
+    // Wide pictures fill the width; tall or square ones are letterboxed in a 1.6:1 stage.
+    const aspect = Math.max((vp.xMax - vp.xMin) / (vp.yMax - vp.yMin), 1.6).toFixed(3);
+    if (stage.style.aspectRatio !== aspect) stage.style.aspectRatio = aspect;
+    stage.innerHTML = frameToSvg(f);
     scrub.max = String(ep.frames.length - 1);
     scrub.value = String(frame);
     stepCell.textContent = `${frame} / ${ep.frames.length - 1}`;

@@ -70,6 +70,15 @@ button:hover { border-color: var(--accent); }
   aspect-ratio: 3 / 1.6; display: flex; align-items: center; justify-content: center;
 }
 .stage svg { width: 100%; height: 100%; display: block; }
+.timeline {
+  position: relative; height: 44px; margin-top: 8px; border: 1px solid var(--line);
+  border-radius: 6px; background: #f9fafb; cursor: pointer; overflow: hidden;
+}
+.timeline svg { width: 100%; height: 100%; display: block; }
+.timeline-label {
+  position: absolute; left: 8px; top: 3px; font-size: 11px; color: var(--muted);
+  pointer-events: none;
+}
 .controls { display: flex; gap: 10px; align-items: center; margin-top: 10px; }
 .controls .play { width: 44px; font-size: 14px; }
 .controls .scrub { flex: 1; accent-color: var(--accent); }
