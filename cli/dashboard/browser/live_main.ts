@@ -17,7 +17,15 @@
  * executionProvider, note, error }` (read by the browser tests).
  * @module
  */
-import { type Action, flatDim, isPromiseLike, make, renderFrameOf } from "../../../envs/mod.ts";
+import {
+  type Action,
+  canRenderFrames,
+  flatDim,
+  type Frame,
+  isPromiseLike,
+  make,
+  renderFrameOf,
+} from "../../../envs/mod.ts";
 import { mountPlayer, type PlayerEpisode } from "./player.ts";
 
 /** What the server embeds in `<script id="live-config" type="application/json">`. */
@@ -133,6 +141,22 @@ async function run(): Promise<void> {
     (state.executionProvider === "wasm" ? ` — ${state.note}` : "");
   noteBox.className = state.executionProvider === "webgpu" ? "note ok" : "note";
   const env = await make(config.envId, { seed: config.seed });
+  // An environment that draws no frames still runs (the returns are the point); the stage
+  // then shows a placeholder.
+  const drawable = canRenderFrames(env);
+  const placeholder: Frame = {
+    viewport: { xMin: 0, xMax: 3, yMin: 0, yMax: 1 },
+    shapes: [{
+      type: "text",
+      x: 1.5,
+      y: 0.5,
+      text: `${config.envId} draws no frames`,
+      size: 0.12,
+      anchor: "middle",
+      fill: "#6b7280",
+    }],
+  };
+  const picture = () => (drawable ? renderFrameOf(env)! : placeholder);
   const dim = flatDim(env.observationSpace);
   const continuous = env.actionSpace.type === "box";
   const inputName = session.inputNames[0];
@@ -148,7 +172,7 @@ async function run(): Promise<void> {
     let obs = Float32Array.from(reset.observation);
     const episode: PlayerEpisode = {
       seed,
-      frames: [renderFrameOf(env)!],
+      frames: [picture()],
       actions: [],
       rewards: [],
       returns: [],
@@ -169,7 +193,7 @@ async function run(): Promise<void> {
       episode.actions.push(typeof action === "number" ? action : Array.from(action));
       episode.rewards.push(step.reward);
       episode.returns.push(total);
-      episode.frames.push(renderFrameOf(env)!);
+      episode.frames.push(picture());
       obs = Float32Array.from(step.observation);
       const over = step.terminated || step.truncated;
       if (over) episode.end = step.terminated ? "terminated" : "truncated";
