@@ -537,7 +537,13 @@ function drawDetails(): void {
 }
 
 let replayToken = 0;
+let shownReplay = "";
+function replayKey(): string {
+  const r = state.runs.find((x) => x.id === state.focus);
+  return r ? `${r.id}:${r.hasCheckpoint}` : "";
+}
 async function drawReplay(): Promise<void> {
+  shownReplay = replayKey();
   const r = state.runs.find((x) => x.id === state.focus);
   const token = ++replayToken;
   replayCard.textContent = "";
@@ -596,7 +602,6 @@ function setFocus(id: string): void {
 }
 
 async function applyRuns(runs: RunEntry[]): Promise<void> {
-  const hadCheckpoint = state.runs.find((r) => r.id === state.focus)?.hasCheckpoint;
   state.runs = runs;
   const fresh = runs.filter((r) => !state.known.has(r.id));
   for (const r of fresh) {
@@ -615,10 +620,9 @@ async function applyRuns(runs: RunEntry[]): Promise<void> {
   if (state.focus === null || !runs.some((r) => r.id === state.focus)) {
     const newest = [...runs].sort((a, b) => b.updated.localeCompare(a.updated))[0];
     state.focus = runs.find((r) => r.status === "training")?.id ?? newest?.id ?? null;
-    drawReplay();
-  } else if (hadCheckpoint === false && runs.find((r) => r.id === state.focus)?.hasCheckpoint) {
-    drawReplay(); // the shown run wrote its first checkpoint
   }
+  // The replay is (re)drawn when the shown run changes or writes its first checkpoint.
+  if (replayKey() !== shownReplay) drawReplay();
   drawRuns();
   drawMain();
   drawFocusChart();
