@@ -267,6 +267,10 @@ Deno.test({
             assert.equal(live.returns.length, reference.length);
             if (exact) assert.deepEqual(live.returns, reference);
             else {
+              const gap = Math.max(...live.returns.map((r, i) => Math.abs(r - reference[i])));
+              console.log(
+                `${env}: browser ${live.returns}, infer ${reference} (largest gap ${gap})`,
+              );
               live.returns.forEach((r, i) =>
                 assert.ok(
                   Math.abs(r - reference[i]) <= 1e-3 * Math.max(1, Math.abs(reference[i])),
