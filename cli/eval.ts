@@ -4,13 +4,18 @@
  * Loads the run's plugins and its checkpoint, runs `--episodes` episodes (deterministic
  * unless `--stochastic`), prints each episode's return, then the mean and standard
  * deviation, and ends with one JSON line. Episodes, seeds and printing are those of
- * `infer` and of `train`'s final evaluation (`cli/evaluation_defaults.ts`).
+ * `infer` and of `train`'s final evaluation (`cli/evaluation_defaults.ts`). `--render` also
+ * records those episodes frame by frame and writes their replay (`DIR/eval-replay.html`, or
+ * `--render-out FILE.html|.svg`; see `cli/render.ts`).
  * @module
  */
 import { evaluate, loadAgent } from "../algorithms/mod.ts";
 import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
 import { readRunOrAgentConfig } from "./run_folder.ts";
+import { meanStd } from "../algorithms/metrics.ts";
+import { recordEpisodes } from "./dashboard/record.ts";
+import { writeReplay } from "./render.ts";
 import {
   DEFAULT_EVAL_EPISODES,
   EVAL_SEED_OFFSET,
@@ -27,6 +32,8 @@ const HELP = `deno task eval DIR [flags]
   --stochastic     sample actions instead of taking the most probable one
   --plugin SPEC    load another environment plugin (the run's own are reloaded)
   --sandbox        run plugin environments in permission-less Workers
+  --render         also write a replay of the episodes (DIR/eval-replay.html)
+  --render-out F   where --render writes (.html, or .svg for an animated SVG of the first)
   -h, --help       this text
 `;
 
@@ -39,6 +46,8 @@ async function main(args: string[]): Promise<void> {
       stochastic: { type: "boolean" },
       plugin: { type: "string", multiple: true },
       sandbox: { type: "boolean" },
+      render: { type: "boolean" },
+      "render-out": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     "eval",
@@ -60,7 +69,31 @@ async function main(args: string[]): Promise<void> {
   }
   const agent = await loadAgent(dir);
   const deterministic = !values.stochastic;
-  const result = await evaluate(agent, run.env, { episodes, deterministic, seed });
+  const renderOut = values["render-out"] ?? `${dir.replace(/\/+$/, "")}/eval-replay.html`;
+  if (values.render && !/\.(html?|svg)$/i.test(renderOut)) {
+    throw new UsageError("--render-out", `expected a .html or .svg file, got "${renderOut}"`);
+  }
+  let result: { mean: number; std: number; returns: number[]; lengths: number[] };
+  if (values.render) {
+    // The recorder plays exactly as evaluate() does (same seeds, same actions).
+    const recorded = await recordEpisodes(agent, run.env, {
+      episodes,
+      seed,
+      deterministic,
+      envOptions: (run.config.envOptions as Record<string, unknown> | undefined) ?? {},
+    });
+    const returns = recorded.map((e) => e.totalReturn);
+    result = { ...meanStd(returns), returns, lengths: recorded.map((e) => e.length) };
+    await writeReplay(
+      renderOut,
+      recorded,
+      `${run.algo} on ${run.env}`,
+      `${dir} · evaluation, ${deterministic ? "deterministic" : "stochastic"} policy`,
+    );
+    console.log(`replay of the ${episodes} episodes: ${renderOut}`);
+  } else {
+    result = await evaluate(agent, run.env, { episodes, deterministic, seed });
+  }
   await agent.close();
   result.returns.forEach((r, i) => console.log(formatEpisode(i, seed + i, r, result.lengths[i])));
   console.log(

@@ -66,3 +66,5 @@ export {
 } from "./vector.ts";
 export * from "./classic/mod.ts";
 export * from "./box2d/mod.ts";
+export * from "./render.ts";
+export { FrameSchema, parseFrame } from "./render_schema.ts";

@@ -26,6 +26,8 @@ import {
   type ResetResult,
   type StepResult,
 } from "../envs/types.ts";
+import type { Frame } from "../envs/render.ts";
+import { parseFrame } from "../envs/render_schema.ts";
 import { describeThrown, PluginError } from "./errors.ts";
 import { boundsProblem, looseFlatDim, type Problem, resultProblem, toFloat32 } from "./validate.ts";
 
@@ -188,7 +190,29 @@ export class GuardedEnv implements Env {
     this.observationSpace = spaces.observationSpace;
     this.actionSpace = spaces.actionSpace;
     this.#checker = new ResultChecker(ctx, spaces.observationSpace);
+    const draw = (env as { renderFrame?: unknown }).renderFrame;
+    if (typeof draw === "function") {
+      this.renderFrame = () => {
+        let frame: unknown;
+        try {
+          frame = draw.call(env);
+        } catch (error) {
+          throw thrownError(ctx, "renderFrame", error);
+        }
+        try {
+          return parseFrame(frame, `[${ctx.envId}] renderFrame`);
+        } catch (error) {
+          throw thrownError(ctx, "renderFrame", error);
+        }
+      };
+    }
   }
+
+  /**
+   * The plugin env's picture of its state (`envs/render.ts`), validated; present only when
+   * the plugin env has a `renderFrame()`.
+   */
+  readonly renderFrame?: () => Frame;
 
   /** Resets the plugin env, validating the result. */
   reset(options?: ResetOptions): MaybePromise<ResetResult> {

@@ -65,6 +65,8 @@
  * @module
  */
 import { z } from "../../deps.ts";
+import { acrobotFrame } from "./frames.ts";
+import type { Frame } from "../render.ts";
 import { Rng } from "../../random.ts";
 import {
   checkState,
@@ -241,6 +243,11 @@ export class AcrobotEnv implements StatefulEnv, FastStepEnv {
     const deg = (v: number) => (v * 180 / PI).toFixed(1);
     return `${ID} tip=${height.toFixed(3)} (goal > 1) θ1=${deg(this.theta1)}° ` +
       `θ2=${deg(this.theta2)}° θ̇1=${this.dtheta1.toFixed(3)} θ̇2=${this.dtheta2.toFixed(3)}`;
+  }
+
+  /** A picture of the two links and the goal line (see `frames.ts`). */
+  renderFrame(): Frame {
+    return acrobotFrame(this.theta1, this.theta2);
   }
 
   /** Nothing to release. */

@@ -76,6 +76,8 @@
  * @module
  */
 import { z } from "../../deps.ts";
+import { cartPoleFrame } from "./frames.ts";
+import type { Frame } from "../render.ts";
 import { Rng } from "../../random.ts";
 import {
   checkState,
@@ -227,6 +229,11 @@ export class CartPoleEnv implements StatefulEnv, FastStepEnv {
     if (pos >= 0 && pos < width) cells[pos] = lean;
     return `${ID} [${cells.join("")}] x=${fmt(this.x)} ẋ=${fmt(this.xDot)} ` +
       `θ=${fmt(this.theta * 180 / Math.PI)}° θ̇=${fmt(this.thetaDot)}`;
+  }
+
+  /** A picture of the cart and pole (see `frames.ts`). */
+  renderFrame(): Frame {
+    return cartPoleFrame(this.x, this.theta);
   }
 
   /** Nothing to release. */

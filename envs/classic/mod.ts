@@ -24,6 +24,7 @@ import {
   type MountainCarContinuousOptions,
 } from "./mountain_car_continuous.ts";
 import { PendulumEnv, type PendulumOptions } from "./pendulum.ts";
+import type { Frame } from "../render.ts";
 import type {
   Action,
   FastStepEnv,
@@ -42,6 +43,13 @@ export type {
   PendulumOptions,
 };
 export { angleNormalize } from "./pendulum.ts";
+export {
+  acrobotFrame,
+  cartPoleFrame,
+  hillHeight,
+  mountainCarFrame,
+  pendulumFrame,
+} from "./frames.ts";
 
 /**
  * A built-in environment: synchronous, stateful (for replay) and with the vector fast path.
@@ -53,6 +61,8 @@ export interface ClassicEnv extends StatefulEnv, FastStepEnv {
   step(action: Action): StepResult;
   /** A one-line text rendering of the current state. */
   render(): string;
+  /** A picture of the current state (see `frames.ts`). */
+  renderFrame(): Frame;
   /** Nothing to release. */
   close(): void;
 }

@@ -52,6 +52,8 @@
  * @module
  */
 import { z } from "../../deps.ts";
+import { mountainCarFrame } from "./frames.ts";
+import type { Frame } from "../render.ts";
 import { Rng } from "../../random.ts";
 import {
   checkState,
@@ -184,6 +186,11 @@ export class MountainCarEnv implements StatefulEnv, FastStepEnv {
       MIN_POSITION,
       MAX_POSITION,
     );
+  }
+
+  /** A picture of the car on the hill with the flag (see `frames.ts`). */
+  renderFrame(): Frame {
+    return mountainCarFrame(this.position, GOAL_POSITION);
   }
 
   /** Nothing to release. */

@@ -56,6 +56,8 @@
  * @module
  */
 import { z } from "../../deps.ts";
+import { mountainCarFrame } from "./frames.ts";
+import type { Frame } from "../render.ts";
 import { Rng } from "../../random.ts";
 import {
   checkState,
@@ -194,6 +196,11 @@ export class MountainCarContinuousEnv implements StatefulEnv, FastStepEnv {
       MIN_POSITION,
       MAX_POSITION,
     );
+  }
+
+  /** A picture of the car on the hill with the flag (see `frames.ts`). */
+  renderFrame(): Frame {
+    return mountainCarFrame(this.position, GOAL_POSITION);
   }
 
   /** Nothing to release. */

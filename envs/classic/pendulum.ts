@@ -58,6 +58,8 @@
  * @module
  */
 import { z } from "../../deps.ts";
+import { pendulumFrame } from "./frames.ts";
+import type { Frame } from "../render.ts";
 import { Rng } from "../../random.ts";
 import {
   checkState,
@@ -210,6 +212,11 @@ export class PendulumEnv implements StatefulEnv, FastStepEnv {
     const deg = angleNormalize(this.theta) * 180 / PI;
     const u = Number.isNaN(this.lastU) ? "-" : this.lastU.toFixed(3);
     return `${ID} θ=${deg.toFixed(1)}° from upright θ̇=${this.thetaDot.toFixed(3)} u=${u}`;
+  }
+
+  /** A picture of the rod and the last torque (see `frames.ts`). */
+  renderFrame(): Frame {
+    return pendulumFrame(this.theta, this.lastU);
   }
 
   /** Nothing to release. */

@@ -90,6 +90,32 @@ class Corridor {
     cells[this.#goal === 1 ? this.length - 1 : 0] = "G";
     return cells.join("");
   }
+
+  /** A picture for replays and the dashboard (the frame format of `envs/render.ts`). */
+  renderFrame() {
+    const n = this.length;
+    const shapes: Record<string, unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const isGoal = i === (this.#goal === 1 ? n - 1 : 0);
+      shapes.push({
+        type: "polygon",
+        points: [i + 0.05, 0.05, i + 0.95, 0.05, i + 0.95, 0.95, i + 0.05, 0.95],
+        fill: isGoal ? "#bbf7d0" : "#f3f4f6",
+        stroke: "#9ca3af",
+        width: 0.02,
+      });
+    }
+    shapes.push({ type: "circle", x: this.#position + 0.5, y: 0.5, r: 0.3, fill: "#2563eb" });
+    shapes.push({
+      type: "text",
+      x: n / 2,
+      y: 1.2,
+      text: "acme corridor",
+      size: 0.25,
+      anchor: "middle",
+    });
+    return { viewport: { xMin: 0, xMax: n, yMin: 0, yMax: 1.5 }, shapes, fps: 4 };
+  }
 }
 
 class Slope {
