@@ -65,16 +65,16 @@ export interface PredictOptions {
 export interface UpdateStats {
   /** Policy loss. */
   policyLoss: number;
-  /** Value loss (0 without a critic). */
-  valueLoss: number;
+  /** Value loss (`null` without a critic). */
+  valueLoss: number | null;
   /** Mean entropy. */
   entropy: number;
-  /** Approximate KL between the policy before and after the update. */
-  approxKl: number;
-  /** Clip fraction (PPO-clip), else 0. */
+  /** Approximate KL between the policy before and after the update (`null`: not measured). */
+  approxKl: number | null;
+  /** Clip fraction (PPO-clip); absent for the others (reported as `null`). */
   clipFraction?: number;
-  /** Explained variance of the critic (NaN without a critic). */
-  explainedVariance: number;
+  /** Explained variance of the critic (`null` without a critic). */
+  explainedVariance: number | null;
   /** Learning rate used. */
   learningRate: number;
   /** Algorithm-specific figures. */
@@ -272,7 +272,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
         valueLoss: stats.valueLoss,
         entropy: stats.entropy,
         approxKl: stats.approxKl,
-        clipFraction: stats.clipFraction ?? 0,
+        clipFraction: stats.clipFraction ?? null,
         explainedVariance: stats.explainedVariance,
         learningRate: stats.learningRate,
         sps: wall > 0 ? (this.timesteps - steps0) / wall : 0,
@@ -330,7 +330,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
    */
   protected assertFinite(stats: UpdateStats): void {
     for (const key of ["policyLoss", "valueLoss"] as const) {
-      if (!Number.isFinite(stats[key])) {
+      if (stats[key] !== null && !Number.isFinite(stats[key])) {
         throw new NonFiniteError(
           `${this.algo} on ${this.config.env}: ${key} is ${stats[key]} at update ${this.updates}`,
         );

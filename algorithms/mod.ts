@@ -17,6 +17,7 @@ export * from "./config.ts";
 export * from "./presets.ts";
 export * from "./metrics.ts";
 export * from "./callbacks.ts";
+export * from "./eval_callback.ts";
 export {
   Agent,
   CHECKPOINT_FILE,

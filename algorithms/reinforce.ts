@@ -249,10 +249,10 @@ export class REINFORCE extends Agent<ReinforceConfig> {
     }
     return {
       policyLoss: pgLoss.item(),
-      valueLoss,
+      valueLoss: this.#vf ? valueLoss : null,
       entropy: ent.item(),
-      approxKl: 0,
-      explainedVariance: c.baseline ? explainedVariance(values, G) : NaN,
+      approxKl: null,
+      explainedVariance: c.baseline ? explainedVariance(values, G) : null,
       learningRate: this.#pi.lr,
       extra: { batchSteps: rows },
     };

@@ -40,6 +40,8 @@ import {
   writeJsonAtomic,
 } from "./run_folder.ts";
 import { writeFileAtomic } from "../policies/atomic.ts";
+import { ProgressCsv } from "./experiments/progress_csv.ts";
+import { attachRunEvaluation, evalPaths, type RunEvaluation } from "./experiments/run_eval.ts";
 
 const HELP = `deno task train [flags]
 
@@ -59,7 +61,12 @@ Trains a policy-gradient agent and writes a run folder.
   --name NAME            run folder runs/NAME (instead of --out)
   --checkpoint-every N   environment steps between checkpoints (default 10% of --steps)
   --resume DIR           continue the run in DIR from its last checkpoint
-  --eval-episodes N      episodes of the final evaluation (default 20)
+  --eval-episodes N      episodes of the final evaluation (default 20), and of each
+                         periodic one (default 5 with --eval-every)
+  --eval-every N         evaluate every N environment steps (deterministic, own env and
+                         seeds): DIR/eval.jsonl, the best policy so far in DIR/best/
+  --stop-at-threshold    with --eval-every: stop once an evaluation reaches the env's
+                         reward threshold
   --plugin SPEC          load an environment plugin (path or URL; repeatable)
   --sandbox              run plugin environments in permission-less Workers
   --no-onnx              do not export DIR/policy.onnx
@@ -84,6 +91,8 @@ const OPTIONS = {
   "checkpoint-every": { type: "string" },
   resume: { type: "string" },
   "eval-episodes": { type: "string" },
+  "eval-every": { type: "string" },
+  "stop-at-threshold": { type: "boolean" },
   plugin: { type: "string", multiple: true },
   sandbox: { type: "boolean" },
   "no-onnx": { type: "boolean" },
@@ -256,6 +265,10 @@ async function main(args: string[]): Promise<void> {
   const say = (text: string) => quiet || console.log(text);
   // Every flag is checked before anything is trained or written.
   const evalEpisodes = intFlag(values["eval-episodes"], "--eval-episodes", { min: 1 }) ?? 20;
+  const evalEvery = intFlag(values["eval-every"], "--eval-every", { min: 1 });
+  if (values["stop-at-threshold"] && evalEvery === undefined) {
+    throw new UsageError("--stop-at-threshold", "needs --eval-every N (it stops on evaluations)");
+  }
   intFlag(values.steps, "--steps", { min: 1 });
   intFlag(values["checkpoint-every"], "--checkpoint-every", { min: 0 });
 
@@ -306,6 +319,10 @@ async function main(args: string[]): Promise<void> {
     say(`plugins: registered ${report.ids.join(", ") || "nothing"}`);
   }
   envSpec(run.env); // unknown ids fail here, with suggestions
+  const stopAt = values["stop-at-threshold"] ? envSpec(run.env).rewardThreshold : undefined;
+  if (values["stop-at-threshold"] && stopAt === undefined) {
+    throw new UsageError("--stop-at-threshold", `${run.env} has no reward threshold`);
+  }
 
   // 3. The agent: fresh, or restored from the checkpoint.
   const agent = resuming
@@ -322,6 +339,21 @@ async function main(args: string[]): Promise<void> {
   say(
     `${resuming ? "resuming" : "training"} ${run.algo} on ${run.env} (seed ${run.seed}) ` +
       `${resuming ? `from ${agent.timesteps} ` : ""}to ${run.steps} steps → ${dir}`,
+  );
+
+  // Experiments: progress.csv beside metrics.jsonl; periodic evaluation (eval.jsonl, best/).
+  const csv = await ProgressCsv.open(evalPaths(dir).progressCsv, await readMetrics(paths.metrics));
+  const periodic: RunEvaluation | null = evalEvery === undefined ? null : await attachRunEvaluation(
+    agent,
+    {
+      dir,
+      every: evalEvery,
+      episodes: values["eval-episodes"] === undefined ? 5 : evalEpisodes,
+      seed: run.seed + 2_000_000,
+      stopAt,
+      onnx: !values["no-onnx"],
+      resuming,
+    },
   );
 
   // 4. Train, with progress, metrics log and Ctrl-C handling.
@@ -347,10 +379,11 @@ async function main(args: string[]): Promise<void> {
       totalTimesteps: run.steps,
       checkpointDir: paths.checkpoint,
       checkpointEvery: run.checkpointEvery,
-      callbacks: {
+      callbacks: [{
         onUpdateEnd: (m) => {
           last = m;
           metricsFile!.writeSync(encoder.encode(JSON.stringify(m) + "\n"));
+          csv.write(m as unknown as Record<string, unknown>);
           progress.update({
             timesteps: m.timesteps,
             totalTimesteps: run.steps,
@@ -360,7 +393,7 @@ async function main(args: string[]): Promise<void> {
             elapsedSeconds: (performance.now() - t0) / 1000,
           });
         },
-      },
+      }, ...(periodic ? [periodic.callback] : [])],
     });
   } catch (error) {
     progress.finish();
@@ -373,6 +406,8 @@ async function main(args: string[]): Promise<void> {
   } finally {
     metricsFile.close();
     metricsFile = null;
+    csv.close();
+    await periodic?.close();
     for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);
   }
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -425,6 +460,13 @@ async function main(args: string[]): Promise<void> {
     solved: threshold === undefined ? null : evaluation.mean >= threshold,
     lastRecentReturnMean: (last as UpdateMetrics | null)?.recentReturnMean ?? null,
     resumed: resuming,
+    ...(periodic && {
+      bestEvalMeanReturn: Number.isFinite(periodic.callback.bestMean)
+        ? periodic.callback.bestMean
+        : null,
+      evaluations: periodic.callback.records.length,
+      stoppedAtThreshold: periodic.stop?.reachedAt?.timesteps ?? null,
+    }),
   };
   await writeJsonAtomic(paths.summary, summary);
   written.push(paths.summary);
