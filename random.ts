@@ -15,14 +15,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "./random.ts";
  * const a = new Rng(42);
  * const b = new Rng(42);
- * console.assert(a.uniform() === b.uniform());
+ * assert.equal(a.uniform(), b.uniform());
  * const saved = a.getState();
  * const x = a.normal();
  * a.setState(saved);
- * console.assert(a.normal() === x);
+ * assert.equal(a.normal(), x);
  * ```
  * @module
  */
@@ -55,7 +56,22 @@ export function assertSeed(seed: unknown, where = "seed"): asserts seed is numbe
   }
 }
 
-/** Seedable xoshiro128** generator with uniform, integer, normal and categorical draws. */
+/**
+ * Seedable xoshiro128** generator with uniform, integer, normal and categorical draws.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Rng } from "./random.ts";
+ *
+ * const rng = new Rng(42);
+ * const state = rng.getState();
+ * const draws = [rng.uniform(), rng.integer(6), rng.normal()];
+ * rng.setState(state);
+ * assert.deepEqual([rng.uniform(), rng.integer(6), rng.normal()], draws);
+ * assert.ok(draws[1] >= 0 && draws[1] < 6);
+ * ```
+ */
 export class Rng {
   readonly #s = new Uint32Array(4);
   #spare: number | null = null;

@@ -2,19 +2,28 @@
  * `deno task eval DIR`: re-evaluates the policy saved in a run folder.
  *
  * Loads the run's plugins and its checkpoint, runs `--episodes` episodes (deterministic
- * unless `--stochastic`), prints the mean and standard deviation of the returns, and ends
- * with one JSON line.
+ * unless `--stochastic`), prints each episode's return, then the mean and standard
+ * deviation, and ends with one JSON line. Episodes, seeds and printing are those of
+ * `infer` and of `train`'s final evaluation (`cli/evaluation_defaults.ts`).
  * @module
  */
 import { evaluate, loadAgent } from "../algorithms/mod.ts";
 import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
 import { readRunConfig, runPaths } from "./run_folder.ts";
+import {
+  DEFAULT_EVAL_EPISODES,
+  EVAL_SEED_OFFSET,
+  evaluationSeed,
+  formatEpisode,
+  formatEvaluation,
+} from "./evaluation_defaults.ts";
 
 const HELP = `deno task eval DIR [flags]
 
-  --episodes N     episodes (default 20)
-  --seed N         seed of the first episode (default: the one train used)
+  --episodes N     episodes (default ${DEFAULT_EVAL_EPISODES})
+  --seed N         seed of the first episode (default: the training seed + ${EVAL_SEED_OFFSET},
+                   the seeds of train's final evaluation)
   --stochastic     sample actions instead of taking the most probable one
   --plugin SPEC    load another environment plugin (the run's own are reloaded)
   --sandbox        run plugin environments in permission-less Workers
@@ -40,21 +49,23 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError("eval", "expected one run folder (see --help)");
   }
   const dir = positionals[0];
+  const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? DEFAULT_EVAL_EPISODES;
+  const seedFlag = intFlag(values.seed, "--seed");
   const run = await readRunConfig(dir);
+  const seed = seedFlag ?? evaluationSeed(run.seed);
   const plugins = [...run.plugins, ...(values.plugin ?? [])];
   if (plugins.length > 0) {
     const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
     for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
   }
   const agent = await loadAgent(runPaths(dir).checkpoint);
-  const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? 20;
-  const seed = intFlag(values.seed, "--seed") ?? run.seed + 1_000_000;
   const deterministic = !values.stochastic;
   const result = await evaluate(agent, run.env, { episodes, deterministic, seed });
   await agent.close();
+  result.returns.forEach((r, i) => console.log(formatEpisode(i, seed + i, r, result.lengths[i])));
   console.log(
-    `${run.algo} on ${run.env}: ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} over ` +
-      `${episodes} ${deterministic ? "deterministic" : "stochastic"} episodes (seeds ${seed}…)`,
+    `${run.algo} on ${run.env}: ` +
+      formatEvaluation(result.mean, result.std, episodes, deterministic, seed),
   );
   console.log(
     JSON.stringify({
@@ -66,6 +77,8 @@ async function main(args: string[]): Promise<void> {
       seed,
       mean: result.mean,
       std: result.std,
+      returns: result.returns,
+      lengths: result.lengths,
     }),
   );
 }

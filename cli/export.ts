@@ -10,7 +10,7 @@
 import { loadAgent } from "../algorithms/mod.ts";
 import { readOnnxInfo } from "../policies/onnx/mod.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
-import { loadPlugins } from "../plugins/mod.ts";
+import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
 import { parseCommandLine, runMain, UsageError } from "./args.ts";
 import { readRunConfig, runPaths } from "./run_folder.ts";
 
@@ -21,6 +21,8 @@ const HELP = `deno task export DIR [flags]
   --stochastic      action sampled inside the graph
   --with-value      add the critic's value output
   --no-clip         do not clip continuous actions to the action space
+  --plugin SPEC     load another environment plugin (the run's own are reloaded)
+  --sandbox         run plugin environments in permission-less Workers
   -h, --help        this text
 `;
 
@@ -33,6 +35,8 @@ async function main(args: string[]): Promise<void> {
       stochastic: { type: "boolean" },
       "with-value": { type: "boolean" },
       "no-clip": { type: "boolean" },
+      plugin: { type: "string", multiple: true },
+      sandbox: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     "export",
@@ -47,7 +51,11 @@ async function main(args: string[]): Promise<void> {
   }
   const dir = positionals[0];
   const run = await readRunConfig(dir);
-  if (run.plugins.length > 0) await loadPlugins(run.plugins);
+  const plugins = [...run.plugins, ...(values.plugin ?? [])];
+  if (plugins.length > 0) {
+    const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
+    for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
+  }
   const agent = await loadAgent(runPaths(dir).checkpoint);
   const out = values.out ?? runPaths(dir).onnx;
   const bytes = await exportOnnx(agent.toPolicySpec(), out, {
@@ -63,4 +71,4 @@ async function main(args: string[]): Promise<void> {
   );
 }
 
-if (import.meta.main) await runMain(() => main(Deno.args));
+if (import.meta.main) await runMain(() => main(Deno.args), () => EnvWorker.terminateAll());

@@ -3,7 +3,10 @@
  * exported policy through ONNX Runtime in an environment from the registry and reports the
  * return of each episode, their mean and (population) standard deviation.
  *
- * Episode i (0-based) starts with `reset({ seed: S + i })` (S defaults to 0); each step
+ * Episode i (0-based) starts with `reset({ seed: S + i })` (S defaults to the training seed
+ * stored in the file plus 1 000 000, the seeds of `train`'s final evaluation and of
+ * `eval`); the environment is made with the options it was trained with (stored in the
+ * file, `ascent.env_options`); each step
  * feeds the observation to the model and steps the environment with `action` (an integer
  * for discrete spaces, a `Float32Array` for boxes) until `terminated` or `truncated`, so
  * a deterministic policy gives the same returns as the toolkit's own evaluation on the same
@@ -19,6 +22,14 @@ import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
 import { type Action, flatDim, isPromiseLike, make } from "../envs/mod.ts";
 import { OnnxPolicy } from "../policies/onnx/runtime.ts";
 import { MetadataKey } from "../policies/onnx/metadata.ts";
+import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import {
+  DEFAULT_EVAL_EPISODES,
+  EVAL_SEED_OFFSET,
+  evaluationSeed,
+  formatEpisode,
+  formatEvaluation,
+} from "./evaluation_defaults.ts";
 
 const USAGE = `usage: deno task infer FILE.onnx [--env ID] --episodes N [--seed S] [--ep cpu,cuda]
                         [--strict] [--max-steps M]
@@ -27,8 +38,11 @@ Runs an exported ONNX policy in an environment through ONNX Runtime and prints t
 standard deviation of the episode returns (episode i is reset with seed S + i).
 
   --env ID          environment id (default: the one stored in the file)
-  --episodes N      number of episodes (default 10)
-  --seed S          seed of the first episode (default 0)
+  --episodes N      number of episodes (default ${DEFAULT_EVAL_EPISODES})
+  --seed S          seed of the first episode (default: the training seed stored in the
+                    file + ${EVAL_SEED_OFFSET}, as eval and train's final evaluation)
+  --plugin SPEC     load an environment plugin first (path or URL; repeatable)
+  --sandbox         run plugin environments in permission-less Workers
   --ep LIST         execution providers in order of preference (default cpu)
   --strict          fail instead of falling back when a provider is unavailable
   --max-steps M     override the environment's time limit
@@ -54,6 +68,8 @@ export interface EvaluateOptions {
   seed?: number;
   /** Time-limit override passed to `make`. */
   maxEpisodeSteps?: number;
+  /** Options for the environment's constructor (default: none). */
+  envOptions?: Record<string, unknown>;
   /** Called after each episode. */
   onEpisode?: (index: number, episodeReturn: number, length: number) => void;
 }
@@ -70,6 +86,7 @@ export async function evaluateOnnxPolicy(
   const seed = options.seed ?? 0;
   const env = await make(envId, {
     seed,
+    envOptions: options.envOptions ?? {},
     ...(options.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: options.maxEpisodeSteps } : {}),
   });
   const obsDim = flatDim(env.observationSpace);
@@ -118,6 +135,16 @@ export async function evaluateOnnxPolicy(
   return { returns, lengths, meanReturn: mean, stdReturn: Math.sqrt(variance) };
 }
 
+/** The environment options stored in a policy file (`ascent.env_options`), if any. */
+function parseEnvOptions(text: string | undefined, file: string): Record<string, unknown> {
+  if (text === undefined) return {};
+  try {
+    const value = JSON.parse(text);
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+  } catch { /* reported below */ }
+  throw new Error(`${file}: metadata "${MetadataKey.envOptions}" is not a JSON object: ${text}`);
+}
+
 /** Parses `--ep cpu,cuda` into provider names. */
 export function parseProviders(value: string | undefined): string[] {
   if (value === undefined) return ["cpu"];
@@ -138,6 +165,8 @@ async function main(args: string[]): Promise<void> {
       ep: { type: "string" },
       strict: { type: "boolean" },
       "max-steps": { type: "string" },
+      plugin: { type: "string", multiple: true },
+      sandbox: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     "infer",
@@ -151,9 +180,13 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError("infer", `expected one FILE.onnx, got ${positionals.length}\n${USAGE}`);
   }
   const file = positionals[0];
-  const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? 10;
-  const seed = intFlag(values.seed, "--seed") ?? 0;
+  const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? DEFAULT_EVAL_EPISODES;
+  const seedFlag = intFlag(values.seed, "--seed");
   const maxSteps = intFlag(values["max-steps"], "--max-steps", { min: 1 });
+  if ((values.plugin ?? []).length > 0) {
+    const report = await loadPlugins(values.plugin!, { sandbox: values.sandbox || undefined });
+    for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
+  }
   const policy = await OnnxPolicy.load(file, {
     executionProviders: parseProviders(values.ep),
     strict: values.strict ?? false,
@@ -165,6 +198,9 @@ async function main(args: string[]): Promise<void> {
       throw new UsageError("--env", `${file} stores no environment id; pass --env ID`);
     }
     const info = policy.info();
+    const storedSeed = info.metadata[MetadataKey.seed];
+    const seed = seedFlag ?? evaluationSeed(storedSeed === undefined ? 0 : Number(storedSeed));
+    const envOptions = parseEnvOptions(info.metadata[MetadataKey.envOptions], file);
     console.log(
       `${file}: ${info.metadata[MetadataKey.algorithm] ?? "policy"} on ${envId}, ` +
         `ONNX Runtime ${info.onnxRuntimeVersion} (${info.executionProvider})`,
@@ -173,12 +209,14 @@ async function main(args: string[]): Promise<void> {
       episodes,
       seed,
       maxEpisodeSteps: maxSteps,
-      onEpisode: (i, r, n) =>
-        console.log(`episode ${i} (seed ${seed + i}): return ${r}, length ${n}`),
+      envOptions,
+      onEpisode: (i, r, n) => console.log(formatEpisode(i, seed + i, r, n)),
     });
+    const deterministic = policy.contract?.deterministic ?? true;
     console.log(
-      `mean return ${result.meanReturn.toFixed(3)} ± ${result.stdReturn.toFixed(3)} ` +
-        `over ${episodes} episodes`,
+      `${envId}: ${
+        formatEvaluation(result.meanReturn, result.stdReturn, episodes, deterministic, seed)
+      }`,
     );
     console.log(JSON.stringify({
       file,
@@ -196,4 +234,4 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-if (import.meta.main) await runMain(() => main(Deno.args));
+if (import.meta.main) await runMain(() => main(Deno.args), () => EnvWorker.terminateAll());

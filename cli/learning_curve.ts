@@ -4,12 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { learningCurveSvg } from "./learning_curve.ts";
  * const svg = learningCurveSvg([{ timesteps: 0, meanReturn: 10 }, { timesteps: 100, meanReturn: 50 }], {
  *   title: "PPO on CartPole-v1",
  *   threshold: 475,
  * });
- * console.assert(svg.startsWith("<svg"));
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  * @module
  */

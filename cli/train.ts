@@ -29,6 +29,7 @@ import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
 import { learningCurveSvg } from "./learning_curve.ts";
 import { formatDuration, ProgressPrinter } from "./progress.ts";
+import { DEFAULT_EVAL_EPISODES, evaluationSeed } from "./evaluation_defaults.ts";
 import {
   freshDir,
   isNonEmptyDir,
@@ -264,7 +265,8 @@ async function main(args: string[]): Promise<void> {
   const quiet = values.quiet ?? false;
   const say = (text: string) => quiet || console.log(text);
   // Every flag is checked before anything is trained or written.
-  const evalEpisodes = intFlag(values["eval-episodes"], "--eval-episodes", { min: 1 }) ?? 20;
+  const evalEpisodes = intFlag(values["eval-episodes"], "--eval-episodes", { min: 1 }) ??
+    DEFAULT_EVAL_EPISODES;
   const evalEvery = intFlag(values["eval-every"], "--eval-every", { min: 1 });
   if (values["stop-at-threshold"] && evalEvery === undefined) {
     throw new UsageError("--stop-at-threshold", "needs --eval-every N (it stops on evaluations)");
@@ -438,7 +440,7 @@ async function main(args: string[]): Promise<void> {
   const evaluation = await evaluate(agent, run.env, {
     episodes: evalEpisodes,
     deterministic: true,
-    seed: run.seed + 1_000_000,
+    seed: evaluationSeed(run.seed),
   });
   const written = [paths.config, paths.metrics, paths.checkpoint, paths.curve];
   if (!values["no-onnx"]) {

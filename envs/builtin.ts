@@ -6,10 +6,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { registerBuiltinEnvs } from "./builtin.ts";
  * import { defaultRegistry } from "./registry.ts";
  * registerBuiltinEnvs();
- * console.assert(defaultRegistry.spec("CartPole-v1").maxEpisodeSteps === 500);
+ * assert.equal(defaultRegistry.spec("CartPole-v1").maxEpisodeSteps, 500);
  * ```
  * @module
  */

@@ -325,6 +325,20 @@ function compareTraces(a: Trace, b: Trace, id: string, seed: number): void {
 /**
  * Checks `env` (see the module doc); awaits asynchronous environments.
  * @throws EnvError naming env id, method, field path and value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkEnv } from "./checker.ts";
+ * import { CartPoleEnv } from "./classic/mod.ts";
+ * import { EnvError } from "./errors.ts";
+ *
+ * await checkEnv(new CartPoleEnv(), { id: "CartPole-v1" });
+ * const broken = new CartPoleEnv();
+ * const nan = { observation: [0, 0, 0, 0], reward: NaN, terminated: false, truncated: false };
+ * broken.step = () => ({ ...nan, info: {} });
+ * await assert.rejects(checkEnv(broken, { id: "Broken-v0" }), EnvError);
+ * ```
  */
 export async function checkEnv(env: Env, opts: CheckOptions = {}): Promise<void> {
   await drive(checkGen(env, opts), true, opts.id ?? UNNAMED);

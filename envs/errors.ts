@@ -6,15 +6,28 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EnvError } from "./errors.ts";
  * const e = new EnvError("CartPole-v1", "step", "reward", "must be a finite number", NaN);
- * console.assert(e.message === '[CartPole-v1] step: reward: must be a finite number (got "NaN")');
+ * assert.equal(e.message, '[CartPole-v1] step: reward: must be a finite number (got "NaN")');
  * ```
  * @module
  */
 import { preview } from "./spaces.ts";
 
-/** An environment did something it must not: names env id, method, field path and value. */
+/**
+ * An environment did something it must not: names env id, method, field path and value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EnvError } from "./errors.ts";
+ *
+ * const e = new EnvError("Pendulum-v1", "reset", "observation.2", "must be finite", Infinity);
+ * assert.equal(e.path, "observation.2");
+ * assert.match(e.message, /^\[Pendulum-v1\] reset: observation\.2: must be finite/);
+ * ```
+ */
 export class EnvError extends Error {
   /** The environment id (or `"<unnamed env>"`). */
   readonly envId: string;

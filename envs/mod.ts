@@ -4,11 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeSync } from "./mod.ts";
  * const env = makeSync("CartPole-v1", { seed: 0 });
  * env.reset();
  * const step = env.step(0);
- * console.assert(!(step instanceof Promise) && step.reward === 1);
+ * assert.ok(!(step instanceof Promise));
+ * assert.equal(step.reward, 1);
  * ```
  * @module
  */

@@ -18,6 +18,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Registry } from "./registry.ts";
  * const registry = new Registry();
  * registry.register({
@@ -31,7 +32,8 @@
  *   }),
  * });
  * const env = registry.makeSync("Still-v0");
- * console.assert(registry.has("Still-v0") && env.actionSpace.type === "discrete");
+ * assert.ok(registry.has("Still-v0"));
+ * assert.equal(env.actionSpace.type, "discrete");
  * ```
  * @module
  */
@@ -278,12 +280,42 @@ async function closeQuietly(env: Env): Promise<void> {
 /** The process-wide registry that `envs/mod.ts` fills with the built-in environments. */
 export const defaultRegistry: Registry = new Registry();
 
-/** Registers `spec` in the default registry. */
+/**
+ * Registers `spec` in the default registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { make, register, spec, unregister } from "./mod.ts";
+ * import { CartPoleEnv } from "./classic/mod.ts";
+ *
+ * register({ id: "ShortPole-v0", create: () => new CartPoleEnv(), maxEpisodeSteps: 3 });
+ * assert.equal(spec("ShortPole-v0").maxEpisodeSteps, 3);
+ * const env = await make("ShortPole-v0");
+ * await env.reset({ seed: 0 });
+ * await env.step(0);
+ * await env.step(1);
+ * assert.equal((await env.step(0)).truncated, true); // the registry's TimeLimit
+ * unregister("ShortPole-v0");
+ * ```
+ */
 export function register(spec: EnvSpec): void {
   defaultRegistry.register(spec);
 }
 
-/** Makes `id` from the default registry (see {@link Registry.make}). */
+/**
+ * Makes `id` from the default registry (see {@link Registry.make}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { make } from "./mod.ts";
+ *
+ * const env = await make("MountainCar-v0", { seed: 3 });
+ * assert.equal(env.actionSpace.type, "discrete");
+ * await assert.rejects(make("MountainCar-v9"), /MountainCar-v0/); // suggests the known id
+ * ```
+ */
 export function make(id: string, opts?: MakeOptions): Promise<Env> {
   return defaultRegistry.make(id, opts);
 }
@@ -293,17 +325,52 @@ export function makeSync(id: string, opts?: MakeOptions): Env {
   return defaultRegistry.makeSync(id, opts);
 }
 
-/** The spec of `id` in the default registry. */
+/**
+ * The spec of `id` in the default registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { spec } from "./mod.ts";
+ *
+ * assert.equal(spec("CartPole-v1").rewardThreshold, 475);
+ * ```
+ */
 export function spec(id: string): EnvSpec {
   return defaultRegistry.spec(id);
 }
 
-/** Every spec in the default registry. */
+/**
+ * Every spec in the default registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listEnvs } from "./registry.ts";
+ * import "./builtin.ts";
+ *
+ * assert.ok(listEnvs().some((s) => s.id === "Pendulum-v1"));
+ * ```
+ */
 export function listEnvs(): EnvSpec[] {
   return defaultRegistry.listEnvs();
 }
 
-/** Removes `id` from the default registry. */
+/**
+ * Removes `id` from the default registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { make, register, unregister } from "./registry.ts";
+ * import { CartPoleEnv } from "./classic/mod.ts";
+ *
+ * register({ id: "MyPole-v0", create: () => new CartPoleEnv(), maxEpisodeSteps: 50 });
+ * assert.equal((await make("MyPole-v0")).observationSpace.type, "box");
+ * assert.equal(unregister("MyPole-v0"), true);
+ * await assert.rejects(make("MyPole-v0"));
+ * ```
+ */
 export function unregister(id: string): boolean {
   return defaultRegistry.unregister(id);
 }

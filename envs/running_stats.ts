@@ -12,10 +12,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RunningMeanStd } from "./running_stats.ts";
  * const rms = new RunningMeanStd(1);
  * rms.update(new Float32Array([1, 3]), 2);
- * console.assert(Math.abs(rms.mean[0] - 2) < 1e-3);
+ * assert.ok(Math.abs(rms.mean[0] - 2) < 1e-3);
  * ```
  * @module
  */

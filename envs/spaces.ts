@@ -9,10 +9,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { contains, flatDim, parseSpace } from "./spaces.ts";
  * const box = parseSpace({ type: "box", low: -1, high: 1, shape: [2] });
- * console.assert(flatDim(box) === 2);
- * console.assert(contains(box, new Float32Array([0.5, -0.5])));
+ * assert.equal(flatDim(box), 2);
+ * assert.ok(contains(box, new Float32Array([0.5, -0.5])));
  * ```
  * @module
  */
@@ -205,6 +206,16 @@ export function formatZodIssues(
 /**
  * Validates and normalises a space (string infinities become numbers).
  * @throws TypeError naming `where` and the field path, e.g. `observationSpace.low.3`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseSpace } from "./spaces.ts";
+ *
+ * const box = parseSpace({ type: "box", low: "-Infinity", high: 1, shape: [2] });
+ * assert.equal(box.type === "box" && box.low, -Infinity);
+ * assert.throws(() => parseSpace({ type: "discrete", n: 0 }, "actionSpace"), /actionSpace\.n/);
+ * ```
  */
 export function parseSpace(value: unknown, where = "space"): Space {
   const result = SpaceSchema.safeParse(value);
@@ -234,7 +245,18 @@ export function preview(value: unknown, max = 120): string {
   return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
 
-/** Number of scalars in a flattened sample (1 for discrete). */
+/**
+ * Number of scalars in a flattened sample (1 for discrete).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { flatDim } from "./spaces.ts";
+ *
+ * assert.equal(flatDim({ type: "box", low: 0, high: 1, shape: [3, 2] }), 6);
+ * assert.equal(flatDim({ type: "discrete", n: 5 }), 1);
+ * ```
+ */
 export function flatDim(space: Space): number {
   switch (space.type) {
     case "discrete":
@@ -259,7 +281,19 @@ export function boxHigh(space: BoxSpace, i: number): number {
 /** Float32 rounding of a bound, as Gymnasium stores float32 boxes. */
 const f32 = Math.fround;
 
-/** True when `x` is a member of `space` (box bounds compared in float32 for float32 boxes). */
+/**
+ * True when `x` is a member of `space` (box bounds compared in float32 for float32 boxes).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { contains, type DiscreteSpace } from "./spaces.ts";
+ *
+ * const space: DiscreteSpace = { type: "discrete", n: 3, start: 0 };
+ * assert.equal(contains(space, 2), true);
+ * assert.equal(contains(space, 3), false);
+ * ```
+ */
 export function contains(space: Space, x: unknown): boolean {
   switch (space.type) {
     case "discrete": {
@@ -295,6 +329,18 @@ export function contains(space: Space, x: unknown): boolean {
  * A random member of `space`. Box elements with two finite bounds are uniform; with one
  * infinite bound, the finite bound plus/minus an exponential deviate; unbounded, normal
  * (Gymnasium's rule).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type BoxSpace, contains, sample } from "./spaces.ts";
+ * import { Rng } from "../random.ts";
+ *
+ * const space: BoxSpace = { type: "box", low: -1, high: 1, shape: [4] };
+ * const x = sample(space, new Rng(0));
+ * assert.ok(contains(space, x));
+ * assert.deepEqual(sample(space, new Rng(0)), x); // same seed, same sample
+ * ```
  */
 export function sample(space: Space, rng: Rng): number | Float32Array | Int32Array {
   switch (space.type) {

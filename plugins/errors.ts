@@ -8,13 +8,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PluginError } from "./errors.ts";
  * const e = new PluginError({
  *   source: "file:///x/acme.ts", plugin: "acme", envId: "acme/Corridor-v0",
  *   method: "step", path: "reward", problem: "must be a finite number", value: NaN,
  * });
- * console.assert(e.message.includes("file:///x/acme.ts"));
- * console.assert(e.message.includes("[acme/Corridor-v0] step: reward"));
+ * assert.ok(e.message.includes("file:///x/acme.ts"));
+ * assert.ok(e.message.includes("[acme/Corridor-v0] step: reward"));
  * ```
  * @module
  */
@@ -44,7 +45,27 @@ export interface PluginErrorParts {
 /** Placeholder env id for problems that concern the plugin as a whole. */
 export const MANIFEST_ENV_ID = "(plugin manifest)";
 
-/** A plugin did something wrong: names source, plugin, env id, method, field and value. */
+/**
+ * A plugin did something wrong: names source, plugin, env id, method, field and value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PluginError } from "./errors.ts";
+ * import { EnvError } from "../envs/errors.ts";
+ *
+ * const e = new PluginError({
+ *   source: "https://x.org/acme.js",
+ *   method: "manifest",
+ *   path: "version",
+ *   problem: "must be semver",
+ *   value: "one",
+ * });
+ * assert.ok(e instanceof EnvError);
+ * assert.equal(e.source, "https://x.org/acme.js");
+ * assert.match(e.message, /version: must be semver/);
+ * ```
+ */
 export class PluginError extends EnvError {
   /** Where the plugin was loaded from. */
   readonly source: string;

@@ -324,6 +324,18 @@ export async function loadPluginInfo(
 /**
  * Loads a plugin and registers its environments; returns the registered ids.
  * @throws PluginError naming the source, env id and field on any problem.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPlugin } from "./loader.ts";
+ * import { Registry } from "../envs/registry.ts";
+ *
+ * const registry = new Registry();
+ * const ids = await loadPlugin(new URL("./examples/acme.ts", import.meta.url), { registry });
+ * assert.deepEqual(ids, ["acme/Corridor-v0", "acme/Slope-v0"]);
+ * assert.equal((await registry.make("acme/Corridor-v0")).actionSpace.type, "discrete");
+ * ```
  */
 export async function loadPlugin(
   spec: PluginSpec,
@@ -353,6 +365,19 @@ export interface PluginLoadReport {
 /**
  * Loads several plugins, one after the other; a failing plugin is reported in `failures`
  * and does not stop the others.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPlugins } from "./loader.ts";
+ * import { Registry } from "../envs/registry.ts";
+ *
+ * const acme = new URL("./examples/acme.ts", import.meta.url);
+ * const report = await loadPlugins([acme, "./no/such/plugin.ts"], { registry: new Registry() });
+ * assert.equal(report.plugins.length, 1);
+ * assert.equal(report.failures[0].spec, "./no/such/plugin.ts");
+ * assert.match(report.failures[0].error.message, /no\/such\/plugin\.ts/);
+ * ```
  */
 export async function loadPlugins(
   specs: readonly PluginSpec[],

@@ -16,9 +16,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateManifest } from "./manifest.ts";
  * const m = validateManifest({ name: "acme", version: "1.0.0", envs: [] }, "inline");
- * console.assert(m.name === "acme");
+ * assert.equal(m.name, "acme");
  * ```
  * @module
  */
@@ -122,6 +123,20 @@ export const PluginManifestSchema: Schema<PluginManifest> = pluginManifestSchema
 /**
  * Identity helper for plugin authors who want type checking; the plugin works the same
  * without it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { definePlugin, validateManifest } from "./manifest.ts";
+ * import { CartPoleEnv } from "../envs/classic/mod.ts";
+ *
+ * const plugin = definePlugin({
+ *   name: "poles",
+ *   version: "0.1.0",
+ *   envs: [{ id: "Pole-v0", create: () => new CartPoleEnv(), maxEpisodeSteps: 100 }],
+ * });
+ * assert.equal(validateManifest(plugin, "inline").envs[0].id, "Pole-v0");
+ * ```
  */
 export function definePlugin<T extends PluginManifest>(plugin: T): T {
   return plugin;

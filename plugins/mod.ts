@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { definePlugin, validateManifest } from "./mod.ts";
  * const plugin = definePlugin({ name: "demo", version: "0.1.0", envs: [] });
- * console.assert(validateManifest(plugin, "inline").name === "demo");
+ * assert.equal(validateManifest(plugin, "inline").name, "demo");
  * ```
  * @module
  */

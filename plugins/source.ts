@@ -8,9 +8,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolvePluginUrl } from "./source.ts";
- * console.assert(resolvePluginUrl("/tmp/acme.ts").href === "file:///tmp/acme.ts");
- * console.assert(resolvePluginUrl("https://x.org/p.js").protocol === "https:");
+ * assert.equal(resolvePluginUrl("/tmp/acme.ts").href, "file:///tmp/acme.ts");
+ * assert.equal(resolvePluginUrl("https://x.org/p.js").protocol, "https:");
  * ```
  * @module
  */

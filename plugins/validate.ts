@@ -15,10 +15,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resultProblem } from "./validate.ts";
  * const p = resultProblem("step", { observation: [0, 0], reward: NaN, terminated: false,
  *   truncated: false, info: {} }, 2);
- * console.assert(p?.path === "reward");
+ * assert.equal(p?.path, "reward");
  * ```
  * @module
  */

@@ -6,10 +6,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeFileAtomic } from "./atomic.ts";
  * const dir = await Deno.makeTempDir();
  * await writeFileAtomic(`${dir}/a.json`, "{}\n");
- * console.assert((await Deno.readTextFile(`${dir}/a.json`)) === "{}\n");
+ * assert.equal(await Deno.readTextFile(`${dir}/a.json`), "{}\n");
  * await Deno.remove(dir, { recursive: true });
  * ```
  * @module

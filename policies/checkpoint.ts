@@ -14,23 +14,50 @@
  * Any safetensors reader can open the file. Loading checks every field, the offsets, the
  * sizes against the shapes and a CRC-32 of the data, and names the file and what is
  * wrong. Saving writes `path.tmp-<random>` and renames it over `path`, so a killed process
- * leaves either the old or the new file, never a torn one.
+ * leaves either the old or the new file, never a torn one. Every problem with a checkpoint
+ * (unreadable, truncated, corrupt, mismatched, unwritable) is a {@link CheckpointError}.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
  * const bytes = encodeCheckpoint({
  *   tensors: { w: { shape: [1, 2], data: new Float32Array([1, 2]) } },
  *   metadata: { step: 3 },
  * });
  * const back = decodeCheckpoint(bytes, "memory");
- * if (!(back.tensors.w.data[1] === 2)) throw new Error("example failed");
+ * assert.deepEqual(back.tensors.w.data, new Float32Array([1, 2]));
+ * assert.deepEqual(back.metadata, { step: 3 });
  * ```
  * @module
  */
 import type { OptimizerState } from "../nn/optim.ts";
 import { writeFileAtomic, writeFileAtomicSync } from "./atomic.ts";
 import type { Parameter } from "../nn/tensor.ts";
+
+/**
+ * A problem with a checkpoint: a file that cannot be read or written, is truncated,
+ * corrupt or malformed, or does not fit the network or optimiser it is loaded into. The
+ * message names the file (`source`) and what is wrong, e.g.
+ * `checkpoint run/checkpoint.safetensors: tensor "actor.0.weight" has shape [5,3], expected [6, 3]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CheckpointError, decodeCheckpoint } from "./checkpoint.ts";
+ * assert.throws(() => decodeCheckpoint(new Uint8Array(3), "x.safetensors"), CheckpointError);
+ * ```
+ */
+export class CheckpointError extends Error {
+  /** The file (or other source) the checkpoint came from or was going to. */
+  readonly source: string;
+  /** Builds the error; `message` is what is wrong, the source is prefixed. */
+  constructor(source: string, message: string, options?: ErrorOptions) {
+    super(`checkpoint ${source}: ${message}`, options);
+    this.name = "CheckpointError";
+    this.source = source;
+  }
+}
 
 /** A JSON value (what checkpoint metadata may hold). */
 export type JsonValue =
@@ -97,13 +124,14 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const chunks: Uint8Array[] = [];
   for (const name of names) {
     if (name === "__metadata__") {
-      throw new Error(`encodeCheckpoint: tensor name "${name}" is reserved`);
+      throw new CheckpointError("(encoding)", `tensor name "${name}" is reserved`);
     }
     const t = checkpoint.tensors[name];
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (!t.shape.every((d) => Number.isInteger(d) && d >= 0) || count !== t.data.length) {
-      throw new RangeError(
-        `encodeCheckpoint: tensor "${name}" has ${t.data.length} values but shape [${t.shape}]`,
+      throw new CheckpointError(
+        "(encoding)",
+        `tensor "${name}" has ${t.data.length} values but shape [${t.shape}]`,
       );
     }
     header[name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + 4 * count] };
@@ -140,7 +168,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 /** Parses checkpoint bytes; `source` (a file name) is named in every error. */
 export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint {
   const fail = (what: string): never => {
-    throw new Error(`checkpoint ${source}: ${what}`);
+    throw new CheckpointError(source, what);
   };
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for a header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -237,7 +265,7 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
   try {
     await writeFileAtomic(path, bytes);
   } catch (e) {
-    throw new Error(`saveCheckpoint ${path}: ${(e as Error).message}`);
+    throw new CheckpointError(path, `cannot write (${(e as Error).message})`, { cause: e });
   }
 }
 
@@ -247,7 +275,7 @@ export function saveCheckpointSync(path: string, checkpoint: Checkpoint): void {
   try {
     writeFileAtomicSync(path, bytes);
   } catch (e) {
-    throw new Error(`saveCheckpoint ${path}: ${(e as Error).message}`);
+    throw new CheckpointError(path, `cannot write (${(e as Error).message})`, { cause: e });
   }
 }
 
@@ -257,7 +285,7 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   try {
     bytes = await Deno.readFile(path);
   } catch (e) {
-    throw new Error(`checkpoint ${path}: cannot read (${(e as Error).message})`);
+    throw new CheckpointError(path, `cannot read (${(e as Error).message})`, { cause: e });
   }
   return decodeCheckpoint(bytes, path);
 }
@@ -268,7 +296,7 @@ export function loadCheckpointSync(path: string): Checkpoint {
   try {
     bytes = Deno.readFileSync(path);
   } catch (e) {
-    throw new Error(`checkpoint ${path}: cannot read (${(e as Error).message})`);
+    throw new CheckpointError(path, `cannot read (${(e as Error).message})`, { cause: e });
   }
   return decodeCheckpoint(bytes, path);
 }
@@ -281,7 +309,9 @@ export function parametersToTensors(
   const out: Record<string, CheckpointTensor> = {};
   for (const p of params) {
     const key = prefix + p.name;
-    if (key in out) throw new Error(`parametersToTensors: duplicate parameter name "${key}"`);
+    if (key in out) {
+      throw new CheckpointError("(encoding)", `duplicate parameter name "${key}"`);
+    }
     out[key] = { shape: [p.rows, p.cols], data: p.data.slice() };
   }
   return out;
@@ -300,12 +330,13 @@ export function loadParameters(
   for (const p of params) {
     const key = prefix + p.name;
     const t = tensors[key];
-    if (t === undefined) throw new Error(`checkpoint ${source}: missing tensor "${key}"`);
+    if (t === undefined) throw new CheckpointError(source, `missing tensor "${key}"`);
     const shapeOk = (t.shape.length === 2 && t.shape[0] === p.rows && t.shape[1] === p.cols) ||
       (t.shape.length === 1 && t.shape[0] === p.size && (p.rows === 1 || p.cols === 1));
     if (!shapeOk) {
-      throw new Error(
-        `checkpoint ${source}: tensor "${key}" has shape [${t.shape}], expected [${p.rows}, ${p.cols}]`,
+      throw new CheckpointError(
+        source,
+        `tensor "${key}" has shape [${t.shape}], expected [${p.rows}, ${p.cols}]`,
       );
     }
   }
@@ -344,13 +375,13 @@ export function optimizerStateFromCheckpoint(
     j === null || typeof j !== "object" || (j.kind !== "adam" && j.kind !== "sgd") ||
     typeof j.step !== "number" || !Array.isArray(j.buffers) || typeof j.hyper !== "object"
   ) {
-    throw new Error(`checkpoint ${source}: invalid optimiser state ${JSON.stringify(json)}`);
+    throw new CheckpointError(source, `invalid optimiser state ${JSON.stringify(json)}`);
   }
   const buffers: Record<string, Float32Array> = {};
   for (const k of j.buffers as string[]) {
     const t = tensors[prefix + k];
     if (t === undefined) {
-      throw new Error(`checkpoint ${source}: missing optimiser tensor "${prefix + k}"`);
+      throw new CheckpointError(source, `missing optimiser tensor "${prefix + k}"`);
     }
     buffers[k] = t.data;
   }

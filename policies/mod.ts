@@ -11,5 +11,4 @@
 export * from "./spec.ts";
 export * from "./actor_critic.ts";
 export * from "./checkpoint.ts";
-export * from "./atomic.ts";
 export * from "./onnx/mod.ts";

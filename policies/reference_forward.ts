@@ -11,6 +11,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { referenceForward } from "./reference_forward.ts";
  * const out = referenceForward({
  *   observationSpace: { type: "box", low: -1, high: 1, shape: [1] },
@@ -21,7 +22,7 @@
  *   },
  *   provenance: { algorithm: "ppo", envId: "Demo-v0", timesteps: 0 },
  * }, new Float32Array([0.5]), 1);
- * console.assert(out.actions[0] === 0);
+ * assert.equal(out.actions[0], 0);
  * ```
  * @module
  */

@@ -15,7 +15,14 @@ import type { MlpSpec } from "../nn/spec.ts";
 
 export type { DenseLayerSpec, MlpSpec } from "../nn/spec.ts";
 
-/** Observation normalisation statistics (Gymnasium's `NormalizeObservation` formula). */
+/**
+ * Observation normalisation statistics (Gymnasium's `NormalizeObservation` formula).
+ *
+ * The same shape as `ObsNormStats` in `envs/wrappers/normalizers.ts`, which a normaliser's
+ * `toSpec()` returns: `policies/` may not import `envs/` beyond its spaces, so the shape is
+ * declared on both sides and TypeScript's structural typing joins them (a test keeps them
+ * assignable both ways).
+ */
 export interface ObsNormSpec {
   /** Running mean, one per observation element. */
   mean: Float64Array;
@@ -35,6 +42,15 @@ export interface PolicyProvenance {
   envId: string;
   /** Environment steps of training. */
   timesteps: number;
+  /** The seed training used (evaluation tools offset it for held-out episodes). */
+  seed?: number;
+  /** The options the environment was made with (`make(envId, { envOptions })`). */
+  envOptions?: Record<string, unknown>;
+  /**
+   * The simulator an environment's dynamics depend on, with its release (for example
+   * `"mujoco 3.12.0"`): a policy is only known to behave the same on that release.
+   */
+  simulator?: string;
 }
 
 /** A complete, trainer-free description of an actor (and optional critic). */

@@ -9,6 +9,7 @@ import { Rng } from "../random.ts";
 import * as nn from "../nn/mod.ts";
 import {
   type Checkpoint,
+  CheckpointError,
   decodeCheckpoint,
   encodeCheckpoint,
   loadCheckpoint,
@@ -93,6 +94,7 @@ Deno.test("checkpoint: round trip is bit-identical (file and memory)", async () 
 
 Deno.test("checkpoint: corrupt, truncated and mismatched files give clear errors", async () => {
   const { ck } = sample();
+  const bad = (message: RegExp) => ({ name: "CheckpointError", message });
   const good = encodeCheckpoint(ck);
   const dir = await Deno.makeTempDir();
   try {
@@ -100,26 +102,28 @@ Deno.test("checkpoint: corrupt, truncated and mismatched files give clear errors
     await Deno.writeFile(path, good.subarray(0, good.length - 10));
     await assert.rejects(
       loadCheckpoint(path),
-      (e: Error) => e.message.includes(path) && /truncated/.test(e.message),
+      (e: Error) =>
+        e instanceof CheckpointError && e.source === path && e.message.includes(path) &&
+        /truncated/.test(e.message),
     );
     await Deno.writeFile(path, good.subarray(0, 5));
-    await assert.rejects(loadCheckpoint(path), /bad.safetensors: file is 5 bytes/);
+    await assert.rejects(loadCheckpoint(path), bad(/bad.safetensors: file is 5 bytes/));
     await Deno.writeFile(path, good.subarray(0, 40));
-    await assert.rejects(loadCheckpoint(path), /header length \d+ exceeds the file size 40/);
+    await assert.rejects(loadCheckpoint(path), bad(/header length \d+ exceeds the file size 40/));
     const flipped = good.slice();
     flipped[flipped.length - 3] ^= 0x10;
     await Deno.writeFile(path, flipped);
     await assert.rejects(
       loadCheckpoint(path),
-      /bad.safetensors: data CRC-32 is [0-9a-f]{8}, header says [0-9a-f]{8} \(corrupt\)/,
+      bad(/bad.safetensors: data CRC-32 is [0-9a-f]{8}, header says [0-9a-f]{8} \(corrupt\)/),
     );
     const junk = good.slice();
     junk[8] = 0x78; // "x" instead of the opening brace
     await Deno.writeFile(path, junk);
-    await assert.rejects(loadCheckpoint(path), /header is not valid JSON/);
+    await assert.rejects(loadCheckpoint(path), bad(/header is not valid JSON/));
     await assert.rejects(
       loadCheckpoint(`${dir}/missing.safetensors`),
-      /missing.safetensors: cannot read/,
+      bad(/missing.safetensors: cannot read/),
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -137,23 +141,44 @@ Deno.test("checkpoint: corrupt, truncated and mismatched files give clear errors
   bytes.set(new TextEncoder().encode(header), 8); // same length
   assert.throws(
     () => decodeCheckpoint(bytes, "x.st"),
-    /x.st: tensor "w": shape \[2,3\] needs 24 bytes, offsets span 16/,
+    bad(/x.st: tensor "w": shape \[2,3\] needs 24 bytes, offsets span 16/),
   );
   // a checkpoint for another network
   const { tensors } = decodeCheckpoint(good, "good.st");
   const other = new nn.MLP({ sizes: [3, 6, 2], rng: new Rng(0), name: "actor" });
   assert.throws(
     () => loadParameters(other.parameters(), tensors, "good.st"),
-    /good.st: tensor "actor.0.weight" has shape \[5,3\], expected \[6, 3\]/,
+    bad(/good.st: tensor "actor.0.weight" has shape \[5,3\], expected \[6, 3\]/),
   );
   const critic = new nn.MLP({ sizes: [3, 5, 1], rng: new Rng(0), name: "critic" });
   assert.throws(
     () => loadParameters(critic.parameters(), tensors, "good.st"),
-    /good.st: missing tensor "critic.0.weight"/,
+    bad(/good.st: missing tensor "critic.0.weight"/),
   );
   assert.throws(
     () =>
       encodeCheckpoint({ tensors: { w: { shape: [3], data: new Float32Array(2) } }, metadata: 1 }),
-    /"w" has 2 values but shape \[3\]/,
+    bad(/"w" has 2 values but shape \[3\]/),
+  );
+});
+
+Deno.test("checkpoint: failed writes and bad optimiser states are CheckpointErrors", async () => {
+  const { ck } = sample();
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/no/such/folder/ck.safetensors`;
+    await assert.rejects(saveCheckpoint(path, ck), (e: Error) => {
+      assert.ok(e instanceof CheckpointError, String(e));
+      assert.equal(e.source, path);
+      assert.match(e.message, /ck\.safetensors: cannot write/);
+      return true;
+    });
+    assert.throws(() => saveCheckpointSync(path, ck), CheckpointError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.throws(
+    () => optimizerStateFromCheckpoint({ kind: "rmsprop" }, {}, "o.st"),
+    { name: "CheckpointError", message: /o\.st: invalid optimiser state \{"kind":"rmsprop"\}/ },
   );
 });

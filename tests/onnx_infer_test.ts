@@ -128,7 +128,8 @@ Deno.test("infer: the command needs only --allow-read and --allow-ffi", async ()
     assert.equal(last.env, "CartPole-v1");
     assert.equal(last.episodes, 3);
     assert.deepEqual(last.returns, await referenceReturns(cartPole(), "CartPole-v1", 3, 7));
-    assert.match(stdout, /mean return [\d.]+ ± [\d.]+ over 3 episodes/);
+    assert.match(stdout, /^episode 2 \(seed 9\): return [\d.]+, length \d+$/m);
+    assert.match(stdout, /CartPole-v1: [\d.]+ ± [\d.]+ over 3 deterministic episodes \(seeds 7…\)/);
 
     const bad = await run(path, "--episodes", "zero");
     assert.equal(bad.code, 2);

@@ -4,7 +4,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ProtoDecodeError, ProtoReader, ProtoWriter } from "../policies/onnx/wire.ts";
+import { ProtoReader, ProtoWriter } from "../policies/onnx/wire.ts";
 import { decodeModel, encodeModel } from "../policies/onnx/proto.ts";
 import { buildPolicyModel, type ExportOptions } from "../policies/onnx/graph.ts";
 import { readOnnxInfo } from "../policies/onnx/info.ts";
@@ -97,7 +97,7 @@ Deno.test("readOnnxInfo: a truncated file names the byte offset and the field", 
   const bytes = await exportOnnx(discrete(), null);
   const cut = bytes.subarray(0, Math.floor(bytes.length / 2));
   assert.throws(() => readOnnxInfo(cut), (e: Error) => {
-    assert.ok(e instanceof ProtoDecodeError, String(e));
+    assert.ok(e instanceof SyntaxError, String(e));
     assert.match(e.message, /at byte \d+ \(ModelProto\.graph/);
     assert.match(e.message, /truncated or corrupt/);
     return true;
@@ -105,32 +105,52 @@ Deno.test("readOnnxInfo: a truncated file names the byte offset and the field", 
 });
 
 Deno.test("readOnnxInfo: corrupt and foreign bytes give clear errors", () => {
-  assert.throws(() => readOnnxInfo(new Uint8Array()), /the file is empty/);
+  const syntax = (message: RegExp) => ({ name: "SyntaxError", message });
+  assert.throws(() => readOnnxInfo(new Uint8Array()), syntax(/the file is empty/));
   // Key 0x0b: field 1 with wire type 3 (groups), which ONNX never uses.
   assert.throws(
     () => readOnnxInfo(Uint8Array.from([0x0b, 0x01])),
-    /at byte 0 \(ModelProto\): unsupported wire type 3 for field 1/,
+    syntax(/at byte 0 \(ModelProto\): unsupported wire type 3 for field 1/),
   );
   // A varint that never ends.
   assert.throws(
     () => readOnnxInfo(Uint8Array.from([0x08, 0xff, 0xff])),
-    /at byte 1 \(ModelProto\.ir_version\): truncated varint/,
+    syntax(/at byte 1 \(ModelProto\.ir_version\): truncated varint/),
   );
   assert.throws(
     () => readOnnxInfo(new TextEncoder().encode("PK\u0003\u0004 this is a zip file")),
-    /invalid ONNX protobuf at byte \d+/,
+    syntax(/invalid ONNX protobuf at byte \d+/),
   );
   // Well-formed protobuf that is not a model.
   const w = new ProtoWriter();
   w.string(2, "producer only");
-  assert.throws(() => readOnnxInfo(w.finish()), /ir_version \(field 1\) is missing/);
+  assert.throws(() => readOnnxInfo(w.finish()), syntax(/ir_version \(field 1\) is missing/));
+});
+
+Deno.test("readOnnxInfo: a malformed contract in the metadata is a SyntaxError naming the key", async () => {
+  const model = decodeModel(await exportOnnx(discrete(), null));
+  const withContract = (value: string) => {
+    const props = model.metadataProps.filter((p) => p.key !== MetadataKey.contract);
+    return encodeModel({
+      ...model,
+      metadataProps: [...props, { key: MetadataKey.contract, value }],
+    });
+  };
+  assert.throws(() => readOnnxInfo(withContract("{not json")), {
+    name: "SyntaxError",
+    message: /ONNX metadata "ascent\.contract" is not JSON/,
+  });
+  assert.throws(() => readOnnxInfo(withContract('{"inputs": []}')), {
+    name: "SyntaxError",
+    message: /"ascent\.contract" lacks inputs, outputs or actionKind: \{"inputs": \[\]\}/,
+  });
 });
 
 Deno.test("readOnnxInfo: every truncation and random corruption fails cleanly", async () => {
   const bytes = await exportOnnx(discrete(), null, { withValue: true });
   const clean = (e: unknown) => {
     assert.ok(
-      e instanceof ProtoDecodeError || (e instanceof TypeError && /ONNX/.test(e.message)),
+      e instanceof SyntaxError && /ONNX/.test(e.message),
       `unexpected error type: ${e}`,
     );
   };

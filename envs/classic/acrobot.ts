@@ -56,10 +56,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AcrobotEnv } from "./acrobot.ts";
  * const env = new AcrobotEnv();
  * env.reset({ seed: 3 });
- * console.assert(env.step(2).reward === -1);
+ * assert.equal(env.step(2).reward, -1);
  * ```
  * @module
  */

@@ -65,11 +65,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CartPoleEnv } from "./cartpole.ts";
  * const env = new CartPoleEnv();
  * env.reset({ seed: 1 });
  * const { reward, terminated } = env.step(1);
- * console.assert(reward === 1 && terminated === false);
+ * assert.equal(reward, 1);
+ * assert.equal(terminated, false);
  * ```
  * @module
  */

@@ -13,9 +13,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseResetBounds } from "./common.ts";
  * const { low, high } = parseResetBounds("Demo-v0", { low: -1 }, -0.05, 0.05);
- * console.assert(low === -1 && high === 0.05);
+ * assert.equal(low, -1);
+ * assert.equal(high, 0.05);
  * ```
  * @module
  */

@@ -7,11 +7,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { classicEnvs } from "./mod.ts";
  * const cartPole = classicEnvs.find((e) => e.id === "CartPole-v1")!;
  * const env = cartPole.create();
  * env.reset({ seed: 0 });
- * console.assert(cartPole.maxEpisodeSteps === 500);
+ * assert.equal(cartPole.maxEpisodeSteps, 500);
  * ```
  * @module
  */

@@ -43,10 +43,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MountainCarEnv } from "./mountain_car.ts";
  * const env = new MountainCarEnv();
  * env.reset({ seed: 0 });
- * console.assert(env.step(2).reward === -1);
+ * assert.equal(env.step(2).reward, -1);
  * ```
  * @module
  */

@@ -46,11 +46,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MountainCarContinuousEnv } from "./mountain_car_continuous.ts";
  * const env = new MountainCarContinuousEnv();
  * env.reset({ seed: 0 });
  * const { reward } = env.step(new Float32Array([0.5]));
- * console.assert(reward === -0.1 * 0.25);
+ * assert.equal(reward, -0.1 * 0.25);
  * ```
  * @module
  */

@@ -47,11 +47,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PendulumEnv } from "./pendulum.ts";
  * const env = new PendulumEnv({ g: 9.81 });
  * env.reset({ seed: 0 });
  * const { reward, terminated } = env.step(new Float32Array([0]));
- * console.assert(reward <= 0 && !terminated);
+ * assert.ok(reward <= 0);
+ * assert.ok(!terminated);
  * ```
  * @module
  */

@@ -15,10 +15,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { randomMdp } from "./catalog.ts";
  * const a = randomMdp({ seed: 3, numStates: 4, numActions: 2 });
  * const b = randomMdp({ seed: 3, numStates: 4, numActions: 2 });
- * console.assert(a.numStates === 5 && a.transitions.every((p, i) => p === b.transitions[i]));
+ * assert.equal(a.numStates, 5);
+ * assert.ok(a.transitions.every((p, i) => p === b.transitions[i]));
  * ```
  * @module
  */

@@ -15,12 +15,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { discountedStateDistribution } from "./distribution.ts";
  * import { shortCorridor } from "./catalog.ts";
  * const mdp = shortCorridor();
  * const pi = new Float64Array(mdp.numStates * mdp.numActions).fill(0.5);
  * const d = discountedStateDistribution(mdp, pi, 0.9);
- * console.assert(Math.abs(d.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+ * assert.ok(Math.abs(d.reduce((a, b) => a + b, 0) - 1) < 1e-12);
  * ```
  * @module
  */

@@ -14,13 +14,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TabularEnv } from "./env.ts";
  * import { shortCorridor } from "./catalog.ts";
  * const env = new TabularEnv(shortCorridor());
  * const { observation } = env.reset({ seed: 1 });
- * console.assert(observation.length === 4 && observation[0] === 1);
+ * assert.equal(observation.length, 4);
+ * assert.equal(observation[0], 1);
  * const { info } = env.step(1);
- * console.assert(info.state === 1);
+ * assert.equal(info.state, 1);
  * ```
  * @module
  */

@@ -12,12 +12,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluatePolicy } from "./evaluation.ts";
  * import { shortCorridor } from "./catalog.ts";
  * const mdp = shortCorridor();
  * const uniform = new Float64Array(mdp.numStates * mdp.numActions).fill(0.5);
  * const { v } = evaluatePolicy(mdp, uniform, 0.9);
- * console.assert(v[0] < 0 && v[3] === 0);
+ * assert.ok(v[0] < 0);
+ * assert.equal(v[3], 0);
  * ```
  * @module
  */

@@ -18,12 +18,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exactValue, policyGradient } from "./gradient.ts";
  * import { shortCorridor } from "./catalog.ts";
  * const mdp = shortCorridor();
  * const theta = new Float64Array(mdp.numStates * mdp.numActions);
  * const g = policyGradient(mdp, theta, 0.9);
- * console.assert(g.length === theta.length && Number.isFinite(exactValue(mdp, theta, 0.9)));
+ * assert.equal(g.length, theta.length);
+ * assert.ok(Number.isFinite(exactValue(mdp, theta, 0.9)));
  * ```
  * @module
  */

@@ -9,9 +9,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { solveLinear } from "./linear.ts";
  * const x = solveLinear(new Float64Array([2, 1, 1, 3]), new Float64Array([3, 5]), 2);
- * console.assert(Math.abs(x[0] - 0.8) < 1e-12 && Math.abs(x[1] - 1.4) < 1e-12);
+ * assert.ok(Math.abs(x[0] - 0.8) < 1e-12);
+ * assert.ok(Math.abs(x[1] - 1.4) < 1e-12);
  * ```
  * @module
  */

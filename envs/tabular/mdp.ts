@@ -16,6 +16,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createMdp } from "./mdp.ts";
  * // One decision: action 1 reaches the terminal state 1 with reward 1.
  * const mdp = createMdp({
@@ -27,7 +28,8 @@
  *   initial: [1, 0],
  *   terminal: [1],
  * });
- * console.assert(mdp.terminal[1] === 1 && mdp.rewards[1 * 2 + 1] === 1);
+ * assert.equal(mdp.terminal[1], 1);
+ * assert.equal(mdp.rewards[1 * 2 + 1], 1);
  * ```
  * @module
  */

@@ -16,12 +16,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exactValue, finiteDifferenceGradient, policyGradient, randomMdp } from "./mod.ts";
  * const mdp = randomMdp({ seed: 1, numStates: 3, numActions: 2 });
  * const theta = new Float64Array(mdp.numStates * mdp.numActions);
  * const g = policyGradient(mdp, theta, 0.9);
  * const fd = finiteDifferenceGradient((t) => exactValue(mdp, t, 0.9), theta);
- * console.assert(g.every((x, i) => Math.abs(x - fd[i]) < 1e-8));
+ * assert.ok(g.every((x, i) => Math.abs(x - fd[i]) < 1e-8));
  * ```
  * @module
  */

@@ -9,9 +9,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softmaxPolicy } from "./policy.ts";
  * const pi = softmaxPolicy([0, Math.log(3)], 1, 2);
- * console.assert(Math.abs(pi[1] - 0.75) < 1e-12);
+ * assert.ok(Math.abs(pi[1] - 0.75) < 1e-12);
  * ```
  * @module
  */

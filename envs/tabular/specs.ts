@@ -9,10 +9,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TABULAR_ENV_SPECS } from "./specs.ts";
  * const grid = TABULAR_ENV_SPECS.find((s) => s.id === "tabular/GridWorld4x3-v0")!;
  * const env = grid.create({});
- * console.assert(env.observationSpace.shape[0] === 11);
+ * assert.equal(env.observationSpace.shape[0], 11);
  * ```
  * @module
  */

@@ -12,12 +12,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { enumerateTrajectories } from "./trajectories.ts";
  * import { twoStepTree } from "./catalog.ts";
  * const mdp = twoStepTree();
  * const { trajectories, unfinished } = enumerateTrajectories(mdp, new Float64Array(10).fill(0.5), 2);
  * const total = trajectories.reduce((sum, t) => sum + t.probability, 0);
- * console.assert(unfinished === 0 && Math.abs(total - 1) < 1e-12);
+ * assert.equal(unfinished, 0);
+ * assert.ok(Math.abs(total - 1) < 1e-12);
  * ```
  * @module
  */

@@ -21,13 +21,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { performanceDifference } from "./trpo.ts";
  * import { shortCorridor } from "./catalog.ts";
  * const mdp = shortCorridor();
  * const a = new Float64Array(8).fill(0.5);
  * const b = new Float64Array([0.2, 0.8, 0.6, 0.4, 0.3, 0.7, 0.5, 0.5]);
  * const { lhs, rhs } = performanceDifference(mdp, a, b, 0.9);
- * console.assert(Math.abs(lhs - rhs) < 1e-10);
+ * assert.ok(Math.abs(lhs - rhs) < 1e-10);
  * ```
  * @module
  */

@@ -8,7 +8,22 @@ import { boxHigh, boxLow, type BoxSpace, flatDim, type Space } from "../spaces.t
 import type { Action, Env, MaybePromise, StepResult } from "../types.ts";
 import { Wrapper } from "./wrapper.ts";
 
-/** Clips continuous actions into the action box. */
+/**
+ * Clips continuous actions into the action box.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ClipAction } from "./clip_action.ts";
+ * import { PendulumEnv } from "../classic/mod.ts";
+ *
+ * const env = new ClipAction(new PendulumEnv());
+ * env.reset({ seed: 0 });
+ * assert.equal(env.actionSpace.type, "box");
+ * const { reward } = await env.step(new Float32Array([100])); // applied as the bound, 2
+ * assert.ok(Number.isFinite(reward));
+ * ```
+ */
 export class ClipAction extends Wrapper {
   readonly #inner: BoxSpace;
   readonly #space: Space;

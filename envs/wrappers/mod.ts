@@ -13,6 +13,7 @@ export {
   ObservationNormalizer,
   type ObservationNormalizerOptions,
   type ObservationNormalizerState,
+  type ObsNormStats,
   RewardNormalizer,
   type RewardNormalizerOptions,
   type RewardNormalizerState,

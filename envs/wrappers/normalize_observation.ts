@@ -4,10 +4,9 @@
  * `x = clip((o − μ) / √(σ² + ε), −c, c)`, `ε = 1e-8`, no clipping by default.
  *
  * The statistics can be frozen for evaluation (`training = false`), saved and restored as
- * JSON, and exported as the `ObsNormSpec` a trained policy bakes into ONNX.
+ * JSON, and exported as the {@link ObsNormStats} a trained policy bakes into ONNX.
  * @module
  */
-import type { ObsNormSpec } from "../../policies/spec.ts";
 import { flatDim, type Space } from "../spaces.ts";
 import type {
   Action,
@@ -22,10 +21,26 @@ import {
   ObservationNormalizer,
   type ObservationNormalizerOptions,
   type ObservationNormalizerState,
+  type ObsNormStats,
 } from "./normalizers.ts";
 import { thenMaybe, Wrapper } from "./wrapper.ts";
 
-/** Normalises observations with running statistics. */
+/**
+ * Normalises observations with running statistics.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NormalizeObservation } from "./normalize_observation.ts";
+ * import { CartPoleEnv } from "../classic/mod.ts";
+ *
+ * const env = new NormalizeObservation(new CartPoleEnv());
+ * const { observation } = await env.reset({ seed: 0 });
+ * // The first observation is its own mean: it normalises to (almost) zero.
+ * assert.ok(Array.from(observation).every((x) => Math.abs(x) < 1e-3));
+ * assert.equal(env.toSpec().mean.length, 4);
+ * ```
+ */
 export class NormalizeObservation extends Wrapper {
   /** The normaliser (statistics, ε, clip, training flag). */
   readonly normalizer: ObservationNormalizer;
@@ -80,8 +95,8 @@ export class NormalizeObservation extends Wrapper {
     );
   }
 
-  /** The statistics as an `ObsNormSpec`. */
-  toSpec(): ObsNormSpec {
+  /** The statistics as an {@link ObsNormStats} snapshot (copies). */
+  toSpec(): ObsNormStats {
     return this.normalizer.toSpec();
   }
 

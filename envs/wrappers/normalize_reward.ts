@@ -13,7 +13,21 @@ import {
 } from "./normalizers.ts";
 import { thenMaybe, Wrapper } from "./wrapper.ts";
 
-/** Scales rewards by the running standard deviation of the discounted return. */
+/**
+ * Scales rewards by the running standard deviation of the discounted return.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NormalizeReward } from "./normalize_reward.ts";
+ * import { CartPoleEnv } from "../classic/mod.ts";
+ *
+ * const env = new NormalizeReward(new CartPoleEnv(), { gamma: 0.99 });
+ * await env.reset({ seed: 0 });
+ * const { reward } = await env.step(1); // 1 / √(σ²_G + ε) with σ²_G of the return so far
+ * assert.ok(reward > 0 && reward !== 1);
+ * ```
+ */
 export class NormalizeReward extends Wrapper {
   /** The normaliser (return statistics, γ, ε, clip, training flag; one copy). */
   readonly normalizer: RewardNormalizer;

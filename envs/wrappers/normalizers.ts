@@ -10,11 +10,23 @@
  *   No mean is subtracted (it would change the optimal policy's incentives).
  *
  * Both save and restore their state as JSON; {@link ObservationNormalizer.toSpec} gives the
- * `ObsNormSpec` an exported policy bakes in.
+ * {@link ObsNormStats} an exported policy bakes in (`policies/` declares the same shape as
+ * its `ObsNormSpec`, since it may not import `envs/`; a test keeps the two assignable).
  * @module
  */
-import type { ObsNormSpec } from "../../policies/spec.ts";
 import { RunningMeanStd, type RunningMeanStdState } from "../running_stats.ts";
+
+/** A snapshot of observation normalisation statistics (Gymnasium's `NormalizeObservation`). */
+export interface ObsNormStats {
+  /** Running mean, one per observation element. */
+  mean: Float64Array;
+  /** Running variance, one per observation element. */
+  var: Float64Array;
+  /** The ε inside the square root. */
+  epsilon: number;
+  /** Normalised values are clipped to [−clip, clip] (`Infinity` for no clipping). */
+  clip: number;
+}
 
 /** Options of {@link ObservationNormalizer}. */
 export interface ObservationNormalizerOptions {
@@ -99,8 +111,8 @@ export class ObservationNormalizer {
     return out;
   }
 
-  /** The statistics as a policy's `ObsNormSpec` (copies). */
-  toSpec(): ObsNormSpec {
+  /** The statistics as a snapshot a policy can bake in (copies). */
+  toSpec(): ObsNormStats {
     return {
       mean: Float64Array.from(this.rms.mean),
       var: Float64Array.from(this.rms.var),

@@ -18,7 +18,23 @@ export interface EpisodeStatistics {
   t: number;
 }
 
-/** Adds `info.episode` at episode ends and remembers recent episodes. */
+/**
+ * Adds `info.episode` at episode ends and remembers recent episodes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RecordEpisodeStatistics } from "./record_episode_statistics.ts";
+ * import { TimeLimit } from "./time_limit.ts";
+ * import { CartPoleEnv } from "../classic/mod.ts";
+ *
+ * const env = new RecordEpisodeStatistics(new TimeLimit(new CartPoleEnv(), 3));
+ * await env.reset({ seed: 0 });
+ * for (let i = 0; i < 3; i++) await env.step(i % 2);
+ * assert.deepEqual(env.returnQueue, [3]);
+ * assert.deepEqual(env.lengthQueue, [3]);
+ * ```
+ */
 export class RecordEpisodeStatistics extends Wrapper {
   /** Return of the current episode so far. */
   episodeReturn = 0;

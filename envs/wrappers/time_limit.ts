@@ -12,6 +12,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TimeLimit } from "./time_limit.ts";
  * import type { Env } from "../types.ts";
  * const inner: Env = {
@@ -24,7 +25,8 @@
  * env.reset();
  * env.step(0);
  * const last = env.step(0);
- * console.assert(!(last instanceof Promise) && last.truncated);
+ * assert.ok(!(last instanceof Promise));
+ * assert.ok(last.truncated);
  * ```
  * @module
  */
@@ -41,7 +43,21 @@ import {
 } from "../types.ts";
 import { Wrapper } from "./wrapper.ts";
 
-/** Truncates episodes after a fixed number of steps. */
+/**
+ * Truncates episodes after a fixed number of steps.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TimeLimit } from "./time_limit.ts";
+ * import { CartPoleEnv } from "../classic/mod.ts";
+ *
+ * const env = new TimeLimit(new CartPoleEnv(), 2);
+ * await env.reset({ seed: 0 });
+ * assert.equal((await env.step(0)).truncated, false);
+ * assert.equal((await env.step(1)).truncated, true);
+ * ```
+ */
 export class TimeLimit extends Wrapper {
   /** Steps after which an episode is truncated. */
   readonly maxEpisodeSteps: number;

@@ -23,7 +23,28 @@ export function thenMaybe<T, U>(value: MaybePromise<T>, f: (v: T) => U): MaybePr
   return isPromiseLike(value) ? value.then(f) : f(value);
 }
 
-/** A wrapper that forwards every call to the environment it wraps. */
+/**
+ * A wrapper that forwards every call to the environment it wraps.
+ *
+ * @example A wrapper that doubles rewards
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Wrapper } from "./wrapper.ts";
+ * import { CartPoleEnv } from "../classic/mod.ts";
+ * import type { Action, StepResult } from "../types.ts";
+ *
+ * class DoubleReward extends Wrapper<CartPoleEnv> {
+ *   override step(action: Action): StepResult {
+ *     const result = this.env.step(action);
+ *     return { ...result, reward: 2 * result.reward };
+ *   }
+ * }
+ * const env = new DoubleReward(new CartPoleEnv());
+ * env.reset({ seed: 0 });
+ * assert.equal(env.step(0).reward, 2);
+ * assert.equal(env.observationSpace.type, "box"); // forwarded
+ * ```
+ */
 export class Wrapper<E extends Env = Env> implements Env {
   /** The wrapped environment. */
   readonly env: E;

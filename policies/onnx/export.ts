@@ -25,6 +25,7 @@ export interface PolicySource {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportOnnx } from "./export.ts";
  * const layer = (i: number, o: number) => ({
  *   inDim: i, outDim: o, weight: new Float32Array(i * o), bias: new Float32Array(o),
@@ -35,7 +36,7 @@ export interface PolicySource {
  *   actor: { layers: [layer(4, 8), layer(8, 2)], activation: "tanh" },
  *   provenance: { algorithm: "ppo", envId: "CartPole-v1", timesteps: 0 },
  * }, null);
- * console.assert(bytes.length > 0);
+ * assert.ok(bytes.length > 0);
  * ```
  */
 export async function exportOnnx(

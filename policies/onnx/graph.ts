@@ -360,6 +360,12 @@ export function buildPolicyModel(spec: PolicySpec, options: ExportOptions = {}):
     [MetadataKey.timesteps]: String(spec.provenance.timesteps),
     [MetadataKey.contract]: JSON.stringify(contract),
   };
+  const { seed, envOptions, simulator } = spec.provenance;
+  if (seed !== undefined) metadata[MetadataKey.seed] = String(seed);
+  if (envOptions !== undefined && Object.keys(envOptions).length > 0) {
+    metadata[MetadataKey.envOptions] = JSON.stringify(envOptions);
+  }
+  if (simulator !== undefined) metadata[MetadataKey.simulator] = simulator;
   for (const [key, value] of Object.entries(options.metadata ?? {})) {
     if (key.startsWith("ascent.")) {
       throw new RangeError(`exportOnnx: metadata key "${key}" is reserved (prefix "ascent.")`);

@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportOnnx } from "./export.ts";
  * import { readOnnxInfo } from "./info.ts";
  * const layer = (i: number, o: number) => ({
@@ -22,8 +23,8 @@
  *   provenance: { algorithm: "ppo", envId: "Demo-v0", timesteps: 10 },
  * }, null);
  * const info = readOnnxInfo(bytes);
- * console.assert(info.inputs[0].shape.join() === "batch,3");
- * console.assert(info.metadata["ascent.env_id"] === "Demo-v0");
+ * assert.equal(info.inputs[0].shape.join(), "batch,3");
+ * assert.equal(info.metadata["ascent.env_id"], "Demo-v0");
  * ```
  * @module
  */
@@ -75,13 +76,13 @@ function tensorInfo(v: ValueInfoProto): TensorInfo {
 /** Summarises a decoded model (see {@link readOnnxInfo}). */
 export function modelInfo(model: ModelProto): OnnxInfo {
   if (model.irVersion <= 0) {
-    throw new TypeError(
+    throw new SyntaxError(
       "not an ONNX model: ModelProto.ir_version (field 1) is missing or zero",
     );
   }
   const graph = model.graph;
   if (graph === undefined) {
-    throw new TypeError("not an ONNX model: ModelProto.graph (field 7) is missing");
+    throw new SyntaxError("not an ONNX model: ModelProto.graph (field 7) is missing");
   }
   const initialisers = new Set(graph.initializer.map((t) => t.name));
   const metadata: Record<string, string> = {};
@@ -102,10 +103,10 @@ export function modelInfo(model: ModelProto): OnnxInfo {
 
 /**
  * Reads the declared contract of an ONNX model from its bytes.
- * @throws ProtoDecodeError (byte offset and field path) for truncated or corrupt bytes;
- * TypeError when the bytes parse but are not an ONNX model.
+ * @throws SyntaxError for truncated or corrupt bytes (naming the byte offset and field
+ * path), and when the bytes parse but are not an ONNX model (naming the missing field).
  */
 export function readOnnxInfo(bytes: Uint8Array): OnnxInfo {
-  if (bytes.length === 0) throw new TypeError("not an ONNX model: the file is empty");
+  if (bytes.length === 0) throw new SyntaxError("not an ONNX model: the file is empty");
   return modelInfo(decodeModel(bytes));
 }

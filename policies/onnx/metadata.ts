@@ -12,6 +12,9 @@
  * | `ascent.observation_space`   | JSON of the observation space (infinities as strings)   |
  * | `ascent.action_space`        | JSON of the action space                                |
  * | `ascent.training_timesteps`  | environment steps of training                           |
+ * | `ascent.seed`                | training seed (optional)                                |
+ * | `ascent.env_options`         | JSON of the options the env was made with (optional)    |
+ * | `ascent.simulator`           | simulator and release, e.g. `mujoco 3.12.0` (optional)  |
  * | `ascent.contract`            | JSON {@link PolicyContract}: inputs, outputs, options   |
  *
  * The contract names every graph input and output with its element type and shape, where
@@ -29,6 +32,9 @@ export const MetadataKey = {
   observationSpace: "ascent.observation_space",
   actionSpace: "ascent.action_space",
   timesteps: "ascent.training_timesteps",
+  seed: "ascent.seed",
+  envOptions: "ascent.env_options",
+  simulator: "ascent.simulator",
   contract: "ascent.contract",
 } as const;
 
@@ -75,16 +81,17 @@ export function spaceToJson(space: Space): string {
 
 /**
  * Parses the space stored under `key` in `metadata`.
- * @throws TypeError naming the key when the JSON or the space is invalid.
+ * @throws SyntaxError naming the key when it is missing or not JSON; the space parser's
+ * error (naming the field path) when the space is invalid.
  */
 export function spaceFromMetadata(metadata: Record<string, string>, key: string): Space {
   const text = metadata[key];
-  if (text === undefined) throw new TypeError(`ONNX metadata has no "${key}"`);
+  if (text === undefined) throw new SyntaxError(`ONNX metadata has no "${key}"`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new TypeError(`ONNX metadata "${key}" is not JSON: ${(e as Error).message}`);
+    throw new SyntaxError(`ONNX metadata "${key}" is not JSON: ${(e as Error).message}`);
   }
   return parseSpace(value, `metadata "${key}"`);
 }
@@ -92,7 +99,7 @@ export function spaceFromMetadata(metadata: Record<string, string>, key: string)
 /**
  * Parses the contract stored in `metadata`, or returns `null` when the file has none
  * (a model not written by this toolkit).
- * @throws TypeError when the contract is present but malformed.
+ * @throws SyntaxError when the contract is present but malformed.
  */
 export function contractFromMetadata(metadata: Record<string, string>): PolicyContract | null {
   const text = metadata[MetadataKey.contract];
@@ -101,7 +108,7 @@ export function contractFromMetadata(metadata: Record<string, string>): PolicyCo
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new TypeError(
+    throw new SyntaxError(
       `ONNX metadata "${MetadataKey.contract}" is not JSON: ${(e as Error).message}`,
     );
   }
@@ -110,7 +117,7 @@ export function contractFromMetadata(metadata: Record<string, string>): PolicyCo
     typeof c !== "object" || c === null || !Array.isArray(c.inputs) ||
     !Array.isArray(c.outputs) || (c.actionKind !== "discrete" && c.actionKind !== "box")
   ) {
-    throw new TypeError(
+    throw new SyntaxError(
       `ONNX metadata "${MetadataKey.contract}" lacks inputs, outputs or actionKind: ${
         text.slice(0, 200)
       }`,

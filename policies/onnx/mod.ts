@@ -38,4 +38,3 @@ export {
   type TensorProto,
   type ValueInfoProto,
 } from "./proto.ts";
-export { ProtoDecodeError } from "./wire.ts";

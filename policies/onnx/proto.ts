@@ -520,7 +520,7 @@ function readGraph(r: ProtoReader): GraphProto {
 
 /**
  * Parses protobuf bytes into a {@link ModelProto}.
- * @throws ProtoDecodeError naming the byte offset and field path of the first malformed
+ * @throws SyntaxError naming the byte offset and field path of the first malformed
  * field (truncated file, bad length, unknown wire type, invalid UTF-8).
  */
 export function decodeModel(bytes: Uint8Array): ModelProto {

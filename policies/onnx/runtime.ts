@@ -186,7 +186,7 @@ export class OnnxPolicy {
 
   /**
    * Loads a model from a path or bytes.
-   * @throws ProtoDecodeError / TypeError for corrupt files or contract mismatches,
+   * @throws SyntaxError for corrupt files, TypeError for contract mismatches,
    * ExecutionProviderError under `strict`, Error when no provider works.
    */
   static async load(

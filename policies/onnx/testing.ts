@@ -7,9 +7,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { randomPolicySpec } from "./testing.ts";
  * const spec = randomPolicySpec({ seed: 1, obsShape: [4], action: { type: "discrete", n: 2 } });
- * console.assert(spec.actor.layers[0].inDim === 4);
+ * assert.equal(spec.actor.layers[0].inDim, 4);
  * ```
  * @module
  */

@@ -14,7 +14,8 @@
  * Negative int64 values are written as their 64-bit two's complement (ten varint bytes).
  * {@link ProtoWriter} appends fields; {@link ProtoReader} walks them and turns every
  * malformed input (truncation, an over-long varint, an unknown wire type, a length past the
- * end) into a {@link ProtoDecodeError} naming the byte offset and the field path.
+ * end) into a `SyntaxError` whose message names the byte offset and the field path:
+ * `invalid ONNX protobuf at byte 41 (ModelProto.graph): …`.
  * @module
  */
 
@@ -23,21 +24,6 @@ const textDecoder = new TextDecoder("utf-8", { fatal: true });
 
 /** The protobuf wire types. */
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
-
-/** A malformed protobuf byte stream: names the byte offset and the field path. */
-export class ProtoDecodeError extends Error {
-  /** Byte offset (from the start of the file) where decoding failed. */
-  readonly offset: number;
-  /** Dotted field path, e.g. `ModelProto.graph.node[3].attribute[0]`. */
-  readonly path: string;
-  /** Builds the error; the message carries the path and offset. */
-  constructor(message: string, offset: number, path: string) {
-    super(`invalid ONNX protobuf at byte ${offset} (${path}): ${message}`);
-    this.name = "ProtoDecodeError";
-    this.offset = offset;
-    this.path = path;
-  }
-}
 
 /** Appends protobuf fields to a growable byte buffer. */
 export class ProtoWriter {
@@ -169,9 +155,13 @@ export class ProtoReader {
     return this.#pos < this.#end;
   }
 
-  /** Throws a {@link ProtoDecodeError} at `offset` for `field`. */
+  /**
+   * Throws a `SyntaxError` at `offset` for `field`, naming both: the field path is dotted,
+   * e.g. `ModelProto.graph.node[3].attribute[0]`, the offset counts from the file's start.
+   */
   fail(message: string, offset = this.#pos, field?: string): never {
-    throw new ProtoDecodeError(message, offset, field ? `${this.path}.${field}` : this.path);
+    const path = field ? `${this.path}.${field}` : this.path;
+    throw new SyntaxError(`invalid ONNX protobuf at byte ${offset} (${path}): ${message}`);
   }
 
   /** Reads a raw varint as a number (int64 two's complement folded to a signed value). */
