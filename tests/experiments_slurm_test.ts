@@ -1,0 +1,103 @@
+/**
+ * The Slurm backend against a real single-node Slurm (tools/slurm_test_cluster.sh, started
+ * by .ci/run; started here too when it is installed but not running). Skips, saying why,
+ * only where Slurm cannot be installed.
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+async function sh(cmd: string, args: string[], cwd = ROOT) {
+  try {
+    const o = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" }).output();
+    const d = new TextDecoder();
+    return { code: o.code, out: d.decode(o.stdout), err: d.decode(o.stderr) };
+  } catch (error) {
+    return { code: 127, out: "", err: String(error) };
+  }
+}
+
+async function slurmUp(): Promise<string | null> {
+  const probe = await sh("sinfo", ["-h", "-o", "%T"]);
+  if (probe.code === 0 && /idle|mixed|allocated/.test(probe.out)) return null;
+  const start = await sh("bash", [`${ROOT}tools/slurm_test_cluster.sh`, "start"]);
+  const again = await sh("sinfo", ["-h", "-o", "%T"]);
+  if (again.code === 0 && /idle|mixed|allocated/.test(again.out)) return null;
+  return (start.out + start.err).trim() || "sinfo does not answer";
+}
+
+const why = Deno.build.os === "linux" ? await slurmUp() : "Slurm tests need Linux";
+if (why !== null) console.warn(`SKIPPED the Slurm test: Slurm is not available here: ${why}`);
+
+const SWEEP = ["run", "-A", `${ROOT}cli/sweep.ts`];
+
+Deno.test({
+  name: "sweep --backend slurm: a job array runs, --status reports it, collection is the local one",
+  ignore: why !== null,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ascent-slurm-" });
+    const specPath = `${dir}/spec.json`;
+    await Deno.writeTextFile(
+      specPath,
+      JSON.stringify({
+        algo: ["ppo", "a2c"],
+        env: "CartPole-v1",
+        seeds: 2,
+        steps: 512,
+        evalEvery: 256,
+        evalEpisodes: 2,
+        onnx: false,
+      }),
+    );
+    const out = `${dir}/sweep`;
+    const submit = await sh(Deno.execPath(), [
+      ...SWEEP,
+      specPath,
+      "--out",
+      out,
+      "--backend",
+      "slurm",
+      "--cpus-per-task",
+      "1",
+      "--time",
+      "10:00",
+      "--partition",
+      "debug",
+      "--wait",
+    ]);
+    assert.equal(submit.code, 0, submit.out + submit.err);
+    const jobId = submit.out.match(/submitted job array (\d+) \(4 trials/)?.[1];
+    assert.ok(jobId, submit.out);
+    const jobs = JSON.parse(await Deno.readTextFile(`${out}/slurm/jobs.json`));
+    assert.deepEqual(jobs[0].indices, [0, 1, 2, 3]);
+    assert.ok(jobs[0].command.includes("--array=0-3"));
+    assert.ok(jobs[0].command.includes("--partition=debug"));
+    assert.ok(jobs[0].command.includes("--time=10:00"));
+    // Per-task logs, and the same run folders as the local backend.
+    const sweep = JSON.parse(await Deno.readTextFile(`${out}/sweep.json`));
+    for (const t of sweep.trials) {
+      const log = await Deno.readTextFile(`${out}/logs/${jobId}_${t.index}.out`);
+      assert.match(log, new RegExp(`trial ${t.index} ${t.name}: done`));
+      const summary = JSON.parse(await Deno.readTextFile(`${out}/${t.name}/summary.json`));
+      assert.equal(summary.seed, t.seed);
+      assert.equal(summary.algo, t.algo);
+      const exit = JSON.parse(await Deno.readTextFile(`${out}/${t.name}/trial-exit.json`));
+      assert.equal(exit.code, 0);
+    }
+    const status = await sh(Deno.execPath(), [...SWEEP, "--status", out]);
+    assert.match(status.out, /\(slurm\): 4 trials/);
+    assert.match(status.out, /4 done, 0 running, 0 queued/);
+    // Re-running submits nothing: every trial is done.
+    const again = await sh(Deno.execPath(), [
+      ...SWEEP,
+      specPath,
+      "--out",
+      out,
+      "--backend",
+      "slurm",
+    ]);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /nothing to submit: 4 done/);
+    await Deno.remove(dir, { recursive: true });
+  },
+});

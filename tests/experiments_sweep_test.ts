@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { expandSweep, parseSweepSpec, sample } from "../cli/experiments/sweep_spec.ts";
+import { arraySpec, fromSlurmState } from "../cli/experiments/slurm.ts";
+import { Rng } from "../random.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const SWEEP_FLAGS = [
+  "run",
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+  "--allow-env",
+  "--allow-sys",
+  `${ROOT}cli/sweep.ts`,
+];
+
+async function sweepCommand(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const o = await new Deno.Command(Deno.execPath(), {
+    args: [...SWEEP_FLAGS, ...args],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  return { code: o.code, out: d.decode(o.stdout), err: d.decode(o.stderr) };
+}
+
+Deno.test("sweep spec: grid × seeds, named by settings; errors name the field", () => {
+  const spec = parseSweepSpec({
+    algo: ["ppo", "a2c"],
+    env: "CartPole-v1",
+    seeds: [1, 2],
+    set: { numEnvs: 2 },
+    grid: { gamma: [0.9, 0.99], entCoef: [0] },
+  });
+  const trials = expandSweep(spec);
+  assert.equal(trials.length, 2 * 2 * 2);
+  assert.deepEqual(trials.map((t) => t.index), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(trials[0].name, "ppo-CartPole-v1-gamma=0.9-entCoef=0-s1");
+  assert.equal(trials[7].name, "a2c-CartPole-v1-gamma=0.99-entCoef=0-s2");
+  assert.equal(trials[7].group, "a2c-CartPole-v1-gamma=0.99-entCoef=0");
+  assert.deepEqual(trials[7].set, { numEnvs: 2, gamma: 0.99, entCoef: 0 });
+  assert.equal(expandSweep(parseSweepSpec({ algo: "ppo", env: "CartPole-v1" })).length, 3);
+  assert.throws(
+    () => parseSweepSpec({ algo: "ppo2", env: "CartPole-v1" }, "s.json"),
+    /s\.json: algo/,
+  );
+  assert.throws(
+    () => parseSweepSpec({ algo: "ppo", env: "X", set: { seed: 3 } }),
+    /set\.seed/,
+  );
+  assert.throws(
+    () => parseSweepSpec({ algo: "ppo", env: "X", set: { gamma: 1 }, grid: { gamma: [1] } }),
+    /"gamma" is both fixed/,
+  );
+  assert.throws(
+    () =>
+      parseSweepSpec({
+        algo: "ppo",
+        env: "X",
+        random: { trials: 2, params: { lr: { logUniform: [1, 0.1] } } },
+      }),
+    /random\.params\.lr: low 1 > high 0\.1/,
+  );
+});
+
+Deno.test("sweep spec: random search is seeded; distributions stay in range", () => {
+  const json = {
+    algo: "ppo",
+    env: "CartPole-v1",
+    seeds: 1,
+    random: {
+      trials: 6,
+      seed: 5,
+      params: {
+        learningRate: { logUniform: [1e-4, 1e-2] },
+        gamma: { uniform: [0.9, 0.99] },
+        numSteps: { choice: [64, 128] },
+        epochs: { intUniform: [2, 4] },
+      },
+    },
+  };
+  const a = expandSweep(parseSweepSpec(json));
+  const b = expandSweep(parseSweepSpec(json));
+  assert.deepEqual(a, b);
+  assert.ok(a.length >= 5 && a.length <= 6); // a repeated draw is dropped
+  for (const t of a) {
+    const s = t.settings as Record<string, number>;
+    assert.ok(s.learningRate >= 1e-4 && s.learningRate <= 1e-2);
+    assert.equal(s.learningRate, Number(s.learningRate.toPrecision(3)));
+    assert.ok(s.gamma >= 0.9 && s.gamma <= 0.99);
+    assert.ok([64, 128].includes(s.numSteps));
+    assert.ok([2, 3, 4].includes(s.epochs));
+    assert.ok(t.name.includes(`learningRate=${s.learningRate}`));
+  }
+  // Log-uniform: the median of many draws is near the geometric mean, 1e-3.
+  const rng = new Rng(1);
+  const draws = Array.from(
+    { length: 2001 },
+    () => sample({ logUniform: [1e-4, 1e-2] }, rng) as number,
+  ).sort((x, y) => x - y);
+  assert.ok(Math.abs(Math.log10(draws[1000]) + 3) < 0.1, `median ${draws[1000]}`);
+});
+
+Deno.test("slurm helpers: array syntax and state mapping", () => {
+  assert.equal(arraySpec([5, 0, 1, 2, 7, 8]), "0-2,5,7-8");
+  assert.equal(arraySpec([3]), "3");
+  assert.equal(fromSlurmState("PENDING"), "queued");
+  assert.equal(fromSlurmState("RUNNING"), "running");
+  assert.equal(fromSlurmState("CANCELLED+"), "failed");
+  assert.equal(fromSlurmState("COMPLETED"), null);
+});
+
+Deno.test("sweep (local): runs every trial, reports failures per trial, resumes without rerunning", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ascent-sweep-" });
+  const specPath = `${dir}/spec.json`;
+  // gamma = 2 is invalid: those trials fail at start, the others must still run.
+  await Deno.writeTextFile(
+    specPath,
+    JSON.stringify({
+      algo: ["ppo", "a2c"],
+      env: "CartPole-v1",
+      seeds: 2,
+      steps: 512,
+      grid: { gamma: [0.99, 2] },
+      evalEvery: 256,
+      evalEpisodes: 2,
+      onnx: false,
+    }),
+  );
+  const out = `${dir}/sweep`;
+  const first = await sweepCommand([specPath, "--out", out, "--parallel", "2"]);
+  assert.equal(first.code, 1, first.err); // some trials failed
+  const sweep = JSON.parse(await Deno.readTextFile(`${out}/sweep.json`));
+  assert.equal(sweep.trials.length, 8);
+  const good = sweep.trials.filter((t: { settings: { gamma: number } }) =>
+    t.settings.gamma === 0.99
+  );
+  const bad = sweep.trials.filter((t: { settings: { gamma: number } }) => t.settings.gamma === 2);
+  for (const t of good) {
+    const summary = JSON.parse(await Deno.readTextFile(`${out}/${t.name}/summary.json`));
+    assert.equal(summary.algo, t.algo);
+    assert.equal(summary.seed, t.seed);
+    assert.ok((await Deno.stat(`${out}/${t.name}/eval.jsonl`)).size > 0);
+    assert.ok((await Deno.stat(`${out}/${t.name}/progress.csv`)).size > 0);
+  }
+  for (const t of bad) {
+    const exit = JSON.parse(await Deno.readTextFile(`${out}/${t.name}/trial-exit.json`));
+    assert.notEqual(exit.code, 0);
+    assert.match(exit.error, /gamma/);
+    assert.match(first.err, new RegExp(`failed: ${t.name}`));
+  }
+  const status = await sweepCommand(["--status", out]);
+  assert.match(status.out, /4 done, 0 running, 0 queued, 0 interrupted, 0 pending, 4 failed/);
+
+  // Interrupt one finished trial after the fact (summary gone, checkpoint kept): re-running
+  // the same command resumes that one and leaves the other finished trials alone.
+  const victim = good[0].name;
+  const keep = good[1].name;
+  await Deno.remove(`${out}/${victim}/summary.json`);
+  const keptBefore = (await Deno.stat(`${out}/${keep}/summary.json`)).mtime;
+  const second = await sweepCommand([specPath, "--out", out, "--parallel", "2"]);
+  assert.equal(second.code, 1, second.err);
+  assert.ok((await Deno.stat(`${out}/${victim}/summary.json`)).isFile);
+  const log = await Deno.readTextFile(`${out}/${victim}/train.log`);
+  assert.equal(log.match(/^# .* start:/gm)?.length, 1, log);
+  assert.equal(log.match(/^# .* resume:/gm)?.length, 1, log);
+  assert.match(log, /--resume/);
+  assert.deepEqual((await Deno.stat(`${out}/${keep}/summary.json`)).mtime, keptBefore);
+  const keptLog = await Deno.readTextFile(`${out}/${keep}/train.log`);
+  assert.equal(keptLog.match(/^# /gm)?.length, 1);
+
+  // A changed spec does not mix with the old sweep.
+  await Deno.writeTextFile(
+    specPath,
+    JSON.stringify({ algo: "ppo", env: "CartPole-v1", seeds: 1, steps: 512 }),
+  );
+  const third = await sweepCommand([specPath, "--out", out]);
+  assert.equal(third.code, 1);
+  assert.match(third.err, /different spec/);
+  await Deno.remove(dir, { recursive: true });
+});
