@@ -243,12 +243,12 @@ export function aggregateCurves(
   const from = Math.max(...live.map((c) => c.x[0]));
   const to = Math.min(...live.map((c) => c.x[c.x.length - 1]));
   const grid = linspace(from, Math.max(from, to), options.points ?? 50);
-  return grid.map((x, i) => {
+  return grid.map((x) => {
     const ys = live.map((c) => interpolate(c, x));
     const [lo, hi] = bootstrapCi([ys], statistic, {
       reps: options.reps ?? 500,
       confidence: options.confidence,
-      seed: (options.seed ?? 0) + i,
+      seed: options.seed ?? 0, // the same resamples at every point: a coherent band
     });
     return { x, y: statistic(ys), lo, hi };
   });
@@ -272,11 +272,11 @@ export function performanceProfile(
   options: BootstrapOptions = {},
 ): BandPoint[] {
   const pooled = strata.flat();
-  return taus.map((tau, i) => {
+  return taus.map((tau) => {
     const [lo, hi] = bootstrapCi(strata, (xs) => fractionAbove(xs, tau), {
       reps: options.reps ?? 500,
       confidence: options.confidence,
-      seed: (options.seed ?? 0) + i,
+      seed: options.seed ?? 0, // the same resamples at every point: a coherent band
     });
     return { x: tau, y: fractionAbove(pooled, tau), lo, hi };
   });
