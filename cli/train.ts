@@ -42,7 +42,12 @@ import {
 } from "./run_folder.ts";
 import { writeFileAtomic } from "../policies/atomic.ts";
 import { ProgressCsv } from "./experiments/progress_csv.ts";
-import { attachRunEvaluation, evalPaths, type RunEvaluation } from "./experiments/run_eval.ts";
+import {
+  attachRunEvaluation,
+  evalPaths,
+  readEvalLog,
+  type RunEvaluation,
+} from "./experiments/run_eval.ts";
 
 const HELP = `deno task train [flags]
 
@@ -423,8 +428,17 @@ async function main(args: string[]): Promise<void> {
   await writeFileAtomic(
     paths.curve,
     learningCurveSvg(
-      metrics.map((m) => ({ timesteps: m.timesteps, meanReturn: m.recentReturnMean ?? NaN })),
-      { title: `${run.algo} on ${run.env} (seed ${run.seed})`, threshold },
+      metrics.map((m) => ({
+        timesteps: m.timesteps,
+        meanReturn: m.recentReturnMean ?? NaN,
+        min: m.recentReturnMin as number | null,
+        max: m.recentReturnMax as number | null,
+      })),
+      {
+        title: `${run.algo} on ${run.env} (seed ${run.seed})`,
+        threshold,
+        evaluations: await readEvalLog(evalPaths(dir).evalLog),
+      },
     ),
   );
   if (interrupted) {
