@@ -122,3 +122,17 @@ Deno.test("train --eval-every: eval.jsonl, best/, progress.csv beside metrics.js
   assert.equal(Number(row[header.indexOf("valueLoss")]), metrics.at(-1).valueLoss);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("EvalCallback: evaluating on its own env leaves training bit-for-bit unchanged", async () => {
+  const config = { env: "CartPole-v1", seed: 5, numEnvs: 2, numSteps: 64 };
+  const plain = new PPO(config);
+  await plain.learn({ totalTimesteps: 1024 });
+  const watched = new PPO(config);
+  const cb = new EvalCallback(watched, { every: 128, episodes: 2 });
+  await watched.learn({ totalTimesteps: 1024, callbacks: cb });
+  assert.equal(cb.records.length, 8);
+  assert.deepEqual(watched.toPolicySpec(), plain.toPolicySpec());
+  await cb.close();
+  await plain.close();
+  await watched.close();
+});

@@ -81,12 +81,14 @@ export function iqm(xs: readonly number[]): number {
   const n = xs.length;
   if (n === 0) return NaN;
   const s = sorted(xs);
-  let total = 0;
+  // Weights in units of 1/n (exact for the usual n), normalised by their sum (n/2).
+  let total = 0, weights = 0;
   for (let i = 0; i < n; i++) {
-    const w = Math.max(0, Math.min((i + 1) / n, 0.75) - Math.max(i / n, 0.25));
+    const w = Math.max(0, Math.min(i + 1, 0.75 * n) - Math.max(i, 0.25 * n));
     total += w * s[i];
+    weights += w;
   }
-  return total * 2;
+  return total / weights;
 }
 
 /** Options of {@link bootstrapCi}. */
