@@ -180,3 +180,72 @@ Deno.test("sweep (local): runs every trial, reports failures per trial, resumes 
   assert.match(third.err, /different spec/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("sweep (local): Ctrl-C saves checkpoints; re-running resumes to the uninterrupted result", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ascent-sweep-int-" });
+  const specPath = `${dir}/spec.json`;
+  const spec = {
+    algo: "ppo",
+    env: "CartPole-v1",
+    seeds: [4],
+    steps: 20000,
+    checkpointEvery: 1000,
+    onnx: false,
+  };
+  await Deno.writeTextFile(specPath, JSON.stringify(spec));
+  const out = `${dir}/sweep`;
+  const trial = `${out}/ppo-CartPole-v1-s4`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...SWEEP_FLAGS, specPath, "--out", out, "--parallel", "1", "--quiet"],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  for (let i = 0; i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const ok = await Deno.stat(`${trial}/checkpoint/checkpoint.safetensors`).then(() => true)
+      .catch(() => false);
+    if (ok) break;
+  }
+  child.kill("SIGINT");
+  const first = await child.output();
+  const err = new TextDecoder().decode(first.stderr);
+  assert.equal(first.code, 130, err);
+  assert.match(err, /re-run the same command to resume/);
+  const exit = JSON.parse(await Deno.readTextFile(`${trial}/trial-exit.json`));
+  assert.equal(exit.interrupted, true);
+  await assert.rejects(Deno.stat(`${trial}/summary.json`));
+  const status = await sweepCommand(["--status", out]);
+  assert.match(status.out, /0 done, .* 1 interrupted/);
+
+  const second = await sweepCommand([specPath, "--out", out, "--quiet"]);
+  assert.equal(second.code, 0, second.err);
+  const log = await Deno.readTextFile(`${trial}/train.log`);
+  assert.equal(log.match(/^# .* start:/gm)?.length, 1);
+  assert.equal(log.match(/^# .* resume:/gm)?.length, 1);
+  // The same run uninterrupted gives the same figures.
+  const ref = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${ROOT}cli/train.ts`,
+      ...["--algo", "ppo", "--env", "CartPole-v1", "--seed", "4", "--steps", "20000"],
+      ...["--checkpoint-every", "1000", "--no-onnx", "--out", `${dir}/ref`, "--quiet"],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(ref.code, 0, new TextDecoder().decode(ref.stderr));
+  const a = JSON.parse(await Deno.readTextFile(`${trial}/summary.json`));
+  const b = JSON.parse(await Deno.readTextFile(`${dir}/ref/summary.json`));
+  assert.equal(a.timesteps, b.timesteps);
+  assert.equal(a.evalMeanReturn, b.evalMeanReturn);
+  assert.equal(a.resumed, true);
+  const lastLine = async (p: string) =>
+    JSON.parse((await Deno.readTextFile(p)).trim().split("\n").at(-1)!);
+  assert.equal(
+    (await lastLine(`${trial}/metrics.jsonl`)).policyLoss,
+    (await lastLine(`${dir}/ref/metrics.jsonl`)).policyLoss,
+  );
+  await Deno.remove(dir, { recursive: true });
+});

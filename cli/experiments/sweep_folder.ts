@@ -148,6 +148,7 @@ export function formatSweepProgress(
   if (counts.running) parts.push(`${counts.running} running`);
   if (counts.queued) parts.push(`${counts.queued} queued`);
   parts.push(`${counts.failed} failed`);
+  if (counts.interrupted) parts.push(`${counts.interrupted} interrupted`);
   parts.push(formatSeconds(elapsedSeconds));
   if (finishedThisRun > 0 && left > 0) {
     parts.push(`~${formatSeconds(elapsedSeconds / finishedThisRun * left)} left`);
