@@ -8,7 +8,7 @@
  * @module
  */
 import { parseCommandLine, runMain, UsageError } from "./args.ts";
-import { runLocalPool } from "./experiments/local_pool.ts";
+import { localPoolRunning, runLocalPool } from "./experiments/local_pool.ts";
 import {
   countStates,
   defaultSweepDir,
@@ -87,6 +87,16 @@ async function showStatus(dir: string): Promise<void> {
     })),
     notes: [] as string[],
   };
+  if (!slurm && (await localPoolRunning(sweep.dir))) {
+    // A pool is at work: a trial it started (a log, no exit record yet) is running.
+    for (const r of rows.rows) {
+      if (r.state !== "pending" && r.state !== "interrupted") continue;
+      const dir = `${sweep.dir}/${r.name}`;
+      const started = await Deno.stat(`${dir}/train.log`).then(() => true, () => false);
+      const ended = await Deno.stat(`${dir}/trial-exit.json`).then(() => true, () => false);
+      if (started && !ended) r.state = "running";
+    }
+  }
   const counts = countStates(rows.rows.map((r) => r.state));
   console.log(`${sweep.dir} (${slurm ? "slurm" : "local"}): ${rows.rows.length} trials`);
   console.log(
@@ -156,14 +166,17 @@ async function main(args: string[]): Promise<void> {
   const maxParallel = positiveInt(values["max-parallel"], "--max-parallel");
   const specPath = positionals[0];
   const spec = await readSpecFile(specPath);
-  const sweep = await prepareSweep(specPath, spec, values.out ?? defaultSweepDir(specPath, spec));
+  const out = values.out ?? defaultSweepDir(specPath, spec);
   const quiet = values.quiet ?? false;
   const say = (t: string) => quiet || console.log(t);
 
   if (values["dry-run"]) {
+    // Nothing is written: the trials, their state and the command each would run.
     const { trialCommand, trialState } = await import("./experiments/trial.ts");
-    for (const t of sweep.trials) {
-      const dir = trialDir(sweep.dir, t);
+    const { expandSweep } = await import("./experiments/sweep_spec.ts");
+    const { resolve } = await import("node:path");
+    for (const t of expandSweep(spec)) {
+      const dir = trialDir(resolve(out), t);
       const state = await trialState(dir);
       console.log(
         `${t.index} ${t.name} [${state}]\n  ${(await trialCommand(spec, t, dir, state)).join(" ")}`,
@@ -171,6 +184,7 @@ async function main(args: string[]): Promise<void> {
     }
     return;
   }
+  const sweep = await prepareSweep(specPath, spec, out);
 
   if (backend === "slurm") {
     const { rows } = await slurmTrialStates(sweep);

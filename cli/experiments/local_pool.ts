@@ -49,6 +49,12 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** True when a local pool (a live process holding `SWEEP/.local.lock`) works on `sweepDir`. */
+export async function localPoolRunning(sweepDir: string): Promise<boolean> {
+  const pid = Number((await Deno.readTextFile(`${sweepDir}/.local.lock`).catch(() => "")).trim());
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid);
+}
+
 async function takeLock(path: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
