@@ -31,6 +31,72 @@ if (why !== null) console.warn(`SKIPPED the Slurm test: Slurm is not available h
 
 const SWEEP = ["run", "-A", `${ROOT}cli/sweep.ts`];
 
+async function waitForSweep(out: string): Promise<string> {
+  for (let i = 0; i < 240; i++) {
+    const status = await sh(Deno.execPath(), [...SWEEP, "--status", out]);
+    if (/ 0 running, 0 queued/.test(status.out)) return status.out;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the sweep in ${out} did not finish within 2 minutes`);
+}
+
+Deno.test({
+  name: "sweep --backend slurm: held tasks show as queued, failures are per trial",
+  ignore: why !== null,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ascent-slurm-" });
+    const specPath = `${dir}/spec.json`;
+    // gamma = 2 is invalid: those two tasks fail; the other two must finish.
+    await Deno.writeTextFile(
+      specPath,
+      JSON.stringify({
+        algo: ["ppo", "a2c"],
+        env: "CartPole-v1",
+        seeds: 1,
+        steps: 512,
+        grid: { gamma: [0.99, 2] },
+        onnx: false,
+      }),
+    );
+    const out = `${dir}/sweep`;
+    const submit = await sh(Deno.execPath(), [
+      ...SWEEP,
+      specPath,
+      "--out",
+      out,
+      "--backend",
+      "slurm",
+      "--sbatch-arg=--hold",
+    ]);
+    assert.equal(submit.code, 0, submit.out + submit.err);
+    const jobId = submit.out.match(/submitted job array (\d+)/)?.[1];
+    assert.ok(jobId, submit.out);
+    const held = await sh(Deno.execPath(), [...SWEEP, "--status", out]);
+    assert.match(held.out, /0 done, 0 running, 4 queued/, held.out);
+    assert.match(held.out, /slurm PENDING/);
+    // Submitting again while they wait submits nothing (no trial runs twice).
+    const again = await sh(Deno.execPath(), [
+      ...SWEEP,
+      specPath,
+      "--out",
+      out,
+      "--backend",
+      "slurm",
+    ]);
+    assert.match(
+      again.out,
+      /nothing to submit: 0 done, 4 queued or running/,
+      again.out + again.err,
+    );
+    const release = await sh("scontrol", ["release", jobId]);
+    assert.equal(release.code, 0, release.err);
+    const final = await waitForSweep(out);
+    assert.match(final, /2 done, 0 running, 0 queued, 0 interrupted, 0 pending, 2 failed/, final);
+    assert.match(final, /gamma=2-s1 +failed .*gamma/);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
 Deno.test({
   name: "sweep --backend slurm: a job array runs, --status reports it, collection is the local one",
   ignore: why !== null,
@@ -87,6 +153,17 @@ Deno.test({
     const status = await sh(Deno.execPath(), [...SWEEP, "--status", out]);
     assert.match(status.out, /\(slurm\): 4 trials/);
     assert.match(status.out, /4 done, 0 running, 0 queued/);
+    // Collected as a local sweep is: compare reads the same folders.
+    const compare = await sh(Deno.execPath(), [
+      "run",
+      "-A",
+      `${ROOT}cli/compare.ts`,
+      out,
+      "--quiet",
+    ]);
+    assert.equal(compare.code, 0, compare.err);
+    const csv = (await Deno.readTextFile(`${out}/compare/compare.csv`)).trim().split("\n");
+    assert.equal(csv.length, 3); // header, ppo, a2c
     // Re-running submits nothing: every trial is done.
     const again = await sh(Deno.execPath(), [
       ...SWEEP,
