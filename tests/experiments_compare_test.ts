@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { groupRuns, readRun } from "../cli/experiments/collect.ts";
-import { buildReport } from "../cli/experiments/compare_report.ts";
+import { buildReport, compareGroups, profileScores } from "../cli/experiments/compare_report.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -11,6 +11,8 @@ async function fakeRun(
   seed: number,
   final: number,
   config: Record<string, unknown> = {},
+  env = "CartPole-v1",
+  threshold: number | null = 475,
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(
@@ -18,17 +20,23 @@ async function fakeRun(
     JSON.stringify({
       format: "ascent-run/1",
       algo,
-      env: "CartPole-v1",
+      env,
       steps: 1000,
       seed,
       plugins: [],
       checkpointEvery: 100,
-      config: { env: "CartPole-v1", seed, gamma: 0.99, ...config },
+      config: { env, seed, gamma: 0.99, ...config },
     }),
   );
   await Deno.writeTextFile(
     `${dir}/summary.json`,
-    JSON.stringify({ algo, seed, timesteps: 1000, evalMeanReturn: final, rewardThreshold: 475 }),
+    JSON.stringify({
+      algo,
+      seed,
+      timesteps: 1000,
+      evalMeanReturn: final,
+      rewardThreshold: threshold,
+    }),
   );
   // Eval curve 0 → final over 0..1000: its normalised area is final / 2.
   await Deno.writeTextFile(
@@ -121,5 +129,23 @@ Deno.test("compare: groups by differing settings; statistics by hand; ranking; f
   }
   const profile = await Deno.readTextFile(`${root}/r/performance-profile.svg`);
   assert.ok(profile.includes("fraction of runs with score"));
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("compare: the performance profile normalises scores per environment", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ascent-profile-" });
+  // CartPole (threshold 475): ppo 0 and 475 → 0 and 1. Acrobot-like env with no
+  // threshold: ppo 10, a2c 30 → 0 and 1 (worst to best seen).
+  await fakeRun(`${root}/a`, "ppo", 1, 0);
+  await fakeRun(`${root}/b`, "ppo", 2, 475);
+  await fakeRun(`${root}/c`, "ppo", 1, 10, {}, "Other-v0", null);
+  await fakeRun(`${root}/d`, "a2c", 1, 30, {}, "Other-v0", null);
+  const groups = groupRuns(
+    await Promise.all(["a", "b", "c", "d"].map((d) => readRun(`${root}/${d}`))),
+  );
+  const scores = profileScores(compareGroups(groups, { reps: 10 }), groups);
+  assert.deepEqual(scores.get("ppo")?.get("CartPole-v1"), [0, 1]);
+  assert.deepEqual(scores.get("ppo")?.get("Other-v0"), [0]);
+  assert.deepEqual(scores.get("a2c")?.get("Other-v0"), [1]);
   await Deno.remove(root, { recursive: true });
 });

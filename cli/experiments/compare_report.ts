@@ -270,17 +270,14 @@ export function learningCurvesSvg(
 }
 
 /**
- * The performance profile: for each algorithm (+ settings), the fraction of runs whose
- * final evaluation exceeds τ, pooled over environments with a stratified bootstrap band.
- * With one environment τ is the raw return; with several, scores are normalised per
- * environment, `(x − lo)/(hi − lo)`, `lo` the worst final evaluation seen there and `hi`
- * its threshold (the best seen when it has none).
+ * The scores of a performance profile: per method (algorithm + settings), per environment,
+ * the final evaluations, normalised as {@link performanceProfileSvg} says when there are
+ * several environments.
  */
-export function performanceProfileSvg(
+export function profileScores(
   rows: readonly GroupStats[],
   groups: readonly RunGroup[],
-  options: BootstrapOptions = {},
-): string {
+): Map<string, Map<string, number[]>> {
   const envs = [...new Set(groups.map((g) => g.env))];
   const norm = new Map<string, (x: number) => number>();
   for (const env of envs) {
@@ -302,6 +299,23 @@ export function performanceProfileSvg(
     byEnv.set(g.env, [...(byEnv.get(g.env) ?? []), ...scores]);
     methods.set(name, byEnv);
   }
+  return methods;
+}
+
+/**
+ * The performance profile: for each algorithm (+ settings), the fraction of runs whose
+ * final evaluation exceeds τ, pooled over environments with a stratified bootstrap band.
+ * With one environment τ is the raw return; with several, scores are normalised per
+ * environment, `(x − lo)/(hi − lo)`, `lo` the worst final evaluation seen there and `hi`
+ * its threshold (the best seen when it has none).
+ */
+export function performanceProfileSvg(
+  rows: readonly GroupStats[],
+  groups: readonly RunGroup[],
+  options: BootstrapOptions = {},
+): string {
+  const envs = [...new Set(groups.map((g) => g.env))];
+  const methods = profileScores(rows, groups);
   const all = [...methods.values()].flatMap((m) => [...m.values()].flat());
   const lo = Math.min(...all), hi = Math.max(...all);
   const span = hi - lo || 1;
