@@ -178,3 +178,48 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test({
+  name: "sweep --backend slurm: a cancelled task saves its checkpoint; re-submitting resumes it",
+  ignore: why !== null,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ascent-slurm-" });
+    const specPath = `${dir}/spec.json`;
+    await Deno.writeTextFile(
+      specPath,
+      JSON.stringify({
+        algo: "ppo",
+        env: "CartPole-v1",
+        seeds: 1,
+        steps: 60000,
+        checkpointEvery: 1000,
+        onnx: false,
+      }),
+    );
+    const out = `${dir}/sweep`;
+    const args = [...SWEEP, specPath, "--out", out, "--backend", "slurm"];
+    const submit = await sh(Deno.execPath(), args);
+    const jobId = submit.out.match(/submitted job array (\d+)/)?.[1];
+    assert.ok(jobId, submit.out + submit.err);
+    const trial = `${out}/ppo-CartPole-v1-s1`;
+    for (let i = 0; i < 240; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (
+        await Deno.stat(`${trial}/checkpoint/checkpoint.safetensors`).then(() => true, () => false)
+      ) {
+        break;
+      }
+    }
+    assert.equal((await sh("scancel", [jobId])).code, 0);
+    const status = await waitForSweep(out);
+    assert.match(status, /0 done, 0 running, 0 queued, 1 interrupted/, status);
+    const resumed = await sh(Deno.execPath(), [...args, "--wait"]);
+    assert.equal(resumed.code, 0, resumed.out + resumed.err);
+    const log = await Deno.readTextFile(`${trial}/train.log`);
+    assert.equal(log.match(/^# .* start:/gm)?.length, 1);
+    assert.equal(log.match(/^# .* resume:/gm)?.length, 1);
+    const summary = JSON.parse(await Deno.readTextFile(`${trial}/summary.json`));
+    assert.equal(summary.resumed, true);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
