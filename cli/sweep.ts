@@ -187,6 +187,9 @@ async function main(args: string[]): Promise<void> {
   const sweep = await prepareSweep(specPath, spec, out);
 
   if (backend === "slurm") {
+    if (await localPoolRunning(sweep.dir)) {
+      throw new Error(`a local sweep is running ${sweep.dir}; wait for it or stop it first`);
+    }
     const { rows } = await slurmTrialStates(sweep);
     const active = new Set(
       rows.filter((r) => r.state === "queued" || r.state === "running")
@@ -227,7 +230,13 @@ async function main(args: string[]): Promise<void> {
     }
   }
 
-  const result = await runLocalPool(sweep, { parallel, quiet });
+  // Trials queued or running on Slurm (an earlier --backend slurm) are left to it.
+  const onSlurm = (await readJobs(sweep)).length === 0 ? [] : (await slurmTrialStates(sweep)).rows
+    .filter((r) => r.state === "queued" || r.state === "running").map((r) => r.name);
+  if (onSlurm.length > 0) {
+    console.error(`${onSlurm.length} trials are queued or running on Slurm; leaving them to it`);
+  }
+  const result = await runLocalPool(sweep, { parallel, quiet, skip: new Set(onSlurm) });
   if (result.interrupted) {
     console.error(`interrupted; re-run the same command to resume (${sweep.dir})`);
     Deno.exit(130);
