@@ -105,7 +105,13 @@ CONF
 stop() {
   for d in slurmd slurmctld munged; do
     if alive "$d"; then
-      kill "$(cat "$SCRATCH/$d.pid")" && say "stopped $d ($(cat "$SCRATCH/$d.pid"))"
+      local pid
+      pid="$(cat "$SCRATCH/$d.pid")"
+      kill "$pid" && say "stopped $d ($pid)"
+      for _ in $(seq 1 20); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+      done
     fi
     rm -f "$SCRATCH/$d.pid"
   done
