@@ -259,6 +259,7 @@ export function learningCurvesSvg(
     : "training return (recent episodes)";
   return lineChart({
     title: `${env}: learning curves`,
+    xFromZero: true,
     xLabel: "environment steps",
     yLabel: `episode return, ${which}`,
     series,

@@ -59,6 +59,8 @@ export interface ChartOptions {
   hLine?: { y: number; label: string };
   /** Fixed y range (default: from the data). */
   yRange?: [number, number];
+  /** Start the x axis at 0 (when the data are non-negative). */
+  xFromZero?: boolean;
   /** A note under the legend (e.g. what the bands are). */
   note?: string;
   /** Width (default 820). */
@@ -84,13 +86,16 @@ export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A "nice" tick step for `span` with about `ticks` ticks. */
+/**
+ * A "nice" tick step for `span`: the smallest of 1, 2, 2.5 or 5 × 10ᵏ that gives at most
+ * `ticks` intervals (so between about `ticks`/2.5 and `ticks` of them).
+ */
 export function niceStep(span: number, ticks: number): number {
   const raw = span / Math.max(1, ticks);
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
   const pow = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / pow;
-  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * pow;
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * pow >= raw * (1 - 1e-12)) return m * pow;
+  return 10 * pow;
 }
 
 /** Tick values from `lo` to `hi` at a nice step. */
@@ -115,9 +120,9 @@ const f = (v: number) => v.toFixed(1);
 
 /** Renders the chart (see the module doc). */
 export function lineChart(o: ChartOptions): string {
-  const width = o.width ?? 820;
+  const width = o.width ?? 880;
   const height = o.height ?? 420;
-  const legendW = 220;
+  const legendW = 270;
   const pad = { left: 70, right: legendW + 20, top: 40, bottom: 50 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
@@ -135,7 +140,7 @@ export function lineChart(o: ChartOptions): string {
   if (o.hLine) ys.push(o.hLine.y);
   let xMin = xs.length ? Math.min(...xs) : 0;
   let xMax = xs.length ? Math.max(...xs) : 1;
-  if (xMin > 0 && xMin < (xMax - xMin) * 0.2) xMin = 0;
+  if (xMin > 0 && (o.xFromZero || xMin < (xMax - xMin) * 0.2)) xMin = 0;
   if (xMax - xMin < 1e-12) {
     xMin -= 1;
     xMax += 1;
@@ -160,7 +165,7 @@ export function lineChart(o: ChartOptions): string {
     }</text>`,
     `<clipPath id="plot"><rect x="${pad.left}" y="${pad.top}" width="${plotW}" height="${plotH}"/></clipPath>`,
   ];
-  for (const y of ticks(yMin, yMax)) {
+  for (const y of ticks(yMin, yMax, 8)) {
     parts.push(
       `<line x1="${pad.left}" x2="${pad.left + plotW}" y1="${f(sy(y))}" y2="${
         f(sy(y))
@@ -168,7 +173,7 @@ export function lineChart(o: ChartOptions): string {
       `<text x="${pad.left - 6}" y="${f(sy(y) + 4)}" text-anchor="end">${formatTick(y)}</text>`,
     );
   }
-  for (const x of ticks(xMin, xMax)) {
+  for (const x of ticks(xMin, xMax, 10)) {
     parts.push(
       `<line x1="${f(sx(x))}" x2="${f(sx(x))}" y1="${pad.top}" y2="${
         pad.top + plotH
@@ -255,7 +260,7 @@ export function lineChart(o: ChartOptions): string {
     const color = PALETTE[i % PALETTE.length];
     parts.push(
       `<rect x="${lx}" y="${ly}" width="18" height="10" fill="${color}" fill-opacity="0.25" stroke="${color}"/>`,
-      `<text x="${lx + 24}" y="${ly + 9}">${escapeXml(truncate(s.label, 30))}</text>`,
+      `<text x="${lx + 24}" y="${ly + 9}">${escapeXml(truncate(s.label, 42))}</text>`,
     );
     ly += 18;
   });
