@@ -136,3 +136,42 @@ Deno.test("EvalCallback: evaluating on its own env leaves training bit-for-bit u
   await plain.close();
   await watched.close();
 });
+
+Deno.test("train --resume: progress.csv and eval.jsonl continue without duplicated rows", async () => {
+  const dir = await Deno.makeTempDir();
+  const train = async (args: string[]) => {
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${ROOT}cli/train.ts`, ...args, "--quiet", "--no-onnx"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(o.code, 0, new TextDecoder().decode(o.stderr));
+  };
+  await train([
+    "--steps",
+    "1024",
+    "--eval-every",
+    "512",
+    "--eval-episodes",
+    "1",
+    "--out",
+    dir,
+    "--force",
+  ]);
+  await train(["--resume", dir, "--steps", "2048", "--eval-every", "512", "--eval-episodes", "1"]);
+  const metrics = (await Deno.readTextFile(`${dir}/metrics.jsonl`)).trim().split("\n").map((l) =>
+    JSON.parse(l)
+  );
+  const csv = (await Deno.readTextFile(`${dir}/progress.csv`)).trim().split("\n");
+  assert.equal(csv.length, metrics.length + 1);
+  const ts = csv[0].split(",").indexOf("timesteps");
+  assert.deepEqual(
+    csv.slice(1).map((r) => Number(r.split(",")[ts])),
+    metrics.map((m) => m.timesteps),
+  );
+  const evals = (await Deno.readTextFile(`${dir}/eval.jsonl`)).trim().split("\n").map((l) =>
+    JSON.parse(l).timesteps
+  );
+  assert.deepEqual(evals, [512, 1024, 1536, 2048]);
+  await Deno.remove(dir, { recursive: true });
+});
