@@ -61,6 +61,7 @@ export {
   VectorEnv,
   type VectorEnvLike,
   type VectorEnvOptions,
+  type VectorEnvState,
   type VectorStepResult,
 } from "./vector.ts";
 export * from "./classic/mod.ts";
