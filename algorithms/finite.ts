@@ -42,12 +42,12 @@ export class NonFiniteError extends Error {
 export function assertFiniteUpdate(
   where: string,
   update: number,
-  losses: { readonly policyLoss: number; readonly valueLoss: number },
+  losses: { readonly policyLoss: number; readonly valueLoss: number | null },
   parameters: readonly Parameter[],
 ): void {
   for (const key of ["policyLoss", "valueLoss"] as const) {
     const value = losses[key];
-    if (!Number.isFinite(value)) {
+    if (value !== null && !Number.isFinite(value)) { // null: no critic
       throw new NonFiniteError(`${where}: ${key} is ${value} at update ${update}`);
     }
   }

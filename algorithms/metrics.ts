@@ -37,16 +37,16 @@ export interface UpdateMetrics {
   recentLengthMean: number | null;
   /** Policy loss (the surrogate being minimised) of the last gradient step. */
   policyLoss: number;
-  /** Value loss (mean squared error, before any coefficient) of the last critic step. */
-  valueLoss: number;
+  /** Value loss (mean squared error, before any coefficient) of the last critic step; `null` without a critic. */
+  valueLoss: number | null;
   /** Mean entropy of the policy on the batch. */
   entropy: number;
-  /** Approximate KL(π_old‖π_new) on the batch after the update, `E[(r − 1) − log r]`. */
-  approxKl: number;
-  /** Fraction of samples whose ratio was clipped (PPO-clip), else 0. */
-  clipFraction: number;
-  /** Explained variance of the critic's values on the batch's returns. */
-  explainedVariance: number;
+  /** Approximate KL(π_old‖π_new) on the batch after the update, `E[(r − 1) − log r]`; `null` where not measured. */
+  approxKl: number | null;
+  /** Fraction of samples whose ratio was clipped (PPO-clip); `null` for the others. */
+  clipFraction: number | null;
+  /** Explained variance of the critic's values on the batch's returns; `null` without a critic. */
+  explainedVariance: number | null;
   /** Learning rate of the (policy) optimiser at this update. */
   learningRate: number;
   /** Environment steps per second since training (this `learn` call) started. */
@@ -61,16 +61,16 @@ export interface UpdateMetrics {
 export interface UpdateStats {
   /** Policy loss. */
   policyLoss: number;
-  /** Value loss (0 without a critic). */
-  valueLoss: number;
+  /** Value loss (`null` without a critic). */
+  valueLoss: number | null;
   /** Mean entropy. */
   entropy: number;
-  /** Approximate KL between the policy before and after the update. */
-  approxKl: number;
-  /** Clip fraction (PPO-clip), else 0. */
+  /** Approximate KL between the policy before and after the update (`null`: not measured). */
+  approxKl: number | null;
+  /** Clip fraction (PPO-clip); absent for the others (reported as `null`). */
   clipFraction?: number;
-  /** Explained variance of the critic (NaN without a critic). */
-  explainedVariance: number;
+  /** Explained variance of the critic (`null` without a critic). */
+  explainedVariance: number | null;
   /** Learning rate used. */
   learningRate: number;
   /** Algorithm-specific figures. */
@@ -101,7 +101,7 @@ export function updateMetrics(
     valueLoss: stats.valueLoss,
     entropy: stats.entropy,
     approxKl: stats.approxKl,
-    clipFraction: stats.clipFraction ?? 0,
+    clipFraction: stats.clipFraction ?? null,
     explainedVariance: stats.explainedVariance,
     learningRate: stats.learningRate,
     sps,

@@ -52,6 +52,7 @@ export * from "./table.ts";
 export * from "./presets.ts";
 export * from "./metrics.ts";
 export * from "./callbacks.ts";
+export * from "./eval_callback.ts";
 export { Agent, type LearnOptions, type PredictOptions, type UpdateStats } from "./agent.ts";
 export { agentCheckpointPath, CHECKPOINT_FILE } from "./agent_checkpoint.ts";
 export { CUSTOM_ENV_ID, type EnvFactory, type EnvSource } from "./env_source.ts";

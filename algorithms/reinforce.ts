@@ -246,10 +246,10 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Opti
     }
     return {
       policyLoss: pgLoss.item(),
-      valueLoss,
+      valueLoss: vf ? valueLoss : null,
       entropy: ent.item(),
-      approxKl: 0,
-      explainedVariance: c.baseline ? explainedVariance(values, G) : NaN,
+      approxKl: null,
+      explainedVariance: c.baseline ? explainedVariance(values, G) : null,
       learningRate: this.optimizers.pi.lr,
       extra: { batchSteps: rows },
     };

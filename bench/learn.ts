@@ -22,6 +22,7 @@ import {
   type UpdateMetrics,
 } from "../algorithms/mod.ts";
 import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
+import { median as medianOf, summarize } from "../cli/experiments/statistics.ts";
 
 interface Job {
   algo: AlgorithmName;
@@ -142,23 +143,27 @@ for (const job of jobs) {
 }
 
 const fmt = (x: number | null, d = 0) => (x === null ? "—" : x.toFixed(d));
-const median = (xs: number[]) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+// The statistics of `deno task compare` (cli/experiments/statistics.ts): median, IQM and
+// seeded bootstrap intervals over the seeds.
+const median = (xs: number[]) => (xs.length === 0 ? null : medianOf(xs));
+const ci = (c: [number, number]) => `[${c[0].toFixed(1)}, ${c[1].toFixed(1)}]`;
 const rows: (string | number)[][] = [];
 const summary: Record<string, unknown>[] = [];
 for (const job of jobs) {
   const name = job.label ?? job.algo;
   const rs = results.filter((r) => r.algo === name && r.env === job.env);
   const reached = rs.filter((r) => r.stepsToThreshold !== null);
+  const stats = summarize(rs.map((r) => r.evalMean), { seed: 0 });
   const s = {
     algo: name,
     env: job.env,
     steps: job.steps,
     seeds: rs.length,
     evalMeans: rs.map((r) => Math.round(r.evalMean * 10) / 10),
+    evalIqm: stats.iqm,
+    evalIqmCi: stats.iqmCi,
+    evalMean: stats.mean,
+    evalMeanCi: stats.meanCi,
     reached: reached.length,
     medianStepsToThreshold: median(reached.map((r) => r.stepsToThreshold!)),
     medianSecondsToThreshold: median(reached.map((r) => r.secondsToThreshold!)),
@@ -170,6 +175,7 @@ for (const job of jobs) {
     job.env,
     job.steps,
     s.evalMeans.join(" / "),
+    rs.length ? `${stats.iqm.toFixed(1)} ${ci(stats.iqmCi)}` : "—",
     `${reached.length}/${rs.length} (≥ ${job.threshold})`,
     fmt(s.medianStepsToThreshold),
     fmt(s.medianSecondsToThreshold, 1),
@@ -181,7 +187,8 @@ const body = [
   `Seeds ${seeds.join(", ")}; tuned preset per environment unless noted; final evaluation is`,
   `deterministic over ${quick ? 10 : 20} episodes; "reached" means the mean return of the last`,
   "20 training episodes reached the threshold; steps/seconds to threshold are medians over",
-  "the seeds that reached it; SPS = environment steps / training wall time.",
+  "the seeds that reached it; SPS = environment steps / training wall time. IQM and its",
+  "95 % bootstrap interval (2000 resamples, seed 0) over the seeds, as `deno task compare`.",
   "",
   markdownTable(
     [
@@ -189,6 +196,7 @@ const body = [
       "env",
       "steps",
       "final eval per seed",
+      "IQM [95% CI]",
       "reached",
       "steps to threshold",
       "s to threshold",

@@ -1,6 +1,8 @@
 /**
  * A self-contained SVG plot of mean episode return against environment steps, written
- * next to `metrics.jsonl` so that a glance tells whether a run learned.
+ * next to `metrics.jsonl` so that a glance tells whether a run learned: the mean of the
+ * recent episodes as a line, a band from their minimum to their maximum (when given), and
+ * the periodic evaluations as points with ± one standard deviation (when given).
  *
  * @example
  * ```ts
@@ -11,6 +13,14 @@
  *   threshold: 475,
  * });
  * assert.ok(svg.startsWith("<svg"));
+ * const banded = learningCurveSvg([
+ *   { timesteps: 100, meanReturn: 50, min: 20, max: 90 },
+ *   { timesteps: 200, meanReturn: 70, min: 40, max: 95 },
+ * ], {
+ *   title: "t",
+ *   evaluations: [{ timesteps: 100, mean: 60, std: 5 }],
+ * });
+ * assert.ok(banded.includes("min–max of recent episodes") && banded.includes("<circle"));
  * ```
  * @module
  */
@@ -21,6 +31,20 @@ export interface CurvePoint {
   timesteps: number;
   /** Mean return of recent episodes. */
   meanReturn: number;
+  /** Smallest return of the recent episodes (the band's lower edge). */
+  min?: number | null;
+  /** Largest return of the recent episodes (the band's upper edge). */
+  max?: number | null;
+}
+
+/** One periodic evaluation, drawn as a point. */
+export interface EvalPoint {
+  /** Environment steps when it ran. */
+  timesteps: number;
+  /** Mean return. */
+  mean: number;
+  /** Standard deviation of the returns (an error bar). */
+  std?: number;
 }
 
 /** Options of {@link learningCurveSvg}. */
@@ -29,6 +53,8 @@ export interface CurveOptions {
   title: string;
   /** A horizontal dashed line, e.g. the environment's reward threshold. */
   threshold?: number;
+  /** Periodic evaluations, drawn as points with error bars. */
+  evaluations?: EvalPoint[];
   /** Width in pixels (default 640). */
   width?: number;
   /** Height in pixels (default 360). */
@@ -58,11 +84,18 @@ function formatTick(v: number): string {
 export function learningCurveSvg(points: CurvePoint[], options: CurveOptions): string {
   const width = options.width ?? 640;
   const height = options.height ?? 360;
-  const pad = { left: 64, right: 16, top: 36, bottom: 44 };
+  const pad = { left: 64, right: 16, top: 48, bottom: 44 };
   const finite = points.filter((p) => Number.isFinite(p.meanReturn));
   const xs = finite.map((p) => p.timesteps);
   const ys = finite.map((p) => p.meanReturn);
   if (options.threshold !== undefined) ys.push(options.threshold);
+  const band = finite.filter((p) => Number.isFinite(p.min) && Number.isFinite(p.max));
+  for (const p of band) ys.push(p.min!, p.max!);
+  const evals = (options.evaluations ?? []).filter((e) => Number.isFinite(e.mean));
+  for (const e of evals) {
+    xs.push(e.timesteps);
+    ys.push(e.mean - (e.std ?? 0), e.mean + (e.std ?? 0));
+  }
   const xMax = Math.max(1, ...xs);
   let yMin = ys.length ? Math.min(...ys) : 0;
   let yMax = ys.length ? Math.max(...ys) : 1;
@@ -119,6 +152,19 @@ export function learningCurveSvg(points: CurvePoint[], options: CurveOptions): s
       }</text>`,
     );
   }
+  if (band.length > 1) {
+    const upper = band.map((p, i) =>
+      `${i ? "L" : "M"}${sx(p.timesteps).toFixed(1)} ${sy(p.max!).toFixed(1)}`
+    );
+    const lower = [...band].reverse().map((p) =>
+      `L${sx(p.timesteps).toFixed(1)} ${sy(p.min!).toFixed(1)}`
+    );
+    parts.push(
+      `<path d="${upper.join(" ")} ${
+        lower.join(" ")
+      } Z" fill="#1f5fbf" fill-opacity="0.15" stroke="none"/>`,
+    );
+  }
   if (finite.length > 0) {
     const d = finite.map((p, i) =>
       `${i ? "L" : "M"}${sx(p.timesteps).toFixed(1)} ${sy(p.meanReturn).toFixed(1)}`
@@ -128,6 +174,42 @@ export function learningCurveSvg(points: CurvePoint[], options: CurveOptions): s
     parts.push(
       `<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no finished episodes</text>`,
     );
+  }
+  for (const e of evals) {
+    const x = sx(e.timesteps).toFixed(1);
+    if (e.std) {
+      parts.push(
+        `<line x1="${x}" x2="${x}" y1="${sy(e.mean - e.std).toFixed(1)}" y2="${
+          sy(e.mean + e.std).toFixed(1)
+        }" stroke="#d55e00" stroke-width="1.5"/>`,
+      );
+    }
+    parts.push(
+      `<circle cx="${x}" cy="${sy(e.mean).toFixed(1)}" r="3.5" fill="#d55e00" stroke="white"/>`,
+    );
+  }
+  const legend: [string, string][] = [[
+    `<line x1="0" x2="18" y1="5" y2="5" stroke="#1f5fbf" stroke-width="2"/>`,
+    "mean of recent episodes",
+  ]];
+  if (band.length > 1) {
+    legend.push([
+      `<rect width="18" height="10" fill="#1f5fbf" fill-opacity="0.15"/>`,
+      "min–max of recent episodes",
+    ]);
+  }
+  if (evals.length > 0) {
+    legend.push([`<circle cx="9" cy="5" r="3.5" fill="#d55e00"/>`, "evaluation (mean ± std)"]);
+  }
+  // The legend, in a row between the title and the plot.
+  let lx = pad.left;
+  for (const [glyph, text] of legend) {
+    parts.push(
+      `<g transform="translate(${lx} ${
+        pad.top - 15
+      })">${glyph}<text x="24" y="9">${text}</text></g>`,
+    );
+    lx += 34 + text.length * 6;
   }
   parts.push("</svg>");
   return parts.join("\n") + "\n";

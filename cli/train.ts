@@ -45,6 +45,13 @@ import {
   writeJsonAtomic,
 } from "./run_folder.ts";
 import { writeFileAtomic } from "../policies/atomic.ts";
+import { ProgressCsv } from "./experiments/progress_csv.ts";
+import {
+  attachRunEvaluation,
+  evalPaths,
+  readEvalLog,
+  type RunEvaluation,
+} from "./experiments/run_eval.ts";
 
 const HELP = `deno task train [flags]
 
@@ -67,7 +74,12 @@ Trains a policy-gradient agent and writes a run folder.
   --resume DIR           continue the run in DIR from its last checkpoint; with --steps N
                          beyond its length, extend it (annealed learning rates are
                          recomputed over the new length: lr0·(1 − t/N) from where it is)
-  --eval-episodes N      episodes of the final evaluation (default 20)
+  --eval-episodes N      episodes of the final evaluation (default 20), and of each
+                         periodic one (default 5 with --eval-every)
+  --eval-every N         evaluate every N environment steps (deterministic, own env and
+                         seeds): DIR/eval.jsonl, the best policy so far in DIR/best/
+  --stop-at-threshold    with --eval-every: stop once an evaluation reaches the env's
+                         reward threshold
   --plugin SPEC          load an environment plugin (path or URL; repeatable)
   --sandbox              run plugin environments in permission-less Workers
   --no-onnx              do not export DIR/policy.onnx
@@ -120,6 +132,8 @@ const OPTIONS = {
   "checkpoint-every": { type: "string" },
   resume: { type: "string" },
   "eval-episodes": { type: "string" },
+  "eval-every": { type: "string" },
+  "stop-at-threshold": { type: "boolean" },
   plugin: { type: "string", multiple: true },
   sandbox: { type: "boolean" },
   "no-onnx": { type: "boolean" },
@@ -295,6 +309,10 @@ async function main(args: string[]): Promise<void> {
   // Every flag is checked before anything is trained or written.
   const evalEpisodes = intFlag(values["eval-episodes"], "--eval-episodes", { min: 1 }) ??
     DEFAULT_EVAL_EPISODES;
+  const evalEvery = intFlag(values["eval-every"], "--eval-every", { min: 1 });
+  if (values["stop-at-threshold"] && evalEvery === undefined) {
+    throw new UsageError("--stop-at-threshold", "needs --eval-every N (it stops on evaluations)");
+  }
   intFlag(values.steps, "--steps", { min: 1 });
   intFlag(values["checkpoint-every"], "--checkpoint-every", { min: 0 });
 
@@ -345,6 +363,10 @@ async function main(args: string[]): Promise<void> {
     say(`plugins: registered ${report.ids.join(", ") || "nothing"}`);
   }
   envSpec(run.env); // unknown ids fail here, with suggestions
+  const stopAt = values["stop-at-threshold"] ? envSpec(run.env).rewardThreshold : undefined;
+  if (values["stop-at-threshold"] && stopAt === undefined) {
+    throw new UsageError("--stop-at-threshold", `${run.env} has no reward threshold`);
+  }
 
   // 3. The agent: fresh, or restored from the checkpoint.
   const agent = resuming
@@ -379,6 +401,21 @@ async function main(args: string[]): Promise<void> {
       `${resuming ? `from ${agent.timesteps} ` : ""}to ${run.steps} steps → ${dir}`,
   );
 
+  // Experiments: progress.csv beside metrics.jsonl; periodic evaluation (eval.jsonl, best/).
+  const csv = await ProgressCsv.open(evalPaths(dir).progressCsv, await readMetrics(paths.metrics));
+  const periodic: RunEvaluation | null = evalEvery === undefined ? null : await attachRunEvaluation(
+    agent,
+    {
+      dir,
+      every: evalEvery,
+      episodes: values["eval-episodes"] === undefined ? 5 : evalEpisodes,
+      seed: run.seed + 2_000_000,
+      stopAt,
+      onnx: !values["no-onnx"],
+      resuming,
+    },
+  );
+
   // 4. Train, with progress, metrics log and Ctrl-C handling.
   const progress = new ProgressPrinter(quiet);
   let metricsFile: Deno.FsFile | null = await Deno.open(paths.metrics, { append: true });
@@ -402,10 +439,11 @@ async function main(args: string[]): Promise<void> {
       totalTimesteps: run.steps - agent.timesteps, // the remaining steps of the run
       checkpointDir: paths.checkpoint,
       checkpointEvery: run.checkpointEvery,
-      callbacks: {
+      callbacks: [{
         onUpdateEnd: (m) => {
           last = m;
           metricsFile!.writeSync(encoder.encode(JSON.stringify(m) + "\n"));
+          csv.write(m as unknown as Record<string, unknown>);
           progress.update({
             timesteps: m.timesteps,
             totalTimesteps: run.steps,
@@ -415,7 +453,7 @@ async function main(args: string[]): Promise<void> {
             elapsedSeconds: (performance.now() - t0) / 1000,
           });
         },
-      },
+      }, ...(periodic ? [periodic.callback] : [])],
     });
   } catch (error) {
     progress.finish();
@@ -428,6 +466,8 @@ async function main(args: string[]): Promise<void> {
   } finally {
     metricsFile.close();
     metricsFile = null;
+    csv.close();
+    await periodic?.close();
     for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);
   }
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -441,8 +481,17 @@ async function main(args: string[]): Promise<void> {
   await writeFileAtomic(
     paths.curve,
     learningCurveSvg(
-      metrics.map((m) => ({ timesteps: m.timesteps, meanReturn: m.recentReturnMean ?? NaN })),
-      { title: `${run.algo} on ${run.env} (seed ${run.seed})`, threshold },
+      metrics.map((m) => ({
+        timesteps: m.timesteps,
+        meanReturn: m.recentReturnMean ?? NaN,
+        min: m.recentReturnMin as number | null,
+        max: m.recentReturnMax as number | null,
+      })),
+      {
+        title: `${run.algo} on ${run.env} (seed ${run.seed})`,
+        threshold,
+        evaluations: await readEvalLog(evalPaths(dir).evalLog),
+      },
     ),
   );
   if (interrupted) {
@@ -480,6 +529,13 @@ async function main(args: string[]): Promise<void> {
     solved: threshold === undefined ? null : evaluation.mean >= threshold,
     lastRecentReturnMean: (last as UpdateMetrics | null)?.recentReturnMean ?? null,
     resumed: resuming,
+    ...(periodic && {
+      bestEvalMeanReturn: Number.isFinite(periodic.callback.bestMean)
+        ? periodic.callback.bestMean
+        : null,
+      evaluations: periodic.callback.records.length,
+      stoppedAtThreshold: periodic.stop?.reachedAt?.timesteps ?? null,
+    }),
   };
   await writeJsonAtomic(paths.summary, summary);
   written.push(paths.summary);

@@ -21,7 +21,7 @@ await agent.learn({
         console.log(
           `update ${m.update}: ${m.timesteps} steps, recent return ${
             m.recentReturnMean?.toFixed(1)
-          }, approx KL ${m.approxKl.toFixed(4)}, ${Math.round(m.sps)} steps/s`,
+          }, approx KL ${m.approxKl?.toFixed(4) ?? "n/a"}, ${Math.round(m.sps)} steps/s`,
         );
       }
     },
