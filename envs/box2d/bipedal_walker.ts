@@ -64,6 +64,7 @@ import { z } from "../../deps.ts";
 import { Rng } from "../../random.ts";
 import {
   bodyState,
+  box,
   ContactFlags,
   createWorld,
   type DrawSource,
@@ -247,14 +248,14 @@ export class BipedalWalkerEnv implements FastStepEnv {
     }
     const observation = new Float32Array(24);
     const t = this.#terminatedScratch;
-    const a = action instanceof Float32Array ? action : Float32Array.from(action);
-    const reward = this.stepInto(a, observation, 0, t, 0);
+    // Used unrounded: Gymnasium applies the action's own values (float64 for its heuristic).
+    const reward = this.stepInto(action, observation, 0, t, 0);
     return { observation, reward, terminated: t[0] === 1, truncated: false, info: {} };
   }
 
   /** Steps like {@link BipedalWalkerEnv.step}, writing into caller-owned buffers. */
   stepInto(
-    action: number | Float32Array,
+    action: number | ArrayLike<number>,
     out: Float32Array,
     offset: number,
     terminated: Uint8Array,
@@ -478,7 +479,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
         position: vec(initX, initY - LEG_H / 2 - LEG_DOWN),
         angle: f32(i * 0.05),
       });
-      upper.createFixture(new planck.Box(f32(LEG_W / 2), f32(LEG_H / 2)), legOptions);
+      upper.createFixture(box(planck, LEG_W / 2, LEG_H / 2), legOptions);
       joints.push(revoluteJoint(planck, world, hull, upper, {
         localAnchorA: [0, LEG_DOWN],
         localAnchorB: [0, LEG_H / 2],
@@ -492,7 +493,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
         position: vec(initX, initY - (LEG_H * 3) / 2 - LEG_DOWN),
         angle: f32(i * 0.05),
       });
-      lower.createFixture(new planck.Box(f32((0.8 * LEG_W) / 2), f32(LEG_H / 2)), legOptions);
+      lower.createFixture(box(planck, (0.8 * LEG_W) / 2, LEG_H / 2), legOptions);
       joints.push(revoluteJoint(planck, world, upper, lower, {
         localAnchorA: [0, -LEG_H / 2],
         localAnchorB: [0, LEG_H / 2],
@@ -509,7 +510,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
   }
 
   /** One Gymnasium step; fills #state, returns the reward. */
-  #advance(action: Float32Array): number {
+  #advance(action: ArrayLike<number>): number {
     const joints = this.#joints;
     for (let j = 0; j < 4; j++) {
       const a = action[j];

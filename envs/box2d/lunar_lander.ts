@@ -85,6 +85,7 @@ import { z } from "../../deps.ts";
 import { Rng } from "../../random.ts";
 import {
   bodyState,
+  box,
   ContactFlags,
   createWorld,
   type DrawSource,
@@ -190,7 +191,6 @@ export class LunarLanderEnv implements FastStepEnv {
   readonly #point = { x: 0, y: 0 };
   readonly #impulse = { x: 0, y: 0 };
   readonly #terminatedScratch = new Uint8Array(1);
-  readonly #action2 = new Float32Array(2);
 
   /**
    * Creates the environment with a loaded planck module (see {@link LunarLanderEnv.create}).
@@ -261,7 +261,7 @@ export class LunarLanderEnv implements FastStepEnv {
 
   /** Steps like {@link LunarLanderEnv.step}, writing into caller-owned buffers. */
   stepInto(
-    action: number | Float32Array,
+    action: number | ArrayLike<number>,
     out: Float32Array,
     offset: number,
     terminated: Uint8Array,
@@ -351,7 +351,7 @@ export class LunarLanderEnv implements FastStepEnv {
 
   #done = false;
 
-  #checkAction(action: Action): number | Float32Array {
+  #checkAction(action: Action): number | ArrayLike<number> {
     if (this.continuous) {
       if (
         action === null || typeof action !== "object" || action.length !== 2 ||
@@ -361,11 +361,9 @@ export class LunarLanderEnv implements FastStepEnv {
           `${this.id}.step: action must be a Float32Array of 2 numbers, got ${preview(action)}`,
         );
       }
-      if (action instanceof Float32Array) return action;
-      const a = this.#action2;
-      a[0] = action[0];
-      a[1] = action[1];
-      return a;
+      // The values are used as they are: Gymnasium converts the action to float64 before
+      // clipping, so a float64 action (e.g. its heuristic's) must not be rounded to float32.
+      return action;
     }
     if (typeof action !== "number") {
       throw new TypeError(`${this.id}.step: action must be 0, 1, 2 or 3, got ${preview(action)}`);
@@ -440,7 +438,7 @@ export class LunarLanderEnv implements FastStepEnv {
         position: vec(initialX - (i * LEG_AWAY) / SCALE, initialY),
         angle: f32(i * 0.05),
       });
-      leg.createFixture(new planck.Box(f32(LEG_W / SCALE), f32(LEG_H / SCALE)), {
+      leg.createFixture(box(planck, LEG_W / SCALE, LEG_H / SCALE), {
         density: 1.0,
         restitution: 0.0,
         friction: 0.2,
