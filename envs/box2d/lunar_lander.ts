@@ -67,7 +67,12 @@
  * The Python side's arithmetic (engine geometry, observation, shaping) is float64 here too
  * and every value handed to the engine is rounded to float32 as pybox2d does; the engine
  * itself is planck (Box2D 2.3's algorithms in float64) where Gymnasium runs Box2D 2.3.0 in
- * float32, so trajectories agree closely, not bit for bit (see `deno task replay`).
+ * float32. The leg joints solve in float32 as Box2D's do, the time step is pybox2d's float32
+ * 1/50 and islands fall asleep on Box2D's step (see `common.ts`); contacts, integration and
+ * time of impact stay float64, so trajectories agree closely, not bit for bit: they part
+ * mostly at continuous-collision (TOI) touchdowns and at a leg crossing its joint limit while
+ * resting (see `deno task replay`). A continuous action is used at the precision it is given
+ * (Gymnasium converts it to float64), so a `Float64Array` is accepted as well.
  *
  * @example
  * ```ts
