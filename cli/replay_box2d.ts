@@ -84,7 +84,10 @@ export interface Box2DEpisodeReport {
   return: [recorded: number, replayed: number];
   /** Largest observation error over the episode's stored transitions. */
   maxObsError: number;
-  /** First step whose observation error exceeded {@link CLOSE_TOLERANCE} (−1: none). */
+  /**
+   * First step whose observation error exceeded {@link CLOSE_TOLERANCE}, or the first stored
+   * step the replay never reached because it ended early (−1: none).
+   */
   firstDivergence: number;
 }
 
@@ -218,7 +221,9 @@ export async function replayBox2D(envId: string, data: unknown): Promise<Box2DRe
     let firstDivergence = -1;
     for (; t < ep.length; t++) {
       const a = actions[t];
-      const action: Action = typeof a === "number" ? a : new Float32Array(a);
+      // As recorded: float32 values for random actions, float64 for heuristic ones (the env
+      // uses them unrounded, as Gymnasium does; Action's Float32Array would round them).
+      const action = (typeof a === "number" ? a : Float64Array.from(a)) as unknown as Action;
       const r = env.step(action) as StepResult;
       const truncated = t + 1 >= file.max_episode_steps;
       ret += r.reward;
@@ -255,6 +260,7 @@ export async function replayBox2D(envId: string, data: unknown): Promise<Box2DRe
       if (tr.t >= t) {
         transitions++;
         mismatches++;
+        if (firstDivergence < 0 || tr.t < firstDivergence) firstDivergence = tr.t;
       }
     }
     maxAbsObsError = maxOrNaN(maxAbsObsError, epMaxObs);

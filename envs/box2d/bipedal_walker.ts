@@ -48,6 +48,16 @@
  * `BipedalWalker-v3`: time limit 1600, reward threshold 300. `BipedalWalkerHardcore-v3`:
  * time limit 2000, reward threshold 300.
  *
+ * ## Agreement with Gymnasium
+ *
+ * planck (float64) with Box2D's float32 revolute joints, pybox2d's float32 time step and
+ * Box2D's sleep step, against pybox2d's float32 Box2D 2.3.0. The lower legs hit the ground
+ * fast enough for continuous collision (time of impact) on most touchdowns, and planck's
+ * float64 TOI root finder stops at another point of its ±1.25 mm tolerance than Box2D's
+ * float32 one: random walkers part from the recording by 1e-4 to 1e-3 at such steps, and a
+ * fall can then happen elsewhere (see `deno task replay`). Actions are used at the
+ * precision they are given (Gymnasium's heuristic gives float64).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -64,6 +74,7 @@ import { z } from "../../deps.ts";
 import { Rng } from "../../random.ts";
 import {
   bodyState,
+  box,
   ContactFlags,
   createWorld,
   type DrawSource,
@@ -247,14 +258,14 @@ export class BipedalWalkerEnv implements FastStepEnv {
     }
     const observation = new Float32Array(24);
     const t = this.#terminatedScratch;
-    const a = action instanceof Float32Array ? action : Float32Array.from(action);
-    const reward = this.stepInto(a, observation, 0, t, 0);
+    // Used unrounded: Gymnasium applies the action's own values (float64 for its heuristic).
+    const reward = this.stepInto(action, observation, 0, t, 0);
     return { observation, reward, terminated: t[0] === 1, truncated: false, info: {} };
   }
 
   /** Steps like {@link BipedalWalkerEnv.step}, writing into caller-owned buffers. */
   stepInto(
-    action: number | Float32Array,
+    action: number | ArrayLike<number>,
     out: Float32Array,
     offset: number,
     terminated: Uint8Array,
@@ -478,7 +489,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
         position: vec(initX, initY - LEG_H / 2 - LEG_DOWN),
         angle: f32(i * 0.05),
       });
-      upper.createFixture(new planck.Box(f32(LEG_W / 2), f32(LEG_H / 2)), legOptions);
+      upper.createFixture(box(planck, LEG_W / 2, LEG_H / 2), legOptions);
       joints.push(revoluteJoint(planck, world, hull, upper, {
         localAnchorA: [0, LEG_DOWN],
         localAnchorB: [0, LEG_H / 2],
@@ -492,7 +503,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
         position: vec(initX, initY - (LEG_H * 3) / 2 - LEG_DOWN),
         angle: f32(i * 0.05),
       });
-      lower.createFixture(new planck.Box(f32((0.8 * LEG_W) / 2), f32(LEG_H / 2)), legOptions);
+      lower.createFixture(box(planck, (0.8 * LEG_W) / 2, LEG_H / 2), legOptions);
       joints.push(revoluteJoint(planck, world, upper, lower, {
         localAnchorA: [0, -LEG_H / 2],
         localAnchorB: [0, LEG_H / 2],
@@ -509,7 +520,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
   }
 
   /** One Gymnasium step; fills #state, returns the reward. */
-  #advance(action: Float32Array): number {
+  #advance(action: ArrayLike<number>): number {
     const joints = this.#joints;
     for (let j = 0; j < 4; j++) {
       const a = action[j];

@@ -15,6 +15,10 @@
  * - **Joints.** pybox2d's `revoluteJointDef(bodyA=…, bodyB=…)` sets
  *   `referenceAngle = bodyB.angle − bodyA.angle`; {@link revoluteJoint} always passes it
  *   explicitly, so the joint angle (the limits and the observations) is measured the same way.
+ *   The joints solve in float32 as Box2D does (`revolute32.ts`: in float64 the lander and its
+ *   legs conserve momentum that pybox2d's float32 joints lose, and the trajectories drift).
+ * - **Step.** {@link stepWorld} passes pybox2d's float32 time step, and {@link createWorld}
+ *   sets the sleep threshold so that islands fall asleep on Box2D's step.
  * - **Contacts.** {@link ContactFlags} is Gymnasium's contact detector: a contact that begins
  *   with the "fatal" body (lander, hull) sets `gameOver`; a contact that begins or ends with
  *   one of the watched bodies (legs) sets or clears its flag.
@@ -31,11 +35,13 @@
  * @module
  */
 import type { Rng } from "../../random.ts";
+import { Revolute32 } from "./revolute32.ts";
 import type {
   PlanckBody,
   PlanckContact,
   PlanckModule,
   PlanckRevoluteJoint,
+  PlanckShape,
   PlanckWorld,
   Vec2Value,
 } from "./planck.ts";
@@ -124,10 +130,21 @@ export class RecordedDraws implements DrawSource {
 }
 
 /**
+ * planck's `Settings.timeToSleep` as the environments set it. Box2D 2.3.0 adds the float32
+ * step 0.02f to a body's sleep timer, and that float32 sum reaches 0.5 on the 25th quiet step
+ * (0.50000006); planck adds the same step in float64 and reaches only 0.49999998882 there, so
+ * with planck's 0.5 every island fell asleep one step late. Sleep times are multiples of the
+ * step, so any threshold in (0.48, 0.4999999888] puts sleep on Box2D's step; this is one.
+ */
+export const TIME_TO_SLEEP = 0.49;
+
+/**
  * A new world with gravity (0, g) and sleeping allowed, as `b2World(gravity=(0, g))`, whose
- * broad phase reports new pairs in Box2D 2.3's order (see {@link useBox2DPairOrder}).
+ * broad phase reports new pairs in Box2D 2.3's order (see {@link useBox2DPairOrder}). Sets
+ * planck's global {@link TIME_TO_SLEEP} (planck is only used by these environments).
  */
 export function createWorld(planck: PlanckModule, gravity: number): PlanckWorld {
+  planck.Settings.timeToSleep = TIME_TO_SLEEP;
   const world = new planck.World({ gravity: { x: 0, y: f32(gravity) }, allowSleep: true });
   useBox2DPairOrder(world);
   return world;
@@ -194,14 +211,43 @@ export function useBox2DPairOrder(world: PlanckWorld): void {
   };
 }
 
-/** Advances `world` by Gymnasium's `Step(1/50, 180, 60)`. */
+/**
+ * Advances `world` by Gymnasium's `Step(1/50, 180, 60)`, with the time step pybox2d hands to
+ * Box2D: 1/50 rounded to float32 (0.0199999995529651641845703125), not the double 0.02.
+ */
 export function stepWorld(world: PlanckWorld): void {
-  world.step(1.0 / FPS, VELOCITY_ITERATIONS, POSITION_ITERATIONS);
+  world.step(f32(1.0 / FPS), VELOCITY_ITERATIONS, POSITION_ITERATIONS);
 }
 
 /** A polygon from float64 vertices, rounded to float32. */
 export function polygon(planck: PlanckModule, vertices: readonly (readonly number[])[]) {
   return new planck.Polygon(vertices.map(([x, y]) => ({ x: f32(x), y: f32(y) })));
+}
+
+/**
+ * An axis-aligned box with half-extents (hx, hy), rounded to float32, with its vertices and
+ * normals in Box2D 2.3's `b2PolygonShape::SetAsBox` order: (−hx, −hy), (hx, −hy), (hx, hy),
+ * (−hx, hy). planck's `Box` starts at (hx, −hy) instead; the vertex order decides the
+ * reference face and the order of the contact points, hence the contact solver's order, and
+ * with planck's order the legs' touchdowns and resting contacts drift away from pybox2d's.
+ * @throws Error if planck's box layout is not the one this reorders (a planck internal changed).
+ */
+export function box(planck: PlanckModule, hx: number, hy: number): PlanckShape {
+  const x = f32(hx);
+  const y = f32(hy);
+  const shape = new planck.Box(x, y);
+  const s = shape as unknown as { m_vertices: Vec2Value[]; m_normals: Vec2Value[] };
+  const v = s.m_vertices;
+  const n = s.m_normals;
+  if (
+    v.length !== 4 || n.length !== 4 || v[0].x !== x || v[0].y !== -y || v[3].x !== -x ||
+    v[3].y !== -y || n[3].x !== 0 || n[3].y !== -1
+  ) {
+    throw new Error("Box2D: planck's box vertices are not in the expected order");
+  }
+  s.m_vertices = [v[3], v[0], v[1], v[2]];
+  s.m_normals = [n[3], n[0], n[1], n[2]];
+  return shape;
 }
 
 /** Settings of {@link revoluteJoint} (pybox2d's keyword names). */
@@ -221,6 +267,7 @@ export interface RevoluteSettings {
 /**
  * A revolute joint with motor and limits on, built as pybox2d's
  * `revoluteJointDef(bodyA=a, bodyB=b, …)`: referenceAngle = b.angle − a.angle (float32).
+ * Its solver is Box2D 2.3.0's in float32 ({@link Revolute32}), not planck's float64 one.
  */
 export function revoluteJoint(
   planck: PlanckModule,
@@ -242,251 +289,10 @@ export function revoluteJoint(
     maxMotorTorque: f32(s.maxMotorTorque),
     motorSpeed: f32(s.motorSpeed),
   });
-  const internal = joint as unknown as InternalRevolute & {
-    initVelocityConstraints(step: { dt: number }): void;
-    solveVelocityConstraints: unknown;
-    solvePositionConstraints: unknown;
-  };
-  const fast = new FastRevolute(internal);
-  const init = internal.initVelocityConstraints;
-  internal.initVelocityConstraints = (step: { dt: number }) => {
-    init.call(internal, step);
-    fast.load(step);
-  };
-  internal.solveVelocityConstraints = () => fast.solve();
-  internal.solvePositionConstraints = solveRevolutePosition;
+  Revolute32.install(joint);
   const made = world.createJoint(joint);
   if (made === null) throw new Error("Box2D: cannot create a joint while the world is locked");
   return made;
-}
-
-/** The fields of planck's revolute joint that its velocity solver reads and writes. */
-interface InternalRevolute {
-  m_bodyA: { c_velocity: { v: Vec2Value; w: number }; c_position: { c: Vec2Value; a: number } };
-  m_bodyB: { c_velocity: { v: Vec2Value; w: number }; c_position: { c: Vec2Value; a: number } };
-  m_localAnchorA: Vec2Value;
-  m_localAnchorB: Vec2Value;
-  m_localCenterA: Vec2Value;
-  m_localCenterB: Vec2Value;
-  m_referenceAngle: number;
-  m_lowerAngle: number;
-  m_upperAngle: number;
-  m_invMassA: number;
-  m_invMassB: number;
-  m_invIA: number;
-  m_invIB: number;
-  m_enableMotor: boolean;
-  m_enableLimit: boolean;
-  m_limitState: number;
-  m_motorSpeed: number;
-  m_motorMass: number;
-  m_motorImpulse: number;
-  m_maxMotorTorque: number;
-  m_rA: Vec2Value;
-  m_rB: Vec2Value;
-  m_impulse: { x: number; y: number; z: number };
-  m_mass: {
-    ex: { x: number; y: number; z: number };
-    ey: { x: number; y: number; z: number };
-    ez: { x: number; y: number; z: number };
-  };
-}
-
-const INACTIVE_LIMIT = 0, AT_LOWER_LIMIT = 1, AT_UPPER_LIMIT = 2, EQUAL_LIMITS = 3;
-
-/**
- * planck's `RevoluteJoint.solveVelocityConstraints` without its temporary vectors and with
- * the per-step constants cached: the same operations in the same order (so the same float64
- * results). It runs 180 times per joint and step (Gymnasium's velocity iterations), where
- * planck's version allocated five to eight small objects per call and re-derived the 3×3
- * determinant each time. {@link FastRevolute.load} reads what planck's
- * `initVelocityConstraints` prepared (mass matrix, anchors, limit state, warm-started
- * impulses); {@link FastRevolute.solve} keeps the accumulated impulses on the joint, where
- * planck reads them next step. Installed per joint (planck's prototype is left alone).
- */
-class FastRevolute {
-  velA: { v: Vec2Value; w: number };
-  velB: { v: Vec2Value; w: number };
-  mA = 0;
-  mB = 0;
-  iA = 0;
-  iB = 0;
-  fixedRotation = false;
-  motorOn = false;
-  limitOn = false;
-  limitState = 0;
-  motorSpeed = 0;
-  motorMass = 0;
-  maxImpulse = 0;
-  rAx = 0;
-  rAy = 0;
-  rBx = 0;
-  rBy = 0;
-  exx = 0;
-  exy = 0;
-  exz = 0;
-  eyx = 0;
-  eyy = 0;
-  eyz = 0;
-  ezx = 0;
-  ezy = 0;
-  ezz = 0;
-  /** cross(ey, ez) and 1/det of the 3×3 mass matrix (planck's solve33). */
-  cx = 0;
-  cy = 0;
-  cz = 0;
-  det3 = 0;
-  /** 1/det of its upper 2×2 block (planck's solve22). */
-  det2 = 0;
-
-  constructor(readonly joint: InternalRevolute) {
-    this.velA = joint.m_bodyA.c_velocity;
-    this.velB = joint.m_bodyB.c_velocity;
-  }
-
-  /** Copies the step's constants after planck's `initVelocityConstraints`. */
-  load(step: { dt: number }): void {
-    const j = this.joint;
-    this.velA = j.m_bodyA.c_velocity;
-    this.velB = j.m_bodyB.c_velocity;
-    this.mA = j.m_invMassA;
-    this.mB = j.m_invMassB;
-    this.iA = j.m_invIA;
-    this.iB = j.m_invIB;
-    this.fixedRotation = this.iA + this.iB === 0.0;
-    this.limitState = j.m_limitState;
-    this.motorOn = j.m_enableMotor && this.limitState !== EQUAL_LIMITS && !this.fixedRotation;
-    this.limitOn = j.m_enableLimit && this.limitState !== INACTIVE_LIMIT && !this.fixedRotation;
-    this.motorSpeed = j.m_motorSpeed;
-    this.motorMass = j.m_motorMass;
-    this.maxImpulse = step.dt * j.m_maxMotorTorque;
-    this.rAx = j.m_rA.x;
-    this.rAy = j.m_rA.y;
-    this.rBx = j.m_rB.x;
-    this.rBy = j.m_rB.y;
-    const m = j.m_mass;
-    this.exx = m.ex.x;
-    this.exy = m.ex.y;
-    this.exz = m.ex.z;
-    this.eyx = m.ey.x;
-    this.eyy = m.ey.y;
-    this.eyz = m.ey.z;
-    this.ezx = m.ez.x;
-    this.ezy = m.ez.y;
-    this.ezz = m.ez.z;
-    this.cx = m.ey.y * m.ez.z - m.ey.z * m.ez.y;
-    this.cy = m.ey.z * m.ez.x - m.ey.x * m.ez.z;
-    this.cz = m.ey.x * m.ez.y - m.ey.y * m.ez.x;
-    let det = m.ex.x * this.cx + m.ex.y * this.cy + m.ex.z * this.cz;
-    if (det !== 0.0) det = 1.0 / det;
-    this.det3 = det;
-    let d = m.ex.x * m.ey.y - m.ey.x * m.ex.y;
-    if (d !== 0.0) d = 1.0 / d;
-    this.det2 = d;
-  }
-
-  /** One velocity iteration of the joint (planck's arithmetic, see the class doc). */
-  solve(): void {
-    const j = this.joint;
-    const velA = this.velA;
-    const velB = this.velB;
-    const vA = velA.v;
-    const vB = velB.v;
-    let wA = velA.w;
-    let wB = velB.w;
-    const mA = this.mA;
-    const mB = this.mB;
-    const iA = this.iA;
-    const iB = this.iB;
-
-    if (this.motorOn) {
-      const cdot = wB - wA - this.motorSpeed;
-      let impulse = -this.motorMass * cdot;
-      const oldImpulse = j.m_motorImpulse;
-      const maxImpulse = this.maxImpulse;
-      const sum = oldImpulse + impulse;
-      const clamped = sum < -maxImpulse ? -maxImpulse : sum > maxImpulse ? maxImpulse : sum;
-      j.m_motorImpulse = clamped;
-      impulse = clamped - oldImpulse;
-      wA -= iA * impulse;
-      wB += iB * impulse;
-    }
-
-    const rAx = this.rAx;
-    const rAy = this.rAy;
-    const rBx = this.rBx;
-    const rBy = this.rBy;
-    const acc = j.m_impulse;
-    // Cdot1 = (0 + (vB + wB × rB)) − (vA + wA × rA), as planck's addCombine / subCombine.
-    const cdot1x = (0 + (vB.x + -wB * rBy)) - (vA.x + -wA * rAy);
-    const cdot1y = (0 + (vB.y + wB * rBx)) - (vA.y + wA * rAx);
-    if (this.limitOn) {
-      const cdot2 = wB - wA;
-      // impulse = −solve33(Cdot), planck's Mat33.solve33.
-      const det = this.det3;
-      const exx = this.exx, exy = this.exy, exz = this.exz;
-      const eyx = this.eyx, eyy = this.eyy, eyz = this.eyz;
-      const ezx = this.ezx, ezy = this.ezy, ezz = this.ezz;
-      const sx = det * (cdot1x * this.cx + cdot1y * this.cy + cdot2 * this.cz);
-      let crossX = cdot1y * ezz - cdot2 * ezy;
-      let crossY = cdot2 * ezx - cdot1x * ezz;
-      let crossZ = cdot1x * ezy - cdot1y * ezx;
-      const sy = det * (exx * crossX + exy * crossY + exz * crossZ);
-      crossX = eyy * cdot2 - eyz * cdot1y;
-      crossY = eyz * cdot1x - eyx * cdot2;
-      crossZ = eyx * cdot1y - eyy * cdot1x;
-      const sz = det * (exx * crossX + exy * crossY + exz * crossZ);
-      let ix = -sx;
-      let iy = -sy;
-      let iz = -sz;
-      const limitState = this.limitState;
-      const az = acc.z;
-      let reduce = false;
-      if (limitState === AT_LOWER_LIMIT) reduce = az + iz < 0.0;
-      else if (limitState === AT_UPPER_LIMIT) reduce = az + iz > 0.0;
-      if (reduce) {
-        // rhs = −Cdot1 + z·(ez.x, ez.y); reduced = solve22(rhs), planck's Mat33.solve22.
-        const rhsX = -1 * cdot1x + az * ezx;
-        const rhsY = -1 * cdot1y + az * ezy;
-        const d = this.det2;
-        const rx = d * (eyy * rhsX - eyx * rhsY);
-        const ry = d * (exx * rhsY - exy * rhsX);
-        ix = rx;
-        iy = ry;
-        iz = -az;
-        acc.x += rx;
-        acc.y += ry;
-        acc.z = 0.0;
-      } else {
-        acc.x += ix;
-        acc.y += iy;
-        acc.z = az + iz;
-      }
-      vA.x -= mA * ix;
-      vA.y -= mA * iy;
-      wA -= iA * ((rAx * iy - rAy * ix) + iz);
-      vB.x += mB * ix;
-      vB.y += mB * iy;
-      wB += iB * ((rBx * iy - rBy * ix) + iz);
-    } else {
-      // impulse = solve22(−Cdot).
-      const bx = -cdot1x;
-      const by = -cdot1y;
-      const d = this.det2;
-      const ix = d * (this.eyy * bx - this.eyx * by);
-      const iy = d * (this.exx * by - this.exy * bx);
-      acc.x += ix;
-      acc.y += iy;
-      vA.x -= mA * ix;
-      vA.y -= mA * iy;
-      wA -= iA * (rAx * iy - rAy * ix);
-      vB.x += mB * ix;
-      vB.y += mB * iy;
-      wB += iB * (rBx * iy - rBy * ix);
-    }
-    velA.w = wA;
-    velB.w = wB;
-  }
 }
 
 /** A float32-rounded vector. */
@@ -581,91 +387,4 @@ export function bodyState(b: PlanckBody): number[] {
 export function entropySeed(): number {
   const words = crypto.getRandomValues(new Uint32Array(2));
   return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
-}
-
-/** planck's Settings: linear slop, angular slop and the largest angular correction. */
-const LINEAR_SLOP = 0.005;
-const ANGULAR_SLOP = (2.0 / 180.0) * Math.PI;
-const MAX_ANGULAR_CORRECTION = (8.0 / 180.0) * Math.PI;
-
-/**
- * planck's `RevoluteJoint.solvePositionConstraints` without its temporary objects (rotations,
- * anchors, the 2×2 mass matrix, the impulse): the same operations in the same order.
- */
-function solveRevolutePosition(this: InternalRevolute): boolean {
-  const posA = this.m_bodyA.c_position;
-  const posB = this.m_bodyB.c_position;
-  const cA = posA.c;
-  const cB = posB.c;
-  let aA = posA.a;
-  let aB = posB.a;
-  let angularError = 0.0;
-  const iA = this.m_invIA;
-  const iB = this.m_invIB;
-  const fixedRotation = iA + iB == 0.0;
-
-  const limitState = this.m_limitState;
-  if (this.m_enableLimit && limitState !== INACTIVE_LIMIT && !fixedRotation) {
-    const angle = aB - aA - this.m_referenceAngle;
-    let limitImpulse = 0.0;
-    if (limitState === EQUAL_LIMITS) {
-      const d = angle - this.m_lowerAngle;
-      const c = d < -MAX_ANGULAR_CORRECTION
-        ? -MAX_ANGULAR_CORRECTION
-        : d > MAX_ANGULAR_CORRECTION
-        ? MAX_ANGULAR_CORRECTION
-        : d;
-      limitImpulse = -this.m_motorMass * c;
-      angularError = Math.abs(c);
-    } else if (limitState === AT_LOWER_LIMIT) {
-      let c = angle - this.m_lowerAngle;
-      angularError = -c;
-      c = c + ANGULAR_SLOP;
-      c = c < -MAX_ANGULAR_CORRECTION ? -MAX_ANGULAR_CORRECTION : c > 0.0 ? 0.0 : c;
-      limitImpulse = -this.m_motorMass * c;
-    } else if (limitState === AT_UPPER_LIMIT) {
-      let c = angle - this.m_upperAngle;
-      angularError = c;
-      c = c - ANGULAR_SLOP;
-      c = c < 0.0 ? 0.0 : c > MAX_ANGULAR_CORRECTION ? MAX_ANGULAR_CORRECTION : c;
-      limitImpulse = -this.m_motorMass * c;
-    }
-    aA -= this.m_invIA * limitImpulse;
-    aB += this.m_invIB * limitImpulse;
-  }
-
-  const sA = Math.sin(aA);
-  const kA = Math.cos(aA);
-  const sB = Math.sin(aB);
-  const kB = Math.cos(aB);
-  const lax = this.m_localAnchorA.x - this.m_localCenterA.x;
-  const lay = this.m_localAnchorA.y - this.m_localCenterA.y;
-  const lbx = this.m_localAnchorB.x - this.m_localCenterB.x;
-  const lby = this.m_localAnchorB.y - this.m_localCenterB.y;
-  const rAx = kA * lax - sA * lay;
-  const rAy = sA * lax + kA * lay;
-  const rBx = kB * lbx - sB * lby;
-  const rBy = sB * lbx + kB * lby;
-  const cx = (0 + (cB.x + rBx)) - (cA.x + rAx);
-  const cy = (0 + (cB.y + rBy)) - (cA.y + rAy);
-  const positionError = Math.sqrt(cx * cx + cy * cy);
-  const mA = this.m_invMassA;
-  const mB = this.m_invMassB;
-  const kxx = mA + mB + iA * rAy * rAy + iB * rBy * rBy;
-  const kxy = -iA * rAx * rAy - iB * rBx * rBy;
-  const kyy = mA + mB + iA * rAx * rAx + iB * rBx * rBx;
-  // impulse = −K⁻¹C, planck's Mat22.solve (a = ex.x, b = ey.x, c = ex.y, d = ey.y).
-  let det = kxx * kyy - kxy * kxy;
-  if (det !== 0.0) det = 1.0 / det;
-  const ix = -(det * (kyy * cx - kxy * cy));
-  const iy = -(det * (kxx * cy - kxy * cx));
-  cA.x -= mA * ix;
-  cA.y -= mA * iy;
-  aA -= iA * (rAx * iy - rAy * ix);
-  cB.x += mB * ix;
-  cB.y += mB * iy;
-  aB += iB * (rBx * iy - rBy * ix);
-  posA.a = aA;
-  posB.a = aB;
-  return positionError <= LINEAR_SLOP && angularError <= ANGULAR_SLOP;
 }

@@ -67,7 +67,12 @@
  * The Python side's arithmetic (engine geometry, observation, shaping) is float64 here too
  * and every value handed to the engine is rounded to float32 as pybox2d does; the engine
  * itself is planck (Box2D 2.3's algorithms in float64) where Gymnasium runs Box2D 2.3.0 in
- * float32, so trajectories agree closely, not bit for bit (see `deno task replay`).
+ * float32. The leg joints solve in float32 as Box2D's do, the time step is pybox2d's float32
+ * 1/50 and islands fall asleep on Box2D's step (see `common.ts`); contacts, integration and
+ * time of impact stay float64, so trajectories agree closely, not bit for bit: they part
+ * mostly at continuous-collision (TOI) touchdowns and at a leg crossing its joint limit while
+ * resting (see `deno task replay`). A continuous action is used at the precision it is given
+ * (Gymnasium converts it to float64), so a `Float64Array` is accepted as well.
  *
  * @example
  * ```ts
@@ -85,6 +90,7 @@ import { z } from "../../deps.ts";
 import { Rng } from "../../random.ts";
 import {
   bodyState,
+  box,
   ContactFlags,
   createWorld,
   type DrawSource,
@@ -190,7 +196,6 @@ export class LunarLanderEnv implements FastStepEnv {
   readonly #point = { x: 0, y: 0 };
   readonly #impulse = { x: 0, y: 0 };
   readonly #terminatedScratch = new Uint8Array(1);
-  readonly #action2 = new Float32Array(2);
 
   /**
    * Creates the environment with a loaded planck module (see {@link LunarLanderEnv.create}).
@@ -261,7 +266,7 @@ export class LunarLanderEnv implements FastStepEnv {
 
   /** Steps like {@link LunarLanderEnv.step}, writing into caller-owned buffers. */
   stepInto(
-    action: number | Float32Array,
+    action: number | ArrayLike<number>,
     out: Float32Array,
     offset: number,
     terminated: Uint8Array,
@@ -351,7 +356,7 @@ export class LunarLanderEnv implements FastStepEnv {
 
   #done = false;
 
-  #checkAction(action: Action): number | Float32Array {
+  #checkAction(action: Action): number | ArrayLike<number> {
     if (this.continuous) {
       if (
         action === null || typeof action !== "object" || action.length !== 2 ||
@@ -361,11 +366,9 @@ export class LunarLanderEnv implements FastStepEnv {
           `${this.id}.step: action must be a Float32Array of 2 numbers, got ${preview(action)}`,
         );
       }
-      if (action instanceof Float32Array) return action;
-      const a = this.#action2;
-      a[0] = action[0];
-      a[1] = action[1];
-      return a;
+      // The values are used as they are: Gymnasium converts the action to float64 before
+      // clipping, so a float64 action (e.g. its heuristic's) must not be rounded to float32.
+      return action;
     }
     if (typeof action !== "number") {
       throw new TypeError(`${this.id}.step: action must be 0, 1, 2 or 3, got ${preview(action)}`);
@@ -440,7 +443,7 @@ export class LunarLanderEnv implements FastStepEnv {
         position: vec(initialX - (i * LEG_AWAY) / SCALE, initialY),
         angle: f32(i * 0.05),
       });
-      leg.createFixture(new planck.Box(f32(LEG_W / SCALE), f32(LEG_H / SCALE)), {
+      leg.createFixture(box(planck, LEG_W / SCALE, LEG_H / SCALE), {
         density: 1.0,
         restitution: 0.0,
         friction: 0.2,
