@@ -213,6 +213,14 @@ async function readConfigArgument(path: string): Promise<{
   };
 }
 
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
+
 /** A run folder name for `--name`: one path segment. */
 function checkRunName(name: string): string {
   if (name === "" || name === "." || name === ".." || /[\\/]/.test(name)) {
@@ -384,7 +392,9 @@ async function main(args: string[]): Promise<void> {
     await writeJsonAtomic(paths.config, run);
     await writeFileAtomic(paths.metrics, "");
   } else {
-    if (agent.timesteps >= run.steps) {
+    // Finished (its summary written): nothing to do. A run killed after its last checkpoint
+    // but before its summary goes on to evaluate, export and summarise.
+    if (agent.timesteps >= run.steps && await fileExists(paths.summary)) {
       await agent.close();
       throw new UsageError(
         "--resume",
@@ -436,7 +446,7 @@ async function main(args: string[]): Promise<void> {
   const steps0 = agent.timesteps;
   try {
     await agent.learn({
-      totalTimesteps: run.steps - agent.timesteps, // the remaining steps of the run
+      totalTimesteps: Math.max(0, run.steps - agent.timesteps), // the run's remaining steps
       checkpointDir: paths.checkpoint,
       checkpointEvery: run.checkpointEvery,
       callbacks: [{

@@ -13,7 +13,7 @@
  */
 import { z } from "../deps.ts";
 import type { Frame } from "./render.ts";
-import { formatZodIssues } from "./spaces.ts";
+import { formatZodIssues, type Schema } from "./spaces.ts";
 
 const finite = z.number().finite();
 const StyleFields = {
@@ -27,7 +27,7 @@ const Points = z.array(finite).refine((p) => p.length % 2 === 0 && p.length >= 4
 });
 
 /** The Zod schema of a {@link Frame}. */
-export const FrameSchema: z.ZodType<Frame> = z.object({
+export const FrameSchema: Schema<Frame> = z.object({
   viewport: z.object({ xMin: finite, xMax: finite, yMin: finite, yMax: finite }).refine(
     (v) => v.xMax > v.xMin && v.yMax > v.yMin,
     { message: "expected xMax > xMin and yMax > yMin" },
