@@ -44,16 +44,17 @@ export class A2C extends SharedAdamAgent<A2CConfig> {
 
   /** One actor-critic gradient step on the n-step batch. */
   protected update(): UpdateStats {
-    const c = this.config;
+    const { vfCoef, entCoef, maxGradNorm, normalizeAdvantages } = this.config;
     const p = this.policy;
     const adam = this.scheduledAdam();
-    const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
+    const batch = this.gather(this.batchIndices(), 0, this.buffer.size, normalizeAdvantages);
     const pi = p.distribution(batch.obs);
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
     const vLoss = meanSquaredError(p.value(batch.obs), batch.returns);
     const ent = mean(pi.entropy());
-    const loss = actorCriticLoss(pgLoss, vLoss, c.vfCoef, ent, c.entCoef);
-    this.descend(adam, "A2C loss (policy + value + entropy)", loss, c.maxGradNorm);
+    // L = L^PG + c_vf·E[(v − R)²] − c_ent·H
+    const loss = actorCriticLoss(pgLoss, vLoss, vfCoef, ent, entCoef);
+    this.descend(adam, "A2C loss (policy + value + entropy)", loss, maxGradNorm);
     return {
       policyLoss: pgLoss.item(),
       valueLoss: vLoss.item(),

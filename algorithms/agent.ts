@@ -63,13 +63,11 @@ export abstract class Agent<
   #envStarted = false;
   #stop = false;
   #callbacks: Callbacks = {};
-  #lastYield = 0;
 
   /** Validates `input` against algorithm `algo`'s `schema`; call {@link Agent.learn} to train. */
   protected constructor(algo: string, schema: ConfigSchema, input: unknown) {
-    const config = parseWithSchema(algo, schema, input) as C;
+    const config = this.config = parseWithSchema(algo, schema, input) as C;
     this.#algo = algo;
-    this.config = config;
     const root = new Rng(config.seed);
     this.#initRng = root.spawn();
     this.rng = root.spawn();
@@ -180,7 +178,7 @@ export abstract class Agent<
     const t0 = performance.now();
     const steps0 = this.timesteps;
     let nextCheckpoint = ckpt.nextCheckpointAt(this.timesteps, checkpointEvery);
-    this.#lastYield = t0;
+    let lastYield = t0;
     while (this.timesteps < this.totalTimesteps && !this.#stop) {
       if (!(await this.collect())) break;
       const steps = this.stepsPerUpdate;
@@ -201,8 +199,8 @@ export abstract class Agent<
       }
       // Let signal handlers and timers run now and then (Ctrl-C → requestStop()).
       const now = performance.now();
-      if (now - this.#lastYield > 250) {
-        this.#lastYield = now;
+      if (now - lastYield > 250) {
+        lastYield = now;
         await new Promise((r) => setTimeout(r, 0));
       }
     }
