@@ -5,27 +5,13 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { runOk } from "./cli_helpers.ts";
 import { readOnnxInfo } from "../policies/onnx/mod.ts";
-
-const root = new URL("../", import.meta.url);
-
-async function cli(cwd: string, script: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(script, root).pathname, ...args],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  assert.equal(out.code, 0, `${script} ${args.join(" ")}: ${dec.decode(out.stderr)}`);
-  return dec.decode(out.stdout);
-}
 
 Deno.test("eval and infer: same default seeds and episodes, infer uses the trained env options", async () => {
   const cwd = await Deno.makeTempDir({ prefix: "ascent_eval_infer_" });
   try {
-    await cli(
+    await runOk(
       cwd,
       "cli/train.ts",
       "--steps",
@@ -44,8 +30,8 @@ Deno.test("eval and infer: same default seeds and episodes, infer uses the train
     assert.equal(info.metadata["ascent.env_options"], '{"suttonBartoReward":true}');
     assert.equal(info.metadata["ascent.seed"], "4");
 
-    const evalOut = await cli(cwd, "cli/eval.ts", "runs/sb");
-    const inferOut = await cli(cwd, "cli/infer.ts", "runs/sb/policy.onnx");
+    const evalOut = await runOk(cwd, "cli/eval.ts", "runs/sb");
+    const inferOut = await runOk(cwd, "cli/infer.ts", "runs/sb/policy.onnx");
     const evalJson = JSON.parse(evalOut.trim().split("\n").at(-1)!);
     const inferJson = JSON.parse(inferOut.trim().split("\n").at(-1)!);
     assert.equal(evalJson.episodes, 20);

@@ -4,23 +4,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { runOk } from "./cli_helpers.ts";
 import { loadAgent, PPO } from "../algorithms/mod.ts";
 import { readOnnxInfo } from "../policies/onnx/mod.ts";
-
-const root = new URL("../", import.meta.url);
-
-async function cli(cwd: string, script: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(script, root).pathname, ...args],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  assert.equal(out.code, 0, `${script} ${args.join(" ")}: ${dec.decode(out.stderr)}`);
-  return dec.decode(out.stdout);
-}
 
 Deno.test("agent.save folders work with eval and export; run folders with loadAgent", async () => {
   const cwd = await Deno.makeTempDir({ prefix: "ascent_folders_" });
@@ -35,18 +21,18 @@ Deno.test("agent.save folders work with eval and export; run folders with loadAg
     await agent.learn({ totalTimesteps: 64 });
     await agent.save(`${cwd}/saved`);
     const evalJson = JSON.parse(
-      (await cli(cwd, "cli/eval.ts", "saved", "--episodes", "2")).trim().split("\n").at(-1)!,
+      (await runOk(cwd, "cli/eval.ts", "saved", "--episodes", "2")).trim().split("\n").at(-1)!,
     );
     assert.equal(evalJson.algo, "ppo");
     assert.equal(evalJson.env, "CartPole-v1");
     assert.equal(evalJson.seed, 1_000_003);
-    await cli(cwd, "cli/export.ts", "saved", "--out", "saved.onnx");
+    await runOk(cwd, "cli/export.ts", "saved", "--out", "saved.onnx");
     assert.equal(
       readOnnxInfo(await Deno.readFile(`${cwd}/saved.onnx`)).metadata["ascent.env_id"],
       "CartPole-v1",
     );
 
-    await cli(
+    await runOk(
       cwd,
       "cli/train.ts",
       "--steps",
