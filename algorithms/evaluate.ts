@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { type Action, type Env, isPromiseLike, make, type Observation } from "../envs/mod.ts";
+import { type Action, type Env, make, type Observation, playEpisode } from "../envs/mod.ts";
 import { meanStd } from "./metrics.ts";
 
 /** Anything with a `predict` (every agent). */
@@ -79,19 +79,10 @@ export async function evaluate(
   const lengths: number[] = [];
   try {
     for (let k = 0; k < episodes; k++) {
-      const r0 = e.reset({ seed: seed + k });
-      let obs: Observation = (isPromiseLike(r0) ? await r0 : r0).observation;
-      let total = 0, length = 0;
-      for (; length < maxSteps;) {
-        const s0 = e.step(agent.predict(obs, { deterministic }));
-        const s = isPromiseLike(s0) ? await s0 : s0;
-        total += s.reward;
-        length++;
-        obs = s.observation;
-        if (s.terminated || s.truncated) break;
-      }
-      returns.push(total);
-      lengths.push(length);
+      const act = (obs: Observation) => agent.predict(obs, { deterministic });
+      const episode = await playEpisode(e, act, { seed: seed + k, maxSteps });
+      returns.push(episode.totalReturn);
+      lengths.push(episode.length);
     }
   } finally {
     if (typeof env !== "object") await e.close?.();

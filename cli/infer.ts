@@ -19,7 +19,7 @@
  * @module
  */
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
-import { type Action, flatDim, isPromiseLike, make } from "../envs/mod.ts";
+import { type Action, flatDim, make, type Observation, playEpisode } from "../envs/mod.ts";
 import { OnnxPolicy } from "../policies/onnx/runtime.ts";
 import { MetadataKey } from "../policies/onnx/metadata.ts";
 import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
@@ -108,24 +108,12 @@ export async function evaluateOnnxPolicy(
   const lengths: number[] = [];
   try {
     for (let i = 0; i < options.episodes; i++) {
-      let reset = env.reset({ seed: seed + i });
-      if (isPromiseLike(reset)) reset = await reset;
-      let obs = reset.observation;
-      let total = 0;
-      let length = 0;
-      for (;;) {
-        const out = await policy.act(obs instanceof Float32Array ? obs : Array.from(obs));
-        const action: Action = out.actions[0];
-        let step = env.step(action);
-        if (isPromiseLike(step)) step = await step;
-        total += step.reward;
-        length++;
-        obs = step.observation;
-        if (step.terminated || step.truncated) break;
-      }
-      returns.push(total);
-      lengths.push(length);
-      options.onEpisode?.(i, total, length);
+      const act = async (obs: Observation): Promise<Action> =>
+        (await policy.act(obs instanceof Float32Array ? obs : Array.from(obs))).actions[0];
+      const episode = await playEpisode(env, act, { seed: seed + i });
+      returns.push(episode.totalReturn);
+      lengths.push(episode.length);
+      options.onEpisode?.(i, episode.totalReturn, episode.length);
     }
   } finally {
     await env.close?.();

@@ -16,6 +16,7 @@
  * @module
  */
 export * from "./types.ts";
+export { type Episode, type EpisodeOptions, playEpisode } from "./episode.ts";
 export * from "./spaces.ts";
 export { EnvError } from "./errors.ts";
 export {

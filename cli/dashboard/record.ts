@@ -14,9 +14,9 @@ import {
   canRenderFrames,
   type Env,
   type Frame,
-  isPromiseLike,
   make,
   parseFrame,
+  playEpisode,
   renderFrameOf,
 } from "../../envs/mod.ts";
 
@@ -96,29 +96,28 @@ export async function recordEpisodes(
   try {
     for (let k = 0; k < episodes; k++) {
       const seed = options.seed + k;
-      const r0 = env.reset({ seed });
-      let obs = (isPromiseLike(r0) ? await r0 : r0).observation;
-      const frames = [parseFrame(renderFrameOf(env), `${envId}.renderFrame`)];
+      const frames: RecordedEpisode["frames"] = [];
       const actions: (number | number[])[] = [];
       const rewards: number[] = [];
       const returns: number[] = [];
       let total = 0;
-      let end: RecordedEpisode["end"] = "step limit";
-      for (let t = 0; t < maxSteps; t++) {
-        const action = policy.predict(obs, { deterministic });
-        const s0 = env.step(action);
-        const s = isPromiseLike(s0) ? await s0 : s0;
-        total += s.reward;
-        actions.push(actionToJson(action));
-        rewards.push(s.reward);
-        returns.push(total);
-        frames.push(renderFrameOf(env)!);
-        obs = s.observation;
-        if (s.terminated || s.truncated) {
-          end = s.terminated ? "terminated" : "truncated";
-          break;
-        }
-      }
+      const episode = await playEpisode(env, (obs) => policy.predict(obs, { deterministic }), {
+        seed,
+        maxSteps,
+        onReset: () => frames.push(parseFrame(renderFrameOf(env), `${envId}.renderFrame`)),
+        onStep: (action, s) => {
+          total += s.reward;
+          actions.push(actionToJson(action));
+          rewards.push(s.reward);
+          returns.push(total);
+          frames.push(renderFrameOf(env)!);
+        },
+      });
+      const end: RecordedEpisode["end"] = episode.terminated
+        ? "terminated"
+        : episode.truncated
+        ? "truncated"
+        : "step limit";
       out.push({
         env: envId,
         seed,
