@@ -30,7 +30,7 @@ import { box2dEnvs } from "./box2d/mod.ts";
 import { classicEnvs } from "./classic/mod.ts";
 import { MUJOCO_SPECIFIER, MUJOCO_VERSION } from "./mujoco/deps.ts";
 import { MUJOCO_ENV_IDS, mujocoEnvs } from "./mujoco/mod.ts";
-import { defaultRegistry, type Registry } from "./registry.ts";
+import { defaultRegistry, type EnvSpec, type Registry } from "./registry.ts";
 
 /** Ids of the built-in environments: classic control, then MuJoCo, then Box2D. */
 export const BUILTIN_ENV_IDS: readonly string[] = [
@@ -44,42 +44,37 @@ export const CLASSIC_ENV_IDS: readonly string[] = classicEnvs.map((e) => e.id);
 
 export { MUJOCO_ENV_IDS };
 
+/** Every built-in environment as a registry spec (Gymnasium's limits and thresholds). */
+function builtinSpecs(): EnvSpec[] {
+  type Entry = { id: string; maxEpisodeSteps?: number; rewardThreshold?: number };
+  const common = (e: Entry & { description?: string }) => ({
+    id: e.id,
+    maxEpisodeSteps: e.maxEpisodeSteps,
+    rewardThreshold: e.rewardThreshold,
+    description: e.description,
+    source: "builtin",
+  });
+  const mujoco = { name: "MuJoCo", version: MUJOCO_VERSION, package: MUJOCO_SPECIFIER };
+  return [
+    ...classicEnvs.map((e): EnvSpec => ({ ...common(e), create: (o) => e.create(o) })),
+    ...mujocoEnvs.map((e): EnvSpec => ({
+      ...common(e),
+      create: (o) => e.create(o),
+      simulator: mujoco,
+    })),
+    // A Box2D env is made synchronously once planck is loaded (so makeSync works then).
+    ...box2dEnvs.map((e): EnvSpec => ({
+      ...common(e),
+      create: (o) => e.createSync(o) ?? e.create(o),
+      defaults: e.defaults,
+    })),
+  ];
+}
+
 /** Registers the classic-control, MuJoCo and Box2D environments in `registry` (idempotent). */
 export function registerBuiltinEnvs(registry: Registry = defaultRegistry): void {
-  for (const e of classicEnvs) {
-    if (registry.has(e.id)) continue;
-    registry.register({
-      id: e.id,
-      create: (options) => e.create(options),
-      maxEpisodeSteps: e.maxEpisodeSteps,
-      rewardThreshold: e.rewardThreshold,
-      description: e.description,
-      source: "builtin",
-    });
-  }
-  for (const e of mujocoEnvs) {
-    if (registry.has(e.id)) continue;
-    registry.register({
-      id: e.id,
-      create: (options) => e.create(options),
-      maxEpisodeSteps: e.maxEpisodeSteps,
-      rewardThreshold: e.rewardThreshold,
-      description: e.description,
-      source: "builtin",
-      simulator: { name: "MuJoCo", version: MUJOCO_VERSION, package: MUJOCO_SPECIFIER },
-    });
-  }
-  for (const e of box2dEnvs) {
-    if (registry.has(e.id)) continue;
-    registry.register({
-      id: e.id,
-      create: (options) => e.createSync(options) ?? e.create(options),
-      maxEpisodeSteps: e.maxEpisodeSteps,
-      rewardThreshold: e.rewardThreshold,
-      defaults: e.defaults,
-      description: e.description,
-      source: "builtin",
-    });
+  for (const spec of builtinSpecs()) {
+    if (!registry.has(spec.id)) registry.register(spec);
   }
 }
 
