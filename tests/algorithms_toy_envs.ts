@@ -13,7 +13,8 @@
  * - `TestChain-v0`: a chain MDP with a `discrete` observation (the state 0…4); in state s
  *   the action `key[s]` (key = [1, 0, 0, 1]) moves to s + 1, the other stays; reward −1
  *   per step; reaching 4 terminates (optimum −4); time limit 16. The right action is not
- *   monotone in s, so a policy must tell the states apart.
+ *   monotone in s, so a policy must tell the states apart. Its state is checkpointable
+ *   (`getState`/`setState`), so a resumed run is bit-exact.
  * @module
  */
 import { type Env, listEnvs, register } from "../envs/mod.ts";
@@ -130,9 +131,11 @@ function multiBinary(): Env {
 /** The chain's key: the action that advances from each state. */
 export const CHAIN_KEY: readonly number[] = [1, 0, 0, 1];
 
-function chain(): Env {
+function chain(): Env & { getState(): number[]; setState(state: ArrayLike<number>): void } {
   let s = 0;
   return {
+    getState: () => [s],
+    setState: (state) => void (s = state[0]),
     observationSpace: { type: "discrete", n: 5 },
     actionSpace: { type: "discrete", n: 2 },
     reset: () => ({ observation: new Float32Array([s = 0]), info: {} }),
