@@ -381,6 +381,40 @@ Deno.test("runtime: observations of the wrong length or with NaN are refused", a
   }
 });
 
+Deno.test("parity: ActorCritic with a discrete observation and multi-discrete or multi-binary actions equals ONNX Runtime", async () => {
+  const actionSpaces: Space[] = [
+    { type: "multi-discrete", nvec: [3, 2, 4] },
+    { type: "multi-binary", n: 3 },
+  ];
+  for (const actionSpace of actionSpaces) {
+    const ac = new ActorCritic({
+      observationSpace: { type: "discrete", n: 7, start: -2 },
+      actionSpace,
+      hiddenSizes: [16],
+      rng: new Rng(8),
+    });
+    // Larger output weights than the 0.01 initialisation, so that the arg-maxes differ by row.
+    for (const p of ac.actor.parameters()) p.data.forEach((_, i) => p.data[i] = Math.sin(3 * i));
+    const spec = ac.toSpec({ algorithm: "ppo", envId: "Parity-v0", timesteps: 0 });
+    const policy = await OnnxPolicy.load(await exportOnnx(spec, null, { withValue: true }));
+    try {
+      const rows = 7;
+      const obs = Float32Array.from({ length: rows }, (_, i) => i - 2);
+      const buffers = ac.createActBuffers(rows);
+      ac.act(obs, rows, new Rng(7), buffers, true, true);
+      const raw = await policy.actRaw(obs, rows);
+      const what = `ActorCritic discrete obs → ${actionSpace.type}`;
+      assertClose(raw.logits.data as Float32Array, buffers.params, `${what} logits`);
+      assertClose(raw.value.data as Float32Array, buffers.values, `${what} value`);
+      assert.deepEqual(raw.action.dims, [rows, ac.actDim]);
+      assert.deepEqual(Array.from(raw.action.data, Number), [...buffers.actions], what);
+      assert.ok(new Set(Array.from(buffers.actions)).size > 1, `${what}: actions all equal`);
+    } finally {
+      await policy.close();
+    }
+  }
+});
+
 Deno.test("parity: the toolkit's ActorCritic and normaliser equal ONNX Runtime within 1e-5", async () => {
   const spaces: Space[] = [
     { type: "discrete", n: 3 },
