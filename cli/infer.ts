@@ -114,7 +114,14 @@ export async function evaluateOnnxPolicy(
       let total = 0;
       let length = 0;
       for (;;) {
-        const out = await policy.act(obs instanceof Float32Array ? obs : Array.from(obs));
+        // A discrete observation may come as a plain number: the graph takes it as [1, 1].
+        const o: unknown = obs;
+        const row = typeof o === "number"
+          ? [o]
+          : obs instanceof Float32Array
+          ? obs
+          : Array.from(obs);
+        const out = await policy.act(row);
         const action: Action = out.actions[0];
         let step = env.step(action);
         if (isPromiseLike(step)) step = await step;
