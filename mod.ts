@@ -177,6 +177,7 @@ export {
   makeVectorEnv,
   type MakeVectorEnvOptions,
   type MaybePromise,
+  type MultiBinarySpace,
   type MultiDiscreteSpace,
   NormalizeObservation,
   NormalizeReward,

@@ -25,7 +25,7 @@ import type { ActBuffers, ActorCritic } from "../policies/actor_critic.ts";
 
 /**
  * Converts `rows` policy actions to what the environment expects, in `out` (a discrete
- * space starting at 0 returns `actions` itself).
+ * space starting at 0, multi-discrete and multi-binary spaces return `actions` itself).
  */
 export function toEnvActions(
   space: Space,
@@ -39,6 +39,7 @@ export function toEnvActions(
     for (let i = 0; i < rows; i++) out[i] = actions[i] + start;
     return out;
   }
+  if (space.type !== "box") return actions;
   clipToBox(space, actions as Float32Array, rows, out as Float32Array);
   return out;
 }
@@ -46,6 +47,7 @@ export function toEnvActions(
 /** The environment action of one policy action: a number (discrete) or a new clipped array. */
 export function toEnvAction(space: Space, actions: Int32Array | Float32Array): Action {
   if (space.type === "discrete") return actions[0] + (space.start ?? 0);
+  if (space.type !== "box") return Int32Array.from(actions.subarray(0, flatDim(space)));
   const out = new Float32Array(flatDim(space));
   clipToBox(space, actions as Float32Array, 1, out);
   return out;
@@ -86,9 +88,13 @@ export class Predictor {
     this.#buffers = policy.createActBuffers(1);
   }
 
-  /** The environment action for `observation` (the mode when `deterministic`). */
-  predict(observation: ArrayLike<number>, deterministic: boolean): Action {
+  /**
+   * The environment action for `observation` (the mode when `deterministic`); a discrete
+   * observation may be a plain number.
+   */
+  predict(observation: ArrayLike<number> | number, deterministic: boolean): Action {
     const p = this.policy;
+    if (typeof observation === "number") observation = [observation];
     if (observation.length !== p.obsDim) {
       throw new RangeError(
         `${this.name}.predict: observation has ${observation.length} values, expected ${p.obsDim}`,

@@ -102,6 +102,8 @@ export function formatSpace(space: Space | undefined): string {
       return `box[${space.shape.join("x")}] in [${bound(space.low)}, ${bound(space.high)}]`;
     case "multi-discrete":
       return `multi-discrete[${space.nvec.join(",")}]`;
+    case "multi-binary":
+      return `multi-binary(${space.n})`;
   }
 }
 

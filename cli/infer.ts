@@ -108,8 +108,16 @@ export async function evaluateOnnxPolicy(
   const lengths: number[] = [];
   try {
     for (let i = 0; i < options.episodes; i++) {
-      const act = async (obs: Observation): Promise<Action> =>
-        (await policy.act(obs instanceof Float32Array ? obs : Array.from(obs))).actions[0];
+      // A discrete observation may come as a plain number: the graph takes it as [1, 1].
+      const act = async (obs: Observation): Promise<Action> => {
+        const o: unknown = obs;
+        const row = typeof o === "number"
+          ? [o]
+          : obs instanceof Float32Array
+          ? obs
+          : Array.from(obs);
+        return (await policy.act(row)).actions[0];
+      };
       const episode = await playEpisode(env, act, { seed: seed + i });
       returns.push(episode.totalReturn);
       lengths.push(episode.length);

@@ -5,7 +5,8 @@
  * Routes:
  *
  * - `POST /v1/act` with `{"observations": [[…], …]}` (B rows of D finite numbers) →
- *   `{"actions": […]}` (integers for discrete policies, arrays for box policies), plus
+ *   `{"actions": […]}` (integers for discrete policies, arrays for box, multi-discrete and
+ *   multi-binary policies), plus
  *   `"probs"` (discrete) and `"values"` when the model has those outputs. Bodies are
  *   validated by Zod: an invalid body gets 400 with `{"error", "issues": [{"path",
  *   "message"}]}`, where `path` is the field path (`observations.3.1`); a body above
@@ -148,13 +149,14 @@ function sliceOutputs(raw: RawOutputs, offset: number, batch: number): Record<st
     const width = t.dims.slice(1).reduce((a, b) => a * b, 1);
     const out: number[][] = [];
     for (let i = offset; i < offset + batch; i++) {
-      out.push(Array.from(t.data.subarray(i * width, (i + 1) * width) as Float32Array));
+      const row = t.data.subarray(i * width, (i + 1) * width) as ArrayLike<number | bigint>;
+      out.push(Array.from(row, (v) => Number(v)));
     }
     return out;
   };
   const body: Record<string, unknown> = {};
   const action = raw.action;
-  if (action.data instanceof BigInt64Array) {
+  if (action.data instanceof BigInt64Array && action.dims.length === 1) {
     body.actions = Array.from(action.data.subarray(offset, offset + batch), (v) => Number(v));
   } else {
     body.actions = rowsOf("action");

@@ -176,6 +176,8 @@ export function checkSpaceMember(
       if (v < round(lo) || v > round(hi)) {
         fail(`${path}.${i}`, `is outside the space [${lo}, ${hi}]`, v);
       }
+    } else if (space.type === "multi-binary") {
+      if (v !== 0 && v !== 1) fail(`${path}.${i}`, "must be 0 or 1", v);
     } else if (!Number.isInteger(v) || v < 0 || v >= space.nvec[i]) {
       fail(`${path}.${i}`, `must be an integer in [0, ${space.nvec[i] - 1}]`, v);
     }

@@ -42,5 +42,7 @@ export function flatDim(space: Space): number {
       return space.shape.reduce((a, b) => a * b, 1);
     case "multi-discrete":
       return space.nvec.length;
+    case "multi-binary":
+      return space.n;
   }
 }

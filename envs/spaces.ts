@@ -6,6 +6,8 @@
  *   for every element) or a flat array of `prod(shape)` numbers; `Infinity`/`-Infinity`
  *   (or the strings `"Infinity"`/`"-Infinity"`, for JSON) are allowed.
  * - `{ type: "multi-discrete", nvec }`: a vector of independent discrete choices.
+ * - `{ type: "multi-binary", n }`: a vector of `n` independent bits (0 or 1); samples are
+ *   `Int32Array`s, like multi-discrete ones.
  *
  * @example
  * ```ts
@@ -82,6 +84,12 @@ const multiDiscreteSchema = z.object({
   nvec: z.array(z.number().int().positive("every nvec entry must be at least 1")).min(1),
 }).strict();
 
+/** Zod schema of a multi-binary space. */
+const multiBinarySchema = z.object({
+  type: z.literal("multi-binary"),
+  n: z.number().int("n must be an integer").positive("n must be at least 1"),
+}).strict();
+
 /** The outcome of {@link Schema.safeParse}: the parsed value, or the issues found. */
 export type SchemaResult<T> =
   | { success: true; data: T }
@@ -107,12 +115,16 @@ export const BoxSpaceSchema: Schema<BoxSpace> = boxSchema;
 /** Zod schema of a multi-discrete space. */
 export const MultiDiscreteSpaceSchema: Schema<MultiDiscreteSpace> = multiDiscreteSchema;
 
+/** Zod schema of a multi-binary space. */
+export const MultiBinarySpaceSchema: Schema<MultiBinarySpace> = multiBinarySchema;
+
 /** Zod schema of any space. */
 export const SpaceSchema: Schema<Space> = z.discriminatedUnion("type", [
   discreteSchema,
   boxSchema,
   multiDiscreteSchema,
-], { error: 'a space needs type "discrete", "box" or "multi-discrete"' });
+  multiBinarySchema,
+], { error: 'a space needs type "discrete", "box", "multi-discrete" or "multi-binary"' });
 
 /** A discrete space {start, …, start + n − 1}. */
 export interface DiscreteSpace {
@@ -146,8 +158,16 @@ export interface MultiDiscreteSpace {
   nvec: number[];
 }
 
+/** A vector of `n` independent bits, each 0 or 1. */
+export interface MultiBinarySpace {
+  /** Discriminant. */
+  type: "multi-binary";
+  /** The number of bits. */
+  n: number;
+}
+
 /** Any space. */
-export type Space = DiscreteSpace | BoxSpace | MultiDiscreteSpace;
+export type Space = DiscreteSpace | BoxSpace | MultiDiscreteSpace | MultiBinarySpace;
 
 /** A Zod issue, as far as error formatting needs it. */
 export interface ZodIssueLike {
@@ -284,6 +304,13 @@ export function contains(space: Space, x: unknown): boolean {
       }
       return true;
     }
+    case "multi-binary": {
+      if (x === null || typeof x !== "object" || !("length" in x)) return false;
+      const a = x as ArrayLike<number>;
+      if (a.length !== space.n) return false;
+      for (let i = 0; i < a.length; i++) if (a[i] !== 0 && a[i] !== 1) return false;
+      return true;
+    }
   }
 }
 
@@ -331,10 +358,18 @@ export function sample(space: Space, rng: Rng): number | Float32Array | Int32Arr
       for (let i = 0; i < out.length; i++) out[i] = rng.integer(space.nvec[i]);
       return out;
     }
+    case "multi-binary": {
+      const out = new Int32Array(space.n);
+      for (let i = 0; i < out.length; i++) out[i] = rng.integer(2);
+      return out;
+    }
   }
 }
 
-/** Number of action logits a policy head needs (n, Σnvec) or the Gaussian dimension. */
+/**
+ * Number of action logits a policy head needs (n, Σnvec, 2 per bit of a multi-binary
+ * space) or the Gaussian dimension.
+ */
 export function actionParamDim(space: Space): number {
   switch (space.type) {
     case "discrete":
@@ -343,5 +378,7 @@ export function actionParamDim(space: Space): number {
       return flatDim(space);
     case "multi-discrete":
       return space.nvec.reduce((a, b) => a + b, 0);
+    case "multi-binary":
+      return 2 * space.n;
   }
 }

@@ -9,13 +9,13 @@
  *   synchronous environments return plain values and never pay for a Promise.
  *
  * Actions: a `number` for `discrete` spaces, a `Float32Array` for `box` spaces, an
- * `Int32Array` for `multi-discrete` spaces. Observations are flat `Float32Array`s of length
+ * `Int32Array` for `multi-discrete` and `multi-binary` spaces. Observations are flat `Float32Array`s of length
  * `flatDim(observationSpace)` (built-in environments) or any array-like of numbers.
  * @module
  */
 import type { Space } from "./spaces.ts";
 
-/** An action: discrete index, continuous vector, or multi-discrete vector. */
+/** An action: discrete index, continuous vector, or multi-discrete (or multi-binary) vector. */
 export type Action = number | Float32Array | Int32Array;
 
 /** What an observation may be; built-in environments return `Float32Array`. */

@@ -14,7 +14,8 @@
  * step's action), which wastes one step per episode and needs masking in the learner.
  *
  * **Buffers.** Actions are flat: `Int32Array(N)` for discrete action spaces,
- * `Float32Array(N × actDim)` for boxes (`Int32Array(N × len)` for multi-discrete). All
+ * `Float32Array(N × actDim)` for boxes (`Int32Array(N × len)` for multi-discrete and
+ * multi-binary). All
  * result buffers (`observations`, `rewards`, flags, `finalObservations`,
  * `finishedEpisodes`) are **reused by every `reset`/`step`**: copy what you keep.
  * `reset(seed)` seeds copy `i` with `seed + i`.
@@ -257,7 +258,7 @@ export class VectorEnv implements VectorEnvLike {
     this.#done = new Uint8Array(n);
     this.#pending = new Array(n);
     this.#actionBuffers = envs.map(() =>
-      actSpace.type === "multi-discrete"
+      actSpace.type === "multi-discrete" || actSpace.type === "multi-binary"
         ? new Int32Array(this.actDim)
         : new Float32Array(this.actDim)
     );
@@ -274,7 +275,8 @@ export class VectorEnv implements VectorEnvLike {
       fast.push(e);
       this.#limits[i] = limit;
     }
-    this.fastPath = fast.length === n && actSpace.type !== "multi-discrete";
+    this.fastPath = fast.length === n && actSpace.type !== "multi-discrete" &&
+      actSpace.type !== "multi-binary";
     this.#fast = this.fastPath ? fast : [];
     this.#result = {
       observations: new Float32Array(n * this.obsDim),

@@ -11,11 +11,14 @@
  * F: `Jv` by a forward-mode (tangent) pass through the MLP, then `Mᵢ` in closed form —
  *
  * - Categorical on logits `z`: `M = diag(p) − ppᵀ`, so `Mu = p ⊙ u − p (pᵀu)`;
+ * - MultiCategorical (independent factors over blocks of logits, `nvec`): `M` is block
+ *   diagonal, each block the categorical's `diag(p⁽ᶜ⁾) − p⁽ᶜ⁾p⁽ᶜ⁾ᵀ`;
  * - DiagGaussian: `1/σ²` on each mean, and `2` on each `log σ` (no cross terms);
  *
  * then `Jᵀ(·)` by the backward pass, averaged over the batch. With damping λ the result is
  * `(F + λI)v`. Flat vectors follow {@link fisherParameters}: the MLP's parameters (layer by
- * layer, weight then bias), then `logStd` for Gaussian policies.
+ * layer, weight then bias), then `logStd` for Gaussian policies. A policy whose network
+ * reads an encoding of the observations (for example one-hot) names it as `encode`.
  *
  * The products run on the float32 kernels; the result is returned as a `Float64Array`.
  * {@link conjugateGradient} then solves `(F + λI) x = g` with these products alone.
@@ -37,10 +40,17 @@ import { kernels } from "./kernels.ts";
 import type { MLP } from "./layers.ts";
 import type { Parameter } from "./tensor.ts";
 
-/** A policy as the Fisher product needs it: the network and its distribution family. */
+/**
+ * A policy as the Fisher product needs it: the network, its distribution family and,
+ * optionally, `encode`, which maps `rows` raw observations to the network's input.
+ */
 export type FisherPolicy =
-  | { net: MLP; distribution: "categorical" }
-  | { net: MLP; distribution: "gaussian"; logStd: Parameter };
+  & (
+    | { net: MLP; distribution: "categorical" }
+    | { net: MLP; distribution: "multi-categorical"; nvec: readonly number[] }
+    | { net: MLP; distribution: "gaussian"; logStd: Parameter }
+  )
+  & { encode?: (obs: Float32Array, rows: number) => Float32Array };
 
 /** The parameters (in flat-vector order) that F acts on. */
 export function fisherParameters(policy: FisherPolicy): Parameter[] {
@@ -59,6 +69,7 @@ export class FisherOperator {
   readonly #h: Float32Array[]; // h_0 = x, h_l = act(z_l) for hidden layers
   readonly #y: Float32Array; // network outputs
   readonly #metric: Float32Array; // softmax probs (categorical) or 1/σ² per dim (gaussian)
+  readonly #blocks: readonly number[]; // widths of the softmax blocks (categorical families)
 
   /**
    * Evaluates the network on `obs` (`rows × inDim`) at the current parameters and keeps
@@ -66,6 +77,7 @@ export class FisherOperator {
    */
   constructor(policy: FisherPolicy, obs: Float32Array, rows: number) {
     const net = policy.net;
+    if (policy.encode && Number.isInteger(rows) && rows >= 1) obs = policy.encode(obs, rows);
     if (!Number.isInteger(rows) || rows < 1 || obs.length < rows * net.inDim) {
       throw new RangeError(
         `FisherOperator: obs has ${obs.length} values, need rows (${rows}) × ${net.inDim}`,
@@ -98,16 +110,27 @@ export class FisherOperator {
     }
     this.#y = y;
     const out = net.outDim;
-    if (policy.distribution === "categorical") {
+    if (policy.distribution !== "gaussian") {
+      this.#blocks = policy.distribution === "categorical" ? [out] : policy.nvec;
+      if (this.#blocks.reduce((a, b) => a + b, 0) !== out) {
+        throw new RangeError(
+          `FisherOperator: nvec [${this.#blocks}] does not sum to the network output ${out}`,
+        );
+      }
       this.#metric = new Float32Array(rows * out);
       for (let i = 0; i < rows; i++) {
-        let m = -Infinity;
-        for (let j = 0; j < out; j++) m = Math.max(m, y[i * out + j]);
-        let s = 0;
-        for (let j = 0; j < out; j++) s += Math.exp(y[i * out + j] - m);
-        for (let j = 0; j < out; j++) this.#metric[i * out + j] = Math.exp(y[i * out + j] - m) / s;
+        let o = i * out;
+        for (const w of this.#blocks) {
+          let m = -Infinity;
+          for (let j = 0; j < w; j++) m = Math.max(m, y[o + j]);
+          let s = 0;
+          for (let j = 0; j < w; j++) s += Math.exp(y[o + j] - m);
+          for (let j = 0; j < w; j++) this.#metric[o + j] = Math.exp(y[o + j] - m) / s;
+          o += w;
+        }
       }
     } else {
+      this.#blocks = [];
       this.#metric = new Float32Array(out);
       for (let j = 0; j < out; j++) this.#metric[j] = Math.exp(-2 * policy.logStd.data[j]);
     }
@@ -153,13 +176,14 @@ export class FisherOperator {
     const dy = dh!;
     // Distribution metric, divided by N.
     const outDim = net.outDim, u = new Float32Array(n * outDim), p = this.#metric;
-    if (this.policy.distribution === "categorical") {
+    if (this.policy.distribution !== "gaussian") {
       for (let i = 0; i < n; i++) {
-        let pu = 0;
-        for (let j = 0; j < outDim; j++) pu += p[i * outDim + j] * dy[i * outDim + j];
-        for (let j = 0; j < outDim; j++) {
-          const q = i * outDim + j;
-          u[q] = (p[q] * (dy[q] - pu)) / n;
+        let o = i * outDim;
+        for (const w of this.#blocks) {
+          let pu = 0;
+          for (let j = 0; j < w; j++) pu += p[o + j] * dy[o + j];
+          for (let j = 0; j < w; j++) u[o + j] = (p[o + j] * (dy[o + j] - pu)) / n;
+          o += w;
         }
       }
     } else {

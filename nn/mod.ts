@@ -53,7 +53,7 @@ export {
   type TensorLike,
   where,
 } from "./ops.ts";
-export { type Axis, gather, logSoftmax, mean, softmax, sum } from "./reduce.ts";
+export { type Axis, columns, gather, logSoftmax, mean, softmax, sum } from "./reduce.ts";
 export { dense, linear, matmul } from "./linear_op.ts";
 export { orthogonal } from "./init.ts";
 export {
@@ -77,6 +77,7 @@ export {
 } from "./optim.ts";
 export { Categorical, sampleCategoricalRows } from "./categorical.ts";
 export { DiagGaussian, sampleGaussianRows } from "./gaussian.ts";
+export { MultiCategorical, sampleMultiCategoricalRows } from "./multi_categorical.ts";
 export {
   conjugateGradient,
   dotProduct,

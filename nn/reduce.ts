@@ -8,6 +8,8 @@
  *   gradient `g − softmax(x)·Σⱼ g`; `softmax(x)ᵢⱼ = e^{xᵢⱼ}/Σₖ e^{xᵢₖ}`, gradient
  *   `y ⊙ (g − Σⱼ g y)`.
  * - `gather(x, idx)ᵢ = x[i, idx[i]]` (rows×1), the log-probability of the taken action.
+ * - `columns(x, start, width)ᵢⱼ = x[i, start + j]` (rows×width), one block of logits;
+ *   gradient: `g` added back into those columns.
  *
  * @example
  * ```ts
@@ -145,5 +147,26 @@ export function gather(x: Tensor, idx: ArrayLike<number>): Tensor {
   return setBackward(out, () => {
     const g = out.grad!, gx = x.gradBuffer();
     for (let i = 0; i < rows; i++) gx[i * cols + cols32[i]] += g[i];
+  });
+}
+
+/** Columns `start … start + width − 1` of `x` (rows × width), on the tape. */
+export function columns(x: Tensor, start: number, width: number): Tensor {
+  const { rows, cols } = x;
+  if (
+    !Number.isInteger(start) || !Number.isInteger(width) || start < 0 || width < 1 ||
+    start + width > cols
+  ) {
+    throw new RangeError(`columns: [${start}, ${start + width}) is outside ${x.shape}`);
+  }
+  const out = makeResult("columns", rows, width, [x]);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < width; j++) out.data[i * width + j] = x.data[i * cols + start + j];
+  }
+  return setBackward(out, () => {
+    const g = out.grad!, gx = x.gradBuffer();
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < width; j++) gx[i * cols + start + j] += g[i * width + j];
+    }
   });
 }

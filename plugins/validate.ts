@@ -154,11 +154,12 @@ export function boundsProblem(
   }
   for (let i = 0; i < observation.length; i++) {
     const v = observation[i];
-    if (!Number.isInteger(v) || v < 0 || v >= space.nvec[i]) {
+    const n = space.type === "multi-binary" ? 2 : space.nvec[i];
+    if (!Number.isInteger(v) || v < 0 || v >= n) {
       return {
         method,
         path: `observation.${i}`,
-        problem: `is not in {0, …, ${space.nvec[i] - 1}}`,
+        problem: `is not in {0, …, ${n - 1}}`,
         value: v,
       };
     }

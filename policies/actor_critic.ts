@@ -5,7 +5,11 @@
  *   (`heads.ts`): discrete actions `π_θ(·|s) = softmax(y)` (Categorical over logits `y`);
  *   box actions `π_θ(·|s) = N(y, diag(exp(2·logStd)))` with a state-independent, learned
  *   `logStd` (DiagGaussian).
+ *   Multi-discrete and multi-binary actions: independent categoricals, one per entry.
  * - Critic: `v_φ(s) = MLP_φ(s)` with one output.
+ * - Input: the flattened observation, or, for a `discrete` observation space of `n`
+ *   states, its one-hot encoding `e_{s − start}` (`n` inputs, as SB3 does); both networks
+ *   read the same input.
  * - Initialisation as the PPO literature: orthogonal, gain √2 on hidden layers, 0.01 on
  *   the policy head, 1 on the value head; biases zero.
  *
@@ -33,7 +37,7 @@
  */
 import type { Rng } from "../random.ts";
 import type { Space } from "../envs/spaces.ts";
-import { type Activation, type FisherPolicy, MLP, Parameter, type Tensor } from "../nn/mod.ts";
+import { type Activation, type FisherPolicy, MLP, Parameter, Tensor } from "../nn/mod.ts";
 import { type PolicyDistribution, type PolicyHead, policyHead } from "./heads.ts";
 import type { ObsNormSpec, PolicyProvenance, PolicySpec } from "./spec.ts";
 
@@ -41,7 +45,7 @@ import type { ObsNormSpec, PolicyProvenance, PolicySpec } from "./spec.ts";
 export interface ActorCriticOptions {
   /** Observation space (flattened). */
   observationSpace: Space;
-  /** Action space: `discrete` or `box`. */
+  /** Action space: `discrete`, `box`, `multi-discrete` or `multi-binary`. */
   actionSpace: Space;
   /** Hidden widths of both networks (default `[64, 64]`). */
   hiddenSizes?: readonly number[];
@@ -57,7 +61,7 @@ export interface ActorCriticOptions {
 
 /** Buffers written by {@link ActorCritic.act} for a batch of `rows` observations. */
 export interface ActBuffers {
-  /** Sampled actions: `Int32Array(rows)` (discrete) or `Float32Array(rows × d)` (box). */
+  /** Sampled actions: `Int32Array(rows)` (discrete), `Int32Array(rows × k)` (multi-discrete, multi-binary) or `Float32Array(rows × d)` (box). */
   actions: Int32Array | Float32Array;
   /** `log π(a|s)` of each sampled action. */
   logProbs: Float32Array;
@@ -75,11 +79,13 @@ export class ActorCritic {
   readonly actionSpace: Space;
   /** The policy head, chosen from the action space (`heads.ts`). */
   readonly head: PolicyHead;
-  /** True for discrete actions (Categorical), false for box (DiagGaussian). */
+  /** True for integer actions (discrete, multi-discrete, multi-binary), false for box. */
   readonly discrete: boolean;
-  /** Observation width. */
+  /** Observation width (1 for a discrete observation). */
   readonly obsDim: number;
-  /** Action elements per row (1 for discrete, d for box). */
+  /** Width of the networks' input: `n` for a one-hot discrete observation, else `obsDim`. */
+  readonly inputDim: number;
+  /** Action elements per row (1 for discrete, d for box, k for multi-discrete). */
   readonly actDim: number;
   /** Width of the actor output (n logits or d means). */
   readonly paramDim: number;
@@ -87,6 +93,7 @@ export class ActorCritic {
   readonly actor: MLP;
   /** The critic network, or `null`. */
   readonly critic: MLP | null;
+  #scratch = new Float32Array(0);
   /** The Gaussian's log standard deviation (1 × d), or `null` for discrete actions. */
   readonly logStd: Parameter | null;
 
@@ -99,20 +106,21 @@ export class ActorCritic {
     this.actionSpace = actionSpace;
     this.discrete = head.discrete;
     this.obsDim = spaceSize(observationSpace);
+    this.inputDim = observationSpace.type === "discrete" ? observationSpace.n : this.obsDim;
     this.actDim = head.actDim;
     this.paramDim = head.paramDim;
     this.logStd = head.parameters[0] ?? null;
     const hidden = options.hiddenSizes ?? [64, 64];
     const activation = options.activation ?? "tanh";
     this.actor = new MLP({
-      sizes: [this.obsDim, ...hidden, this.paramDim],
+      sizes: [this.inputDim, ...hidden, this.paramDim],
       activation,
       rng,
       outputGain: 0.01,
       name: "actor",
     });
     this.critic = options.critic === false ? null : new MLP({
-      sizes: [this.obsDim, ...hidden, 1],
+      sizes: [this.inputDim, ...hidden, 1],
       activation,
       rng,
       outputGain: 1,
@@ -135,9 +143,49 @@ export class ActorCritic {
     return [...this.actorParameters(), ...this.criticParameters()];
   }
 
+  /**
+   * The networks' input for `rows` observations (`rows × obsDim`): the one-hot rows
+   * (`rows × n`) for a discrete observation space, else `obs` itself. Writes into `out`
+   * when given (the one-hot case), else into a new array.
+   * @throws RangeError naming the row and value of an observation outside the space
+   */
+  encodeObservations(obs: Float32Array, rows: number, out?: Float32Array): Float32Array {
+    const space = this.observationSpace;
+    if (space.type !== "discrete") return obs;
+    const n = space.n, start = space.start ?? 0;
+    const x = out ?? new Float32Array(rows * n);
+    x.fill(0, 0, rows * n);
+    for (let i = 0; i < rows; i++) {
+      const s = obs[i] - start;
+      if (!(Number.isInteger(s) && s >= 0 && s < n)) {
+        throw new RangeError(
+          `ActorCritic: observation ${i} is ${obs[i]}, not a state of the discrete space ` +
+            `[${start}, ${start + n - 1}]`,
+        );
+      }
+      x[i * n + s] = 1;
+    }
+    return x;
+  }
+
+  /** {@link ActorCritic.encodeObservations} into a reused buffer (rollouts). */
+  #input(obs: Float32Array, rows: number): Float32Array {
+    if (this.observationSpace.type !== "discrete") return obs;
+    if (this.#scratch.length < rows * this.inputDim) {
+      this.#scratch = new Float32Array(rows * this.inputDim);
+    }
+    return this.encodeObservations(obs, rows, this.#scratch);
+  }
+
+  /** The input tensor for a batch of observations (no gradient flows into `obs`). */
+  #inputTensor(obs: Tensor): Tensor {
+    if (this.observationSpace.type !== "discrete") return obs;
+    return new Tensor(obs.rows, this.inputDim, this.encodeObservations(obs.data, obs.rows));
+  }
+
   /** `π_θ(·|s)` for a batch of observations (`rows × obsDim`), on the tape. */
   distribution(obs: Tensor): PolicyDistribution {
-    return this.head.distribution(this.actor.forward(obs));
+    return this.head.distribution(this.actor.forward(this.#inputTensor(obs)));
   }
 
   /**
@@ -167,12 +215,14 @@ export class ActorCritic {
   /** `v_φ(s)` (`rows × 1`), on the tape. */
   value(obs: Tensor): Tensor {
     if (!this.critic) throw new Error("ActorCritic.value: this policy has no critic");
-    return this.critic.forward(obs);
+    return this.critic.forward(this.#inputTensor(obs));
   }
 
   /** The policy in the form `FisherOperator` needs. */
   fisherPolicy(): FisherPolicy {
-    return this.head.fisherPolicy(this.actor);
+    const policy = this.head.fisherPolicy(this.actor);
+    if (this.observationSpace.type !== "discrete") return policy;
+    return { ...policy, encode: (obs, rows) => this.encodeObservations(obs, rows) };
   }
 
   /** Allocates buffers for {@link ActorCritic.act} on `rows` observations. */
@@ -199,15 +249,16 @@ export class ActorCritic {
     deterministic = false,
     withValues = true,
   ): void {
-    this.actor.forwardInto(obs, rows, out.params);
-    if (withValues && this.critic) this.critic.forwardInto(obs, rows, out.values);
+    const x = this.#input(obs, rows);
+    this.actor.forwardInto(x, rows, out.params);
+    if (withValues && this.critic) this.critic.forwardInto(x, rows, out.values);
     this.head.sampleInto(out.params, rows, rng, out, deterministic);
   }
 
   /** `v(s)` of `rows` observations into `out` (no-grad, allocation-free after warm-up). */
   valuesInto(obs: Float32Array, rows: number, out: Float32Array): Float32Array {
     if (!this.critic) throw new Error("ActorCritic.valuesInto: this policy has no critic");
-    return this.critic.forwardInto(obs, rows, out);
+    return this.critic.forwardInto(this.#input(obs, rows), rows, out);
   }
 
   /** The policy as plain data, for export (`obsNorm` when trained with normalisation). */
@@ -225,9 +276,10 @@ export class ActorCritic {
   }
 }
 
-/** Elements of a flattened sample of a box (or 1 for discrete, n for multi-discrete). */
+/** Elements of a flattened sample (1 for discrete, `nvec.length` for multi-discrete). */
 function spaceSize(space: Space): number {
   if (space.type === "box") return space.shape.reduce((a, b) => a * b, 1);
   if (space.type === "multi-discrete") return space.nvec.length;
+  if (space.type === "multi-binary") return space.n;
   return 1;
 }

@@ -7,6 +7,12 @@
  *   `n` logits.
  * - {@link DiagGaussianHead} (box, `d` dimensions): `π_θ(·|s) = N(y, diag(σ²))` with a
  *   state-independent, learned `log σ` (the `logStd` parameter, `1 × d`).
+ * - {@link MultiCategoricalHead} (multi-discrete, `nvec`): independent categoricals,
+ *   `π_θ(a|s) = Π_c softmax(y⁽ᶜ⁾)_{a_c}` over blocks of `y` (`Σ nvec` logits); log-prob,
+ *   entropy and KL are sums over the entries. Multi-binary spaces (`n` bits) use the same
+ *   head with `nvec = [2, …, 2]`: two logits per bit, `P(bit = 1) = σ(y₁ − y₀)`, a
+ *   Bernoulli in another parameterisation (SB3 uses one logit per bit; the two logits
+ *   keep one head, one Fisher metric and one exported graph for both spaces).
  *
  * Each head builds its distribution from `nn/` (`Categorical`, `DiagGaussian`) for the
  * losses, samples rollouts with that module's allocation-free sampler, and says how the
@@ -21,6 +27,8 @@
  * assert.equal(head.paramDim, 3);
  * assert.deepEqual(Array.from(head.parameters[0].data), [-0.5, -0.5, -0.5]);
  * assert.equal(policyHead({ type: "discrete", n: 4 }).paramDim, 4);
+ * assert.equal(policyHead({ type: "multi-discrete", nvec: [3, 2] }).paramDim, 5);
+ * assert.equal(policyHead({ type: "multi-binary", n: 3 }).actDim, 3);
  * ```
  * @module
  */
@@ -31,14 +39,16 @@ import {
   DiagGaussian,
   type FisherPolicy,
   type MLP,
+  MultiCategorical,
   Parameter,
   sampleCategoricalRows,
   sampleGaussianRows,
+  sampleMultiCategoricalRows,
   type Tensor,
 } from "../nn/mod.ts";
 
 /** A policy distribution over a batch of rows (from a {@link PolicyHead}). */
-export type PolicyDistribution = Categorical | DiagGaussian;
+export type PolicyDistribution = Categorical | DiagGaussian | MultiCategorical;
 
 /** Where {@link PolicyHead.sampleInto} writes: the actions and their `log π(a|s)`. */
 export interface Samples {
@@ -52,7 +62,7 @@ export interface Samples {
 export interface PolicyHead {
   /** True when actions are integers (`Int32Array`), false for real vectors. */
   readonly discrete: boolean;
-  /** Action elements per row (1 for discrete). */
+  /** Action elements per row (1 for discrete, `nvec.length` for multi-discrete). */
   readonly actDim: number;
   /** Width of the actor output the head reads (logits or means). */
   readonly paramDim: number;
@@ -193,16 +203,86 @@ export class DiagGaussianHead implements PolicyHead {
 }
 
 /**
+ * Independent categoricals over `nvec` (multi-discrete; multi-binary as `nvec = [2, …]`):
+ * `log π(a|s) = Σ_c log softmax(y⁽ᶜ⁾)_{a_c}`, entropy and KL summed over the entries.
+ */
+export class MultiCategoricalHead implements PolicyHead {
+  /** Integer actions. */
+  readonly discrete = true;
+  /** `nvec.length` entries per row. */
+  readonly actDim: number;
+  /** `Σ nvec` logits. */
+  readonly paramDim: number;
+  /** No parameters of its own. */
+  readonly parameters: Parameter[] = [];
+  /** Categories of each entry. */
+  readonly nvec: readonly number[];
+  #probs: Float64Array;
+
+  /** A head over entries with `nvec[c]` categories each. */
+  constructor(nvec: readonly number[]) {
+    this.nvec = nvec.slice();
+    this.actDim = nvec.length;
+    this.paramDim = nvec.reduce((a, b) => a + b, 0);
+    this.#probs = new Float64Array(Math.max(...nvec));
+  }
+
+  /** `MultiCategorical(y, nvec)`. */
+  distribution(y: Tensor): MultiCategorical {
+    return new MultiCategorical(y, this.nvec);
+  }
+
+  /** `Σ_c log softmax(y⁽ᶜ⁾)_{a_c}`. */
+  logProb(pi: PolicyDistribution, actions: Int32Array | Float32Array): Tensor {
+    return (pi as MultiCategorical).logProb(actions);
+  }
+
+  /** `Σ_c KL(π_old⁽ᶜ⁾ ‖ π⁽ᶜ⁾)`. */
+  kl(old: PolicyDistribution, pi: PolicyDistribution): Tensor {
+    return (old as MultiCategorical).kl(pi as MultiCategorical);
+  }
+
+  /** `Int32Array(rows × k)`. */
+  createActions(rows: number): Int32Array {
+    return new Int32Array(rows * this.actDim);
+  }
+
+  /** Inverse-CDF sampling per entry (`sampleMultiCategoricalRows`). */
+  sampleInto(y: Float32Array, rows: number, rng: Rng, out: Samples, deterministic: boolean): void {
+    const actions = out.actions as Int32Array, p = this.#probs;
+    try {
+      sampleMultiCategoricalRows(y, rows, this.nvec, rng, actions, out.logProbs, deterministic, p);
+    } catch (error) {
+      throw new RangeError(`ActorCritic.act: actor output: ${(error as Error).message}`);
+    }
+  }
+
+  /** Block-diagonal categorical metric on the actor's logits. */
+  fisherPolicy(net: MLP): FisherPolicy {
+    return { net, distribution: "multi-categorical", nvec: this.nvec };
+  }
+
+  /** Nothing beyond the actor. */
+  specFields(): { logStd?: Float32Array } {
+    return {};
+  }
+}
+
+/**
  * The head for `actionSpace`: {@link CategoricalHead} for `discrete`,
- * {@link DiagGaussianHead} for `box` (with `log σ = logStdInit`).
- * @throws TypeError for another action space
+ * {@link DiagGaussianHead} for `box` (with `log σ = logStdInit`),
+ * {@link MultiCategoricalHead} for `multi-discrete` and (with `nvec = [2, …, 2]`)
+ * `multi-binary`.
  */
 export function policyHead(actionSpace: Space, logStdInit = 0): PolicyHead {
-  if (actionSpace.type === "discrete") return new CategoricalHead(actionSpace.n);
-  if (actionSpace.type === "box") {
-    return new DiagGaussianHead(actionSpace.shape.reduce((a, b) => a * b, 1), logStdInit);
+  switch (actionSpace.type) {
+    case "discrete":
+      return new CategoricalHead(actionSpace.n);
+    case "box":
+      return new DiagGaussianHead(actionSpace.shape.reduce((a, b) => a * b, 1), logStdInit);
+    case "multi-discrete":
+      return new MultiCategoricalHead(actionSpace.nvec);
+    case "multi-binary":
+      return new MultiCategoricalHead(new Array<number>(actionSpace.n).fill(2));
   }
-  throw new TypeError(
-    `ActorCritic: action space must be discrete or box, got ${actionSpace.type}`,
-  );
 }

@@ -2,9 +2,10 @@
  * A plain float64 forward pass of a {@link PolicySpec}, the yardstick for exported models.
  *
  * For each observation row `o` (see `spec.ts`): `x = clip((o − μ)/√(var + ε), −c, c)` when
- * normalising, `hₗ = act(Wₗ hₗ₋₁ + bₗ)` through the actor (no activation on the last layer),
+ * normalising (a discrete observation is one-hot encoded instead, `x = e_{o − start}`), `hₗ = act(Wₗ hₗ₋₁ + bₗ)` through the actor (no activation on the last layer),
  * then for discrete actions `probs = softmax(logits)` and `action = argmax(logits) + start`
- * (first maximum on ties), and for box actions `action = clip(mean, low, high)` when
+ * (first maximum on ties), for multi-discrete (and multi-binary, `nvec = [2, …]`) actions
+ * a softmax and an arg-max per entry's block of logits, and for box actions `action = clip(mean, low, high)` when
  * `clipActions` (the default); `value` from the critic when present. Every sum is in
  * float64 over the float32 weights, so it differs from a float32 engine only by float32
  * rounding.
@@ -31,7 +32,7 @@ import type { MlpSpec, PolicySpec } from "./spec.ts";
 
 /** Outputs of {@link referenceForward}, flat row-major, float64. */
 export interface ReferenceOutputs {
-  /** One action per row (discrete: integers; box: `d` numbers per row, flattened). */
+  /** Actions (discrete: one integer per row; box: `d` numbers; multi-discrete: `k` integers per row; flattened). */
   actions: Float64Array;
   /** Discrete: logits, batch × n. */
   logits?: Float64Array;
@@ -75,15 +76,32 @@ export function referenceForward(
   }
   const clipActions = options.clipActions ?? true;
   const act = spec.actionSpace;
-  const width = act.type === "discrete" ? act.n : flatDim(act);
+  const nvec = act.type === "multi-discrete"
+    ? act.nvec
+    : act.type === "multi-binary"
+    ? new Array<number>(act.n).fill(2)
+    : null;
+  const width = act.type === "discrete"
+    ? act.n
+    : nvec
+    ? nvec.reduce((a, b) => a + b, 0)
+    : flatDim(act);
   const out: ReferenceOutputs = {
-    actions: new Float64Array(act.type === "discrete" ? batch : batch * width),
+    actions: new Float64Array(act.type === "discrete" ? batch : batch * flatDim(act)),
   };
+  const obsSpace = spec.observationSpace;
+  const inDim = obsSpace.type === "discrete" ? obsSpace.n : obsDim;
   const head = new Float64Array(batch * width);
   if (spec.critic) out.value = new Float64Array(batch);
-  const x = new Float64Array(obsDim);
+  const x = new Float64Array(inDim);
   for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < obsDim; i++) {
+    if (obsSpace.type === "discrete") {
+      // one-hot of the state (a row of zeros outside the space, as the ONNX graph)
+      x.fill(0);
+      const s = obs[b] - (obsSpace.start ?? 0);
+      if (Number.isInteger(s) && s >= 0 && s < inDim) x[s] = 1;
+    }
+    for (let i = 0; i < obsDim && obsSpace.type !== "discrete"; i++) {
       let v = obs[b * obsDim + i];
       const n = spec.obsNorm;
       if (n) {
@@ -95,7 +113,15 @@ export function referenceForward(
     const y = mlpForward(spec.actor, x);
     head.set(y, b * width);
     if (spec.critic) out.value![b] = mlpForward(spec.critic, x)[0];
-    if (act.type === "discrete") {
+    if (nvec) {
+      let o = 0;
+      nvec.forEach((n, c) => {
+        let best = 0;
+        for (let j = 1; j < n; j++) if (y[o + j] > y[o + best]) best = j;
+        out.actions[b * nvec.length + c] = best;
+        o += n;
+      });
+    } else if (act.type === "discrete") {
       let best = 0;
       for (let k = 1; k < width; k++) if (y[k] > y[best]) best = k;
       out.actions[b] = best + (act.start ?? 0);
@@ -107,16 +133,18 @@ export function referenceForward(
       }
     }
   }
-  if (act.type === "discrete") {
+  if (act.type !== "box") {
     out.logits = head;
     out.probs = new Float64Array(batch * width);
     for (let b = 0; b < batch; b++) {
-      let max = -Infinity;
-      for (let k = 0; k < width; k++) max = Math.max(max, head[b * width + k]);
-      let z = 0;
-      for (let k = 0; k < width; k++) z += Math.exp(head[b * width + k] - max);
-      for (let k = 0; k < width; k++) {
-        out.probs[b * width + k] = Math.exp(head[b * width + k] - max) / z;
+      let o = b * width;
+      for (const n of nvec ?? [width]) {
+        let max = -Infinity;
+        for (let k = 0; k < n; k++) max = Math.max(max, head[o + k]);
+        let z = 0;
+        for (let k = 0; k < n; k++) z += Math.exp(head[o + k] - max);
+        for (let k = 0; k < n; k++) out.probs[o + k] = Math.exp(head[o + k] - max) / z;
+        o += n;
       }
     }
   } else {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import "./algorithms_toy_envs.ts";
+import { BINARY_TARGET, CHAIN_KEY, MULTI_TARGET } from "./algorithms_toy_envs.ts";
 import { ALGORITHMS, createAgent, evaluate } from "../algorithms/mod.ts";
 
 // ASCENT_TEST_SEED varies the seed, to check that the tests do not hang on one lucky seed.
@@ -49,6 +49,37 @@ for (const algo of ALGORITHMS) {
     await agent.learn({ totalTimesteps: 4000 });
     const a = agent.predict([0.5], { deterministic: true }) as Float32Array;
     assert.ok(Math.abs(a[0] - 0.5) < 0.25, `${algo}: mean action ${a[0]}, optimum 0.5`);
+  });
+
+  Deno.test(`${algo} learns a multi-discrete action (independent categoricals)`, async () => {
+    const agent = createAgent(algo, cfg(algo, "TestMultiBandit-v0"));
+    await agent.learn({ totalTimesteps: 3000 });
+    const a = agent.predict([0.5], { deterministic: true }) as Int32Array;
+    assert.ok(a instanceof Int32Array);
+    assert.deepEqual([...a], MULTI_TARGET, `${algo}: mode ${a}, target ${MULTI_TARGET}`);
+    const { mean } = await evaluate(agent, "TestMultiBandit-v0", { episodes: 2 });
+    assert.equal(mean, 3);
+  });
+
+  Deno.test(`${algo} learns a multi-binary action`, async () => {
+    const agent = createAgent(algo, cfg(algo, "TestMultiBinary-v0"));
+    await agent.learn({ totalTimesteps: 3000 });
+    const a = agent.predict([0.5], { deterministic: true }) as Int32Array;
+    assert.deepEqual([...a], BINARY_TARGET, `${algo}: mode ${a}, target ${BINARY_TARGET}`);
+  });
+
+  Deno.test(`${algo} learns a chain with discrete (one-hot) observations`, async () => {
+    const agent = createAgent(algo, cfg(algo, "TestChain-v0"));
+    await agent.learn({ totalTimesteps: 8000 });
+    for (let s = 0; s < 4; s++) {
+      assert.equal(
+        agent.predict([s], { deterministic: true }),
+        CHAIN_KEY[s],
+        `${algo}: state ${s}`,
+      );
+    }
+    const { mean } = await evaluate(agent, "TestChain-v0", { episodes: 1 });
+    assert.equal(mean, -4, `${algo}: deterministic return ${mean}, optimum −4`);
   });
 }
 

@@ -39,6 +39,9 @@ const cases: [AlgorithmName, string, Record<string, unknown>][] = [
   ["a2c", "CartPole-v1", { numEnvs: 4, numSteps: 5 }],
   ["vpg", "Acrobot-v1", { numEnvs: 2, numSteps: 100, vfIters: 3 }],
   ["reinforce", "Pendulum-v1", { numEnvs: 2, episodesPerUpdate: 1 }],
+  ["ppo", "TestMultiBandit-v0", { numEnvs: 2, numSteps: 64, updateEpochs: 2, numMinibatches: 2 }],
+  ["trpo", "TestMultiBinary-v0", { numEnvs: 2, numSteps: 64, vfIters: 2 }],
+  ["trpo", "TestChain-v0", { numEnvs: 2, numSteps: 64, vfIters: 2 }],
 ];
 
 for (const [algo, env, extra] of cases) {

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import "./algorithms_toy_envs.ts";
 import { Rng } from "../random.ts";
-import { backward, conjugateGradient, Parameter, sum, tensor } from "../nn/mod.ts";
+import {
+  backward,
+  conjugateGradient,
+  type MultiCategorical,
+  Parameter,
+  sum,
+  Tensor,
+  tensor,
+} from "../nn/mod.ts";
 import { ActorCritic } from "../policies/actor_critic.ts";
 import { adaptKlCoef, collectRollout, RolloutBuffer } from "../algorithms/mod.ts";
 import { makeVectorEnv } from "../envs/vector.ts";
@@ -118,4 +126,32 @@ Deno.test("VectorEnv state round trip continues identically", async () => {
     assert.deepEqual(rb.observations, ra.observations);
     assert.deepEqual(rb.terminated, ra.terminated);
   }
+});
+
+Deno.test("ActorCritic one-hot encodes a discrete observation for both networks and TRPO", () => {
+  const ac = new ActorCritic({
+    observationSpace: { type: "discrete", n: 4, start: 1 },
+    actionSpace: { type: "multi-discrete", nvec: [2, 3] },
+    hiddenSizes: [8],
+    rng: new Rng(1),
+  });
+  assert.equal(ac.obsDim, 1);
+  assert.equal(ac.inputDim, 4);
+  assert.equal(ac.actor.inDim, 4);
+  assert.equal(ac.critic!.inDim, 4);
+  const states = new Float32Array([1, 4, 2]);
+  assert.deepEqual([...ac.encodeObservations(states, 3)], [1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0]);
+  assert.throws(() => ac.encodeObservations(new Float32Array([5]), 1), /observation 0 is 5/);
+  assert.throws(() => ac.encodeObservations(new Float32Array([1.5]), 1), /discrete space \[1, 4\]/);
+  // act, the tape and the Fisher policy see the same one-hot input
+  const out = ac.createActBuffers(3);
+  ac.act(states, 3, new Rng(2), out, true);
+  assert.equal(out.actions.length, 6);
+  const onTape = ac.distribution(new Tensor(3, 1, states.slice())) as MultiCategorical;
+  assert.deepEqual([...onTape.logits.data], [...out.params]);
+  const direct = ac.actor.forwardInto(ac.encodeObservations(states, 3), 3, new Float32Array(15));
+  assert.deepEqual([...direct], [...out.params]);
+  const fisher = ac.fisherPolicy();
+  assert.equal(fisher.distribution, "multi-categorical");
+  assert.deepEqual([...fisher.encode!(states, 3)], [...ac.encodeObservations(states, 3)]);
 });

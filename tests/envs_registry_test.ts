@@ -6,6 +6,7 @@ import { editDistance, ENV_ID_PATTERN, Registry } from "../envs/registry.ts";
 import type { Action, Env, ResetOptions, ResetResult, StepResult } from "../envs/types.ts";
 import { TimeLimit } from "../envs/wrappers/time_limit.ts";
 import { RecordEpisodeStatistics } from "../envs/wrappers/record_episode_statistics.ts";
+import { VectorEnv } from "../envs/vector_env.ts";
 
 /** Faults a test env can be told to have. */
 interface Faults {
@@ -302,4 +303,39 @@ Deno.test("builtin: importing envs/mod.ts registers the five classic envs", asyn
   assert.equal(mod.spec("CartPole-v1").rewardThreshold, 475);
   const e = await envError(() => mod.register({ id: "CartPole-v1", create: () => new Walk() }));
   assert.match(e.message, /from builtin/);
+});
+
+/** Lights: a multi-binary action switches 3 lamps; the observation is the lamp state. */
+function lights(): Env {
+  const state = new Float32Array(3);
+  return {
+    observationSpace: { type: "multi-binary", n: 3 },
+    actionSpace: { type: "multi-binary", n: 3 },
+    reset: () => ({ observation: state.fill(0).slice(), info: {} }),
+    step: (a: Action) => {
+      for (let i = 0; i < 3; i++) state[i] = (a as Int32Array)[i];
+      return {
+        observation: state.slice(),
+        reward: state[0],
+        terminated: false,
+        truncated: false,
+        info: {},
+      };
+    },
+  };
+}
+
+Deno.test("checker and vector env accept multi-binary spaces; bad bits are named", async () => {
+  checkEnvSync(lights(), { id: "Lights-v0" });
+  const v = new ValidatingEnv(lights(), "Lights-v0");
+  v.reset({ seed: 0 });
+  v.step(new Int32Array([1, 0, 1]));
+  const e = await envError(() => v.step(new Int32Array([1, 2, 0])));
+  assert.equal(e.path, "action.1");
+  assert.match(e.problem, /must be 0 or 1/);
+  const venv = new VectorEnv([lights(), lights()], {});
+  venv.reset(0);
+  const r = await venv.step(new Int32Array([1, 1, 0, 0, 0, 1]));
+  assert.deepEqual([...r.observations], [1, 1, 0, 0, 0, 1]);
+  assert.deepEqual([...r.rewards], [1, 0]);
 });

@@ -53,6 +53,13 @@ Deno.test("spaces: schema errors name the field path and the problem", () => {
     parseError({ type: "multi-discrete", nvec: [2, 0] }),
     /observationSpace\.nvec\.1: every nvec entry must be at least 1/,
   );
+  assert.match(
+    parseError({ type: "multi-binary", n: 0 }, "actionSpace"),
+    /actionSpace\.n: n must be at least 1/,
+  );
+  assert.match(parseError({ type: "multi-binary", n: 2.5 }), /observationSpace\.n: n must be an/);
+  assert.match(parseError({ type: "multi-binary", n: 2, nvec: [2] }), /Unrecognized key: "nvec"/);
+  assert.deepEqual(parseSpace({ type: "multi-binary", n: 3 }), { type: "multi-binary", n: 3 });
 });
 
 Deno.test("spaces: infinite bounds as numbers or JSON strings; NaN rejected", () => {
@@ -91,6 +98,11 @@ Deno.test("spaces: flatDim, actionParamDim and contains", () => {
   assert.ok(!contains(disc, 2) && !contains(disc, 0.5));
   assert.ok(contains(md, new Int32Array([1, 2])));
   assert.ok(!contains(md, [2, 0]));
+  const mb: Space = { type: "multi-binary", n: 3 };
+  assert.equal(flatDim(mb), 3);
+  assert.equal(actionParamDim(mb), 6);
+  assert.ok(contains(mb, new Int32Array([1, 0, 1])));
+  assert.ok(!contains(mb, [1, 2, 0]) && !contains(mb, [1, 0]) && !contains(mb, 1));
   // float32 boxes compare against float32-rounded bounds.
   const f = { type: "box", low: -4.8, high: 4.8, shape: [1] } as Space;
   assert.ok(contains(f, new Float32Array([4.8])));
@@ -107,6 +119,7 @@ Deno.test("spaces: samples are always members, reproducibly", () => {
     { type: "box", low: -2, high: 2, shape: [2, 2] },
     { type: "discrete", n: 5, start: 3 },
     { type: "multi-discrete", nvec: [1, 4, 2] },
+    { type: "multi-binary", n: 5 },
   ];
   for (const space of spaces) {
     const a = new Rng(1);
@@ -117,4 +130,8 @@ Deno.test("spaces: samples are always members, reproducibly", () => {
       assert.deepEqual(sample(space, b), x);
     }
   }
+  const bits = sample({ type: "multi-binary", n: 2000 }, new Rng(3)) as Int32Array;
+  assert.ok(bits instanceof Int32Array);
+  const ones = bits.reduce((a, b) => a + b, 0);
+  assert.ok(ones > 900 && ones < 1100, `${ones} ones in 2000 fair bits`);
 });

@@ -77,6 +77,47 @@ Deno.test("Categorical: logProb, mode, several rows, determinism, errors", () =>
   );
 });
 
+Deno.test("MultiCategorical: sums of the factors; entropy and KL match Monte Carlo", () => {
+  const nvec = [3, 2];
+  const p = nn.tensor([0.3, -1.2, 1.5, 0.4, -0.1, 1, 1, 1, 2, -2], 2, 5);
+  const q = nn.tensor([-0.4, 0.8, 0.2, 0.0, 1.1, 0, 1, 0, 0, 0], 2, 5);
+  const dp = new nn.MultiCategorical(p, nvec), dq = new nn.MultiCategorical(q, nvec);
+  // against the two categoricals built by hand
+  for (let i = 0; i < 2; i++) {
+    const row = (t: nn.Tensor, o: number, w: number) =>
+      new nn.Categorical(nn.tensor(t.data.slice(i * 5 + o, i * 5 + o + w), 1, w));
+    const [p0, p1, q0, q1] = [row(p, 0, 3), row(p, 3, 2), row(q, 0, 3), row(q, 3, 2)];
+    const h = p0.entropy().item() + p1.entropy().item();
+    const kl = p0.kl(q0).item() + p1.kl(q1).item();
+    const lp = p0.logProb([2]).item() + p1.logProb([1]).item();
+    assert.ok(Math.abs(dp.entropy().data[i] - h) < 1e-6, `entropy of row ${i}`);
+    assert.ok(Math.abs(dp.kl(dq).data[i] - kl) < 1e-6, `KL of row ${i}`);
+    assert.ok(Math.abs(dp.logProb([2, 1, 2, 1]).data[i] - lp) < 1e-6, `logProb of row ${i}`);
+  }
+  // Monte Carlo over joint samples of row 0 (samples from sample() and the rollout sampler)
+  const rng = new Rng(4), one = new nn.MultiCategorical(nn.tensor(p.data.slice(0, 5), 1, 5), nvec);
+  const oneQ = new nn.MultiCategorical(nn.tensor(q.data.slice(0, 5), 1, 5), nvec);
+  const negLogP = new Float64Array(N), logRatio = new Float64Array(N);
+  const a = new Int32Array(2), lps = new Float32Array(1), scratch = new Float64Array(3);
+  for (let i = 0; i < N; i++) {
+    if (i % 2 === 0) one.sample(rng, a);
+    else nn.sampleMultiCategoricalRows(p.data, 1, nvec, rng, a, lps, false, scratch);
+    const lp = one.logProb(a).item();
+    if (i % 2 === 1) assert.ok(Math.abs(lps[0] - lp) < 1e-5, "sampler logProb");
+    negLogP[i] = -lp;
+    logRatio[i] = lp - oneQ.logProb(a).item();
+  }
+  assertMc("MultiCategorical entropy", one.entropy().item(), negLogP);
+  assertMc("MultiCategorical KL", one.kl(oneQ).item(), logRatio);
+  // deterministic: each block's arg-max
+  const acts = new Int32Array(4), lp2 = new Float32Array(2);
+  nn.sampleMultiCategoricalRows(p.data, 2, nvec, rng, acts, lp2, true, scratch);
+  assert.deepEqual([...acts], [2, 0, 0, 0]); // row 1: first of the tied [1, 1, 1]
+  assert.throws(() => new nn.MultiCategorical(p, [3, 3]), /nvec \[3,3\] needs 6 columns/);
+  assert.throws(() => dp.logProb([0, 0]), /2 actions for 2 rows × 2/);
+  assert.throws(() => dp.kl(new nn.MultiCategorical(p, [2, 3])), /nvec \[3,2\] and \[2,3\] differ/);
+});
+
 Deno.test("DiagGaussian: entropy and KL match Monte Carlo; sample moments", () => {
   const d = 3;
   const mean = nn.tensor([0.5, -1, 2], 1, d), logStd = nn.tensor([-0.5, 0.3, 0], 1, d);

@@ -6,7 +6,9 @@
  * 2. the explicit Fisher matrix built column by column on a tiny network — Categorical:
  *    from its definition `F = (1/N) Σᵢ Σₐ π(a|xᵢ) ∇log π(a|xᵢ) ∇log π(a|xᵢ)ᵀ` (scores from
  *    the tape); Gaussian: `F = (1/N) Σᵢ Jᵢᵀ Mᵢ Jᵢ` with the output Jacobian from the tape and
- *    `M = diag(1/σ², 2)` — compared with `F eⱼ` for every j (tolerance 1e-4·max|F|).
+ *    `M = diag(1/σ², 2)` — compared with `F eⱼ` for every j (tolerance 1e-4·max|F|);
+ *    MultiCategorical: the categorical definition summed over every joint action (so the
+ *    block-diagonal metric is checked against the joint distribution).
  * @module
  */
 import assert from "node:assert/strict";
@@ -39,7 +41,15 @@ function makePolicies(): { name: string; policy: FisherPolicy; obs: Float32Array
   const logStd = new nn.Parameter("logStd", 1, 2, [-0.3, 0.2]);
   const relu = new nn.MLP({ sizes: [3, 6, 2], activation: "relu", rng, name: "relu" });
   perturbBiases(relu, rng);
+  const multi = new nn.MLP({ sizes: [3, 4, 5], rng, outputGain: 1, name: "multi" });
+  perturbBiases(multi, rng);
   return [
+    {
+      name: "multi-categorical",
+      policy: { net: multi, distribution: "multi-categorical", nvec: [2, 3] },
+      obs: obsBatch(rng, 5, 3),
+      rows: 5,
+    },
     {
       name: "categorical",
       policy: { net: cat, distribution: "categorical" },
@@ -71,6 +81,10 @@ function meanKl(
   const out = policy.net.forward(obs);
   if (policy.distribution === "categorical") {
     return nn.mean(new nn.Categorical(oldOut).kl(new nn.Categorical(out)));
+  }
+  if (policy.distribution === "multi-categorical") {
+    const nvec = policy.nvec;
+    return nn.mean(new nn.MultiCategorical(oldOut, nvec).kl(new nn.MultiCategorical(out, nvec)));
   }
   return nn.mean(
     new nn.DiagGaussian(oldOut, oldLogStd!).kl(new nn.DiagGaussian(out, policy.logStd)),
@@ -119,7 +133,20 @@ function explicitFisher(policy: FisherPolicy, obs: Float32Array, rows: number): 
   const inDim = policy.net.inDim, outDim = policy.net.outDim;
   for (let i = 0; i < rows; i++) {
     const xi = nn.tensor(obs.subarray(i * inDim, (i + 1) * inDim), 1, inDim);
-    if (policy.distribution === "categorical") {
+    if (policy.distribution === "multi-categorical") {
+      const [n0, n1] = policy.nvec;
+      for (let a0 = 0; a0 < n0; a0++) {
+        for (let a1 = 0; a1 < n1; a1++) {
+          nn.zeroGrad(params);
+          const lp = new nn.MultiCategorical(policy.net.forward(xi), policy.nvec).logProb([a0, a1]);
+          nn.backward(lp);
+          const pa = Math.exp(lp.item()), s = nn.getFlatGrad(params);
+          for (let r = 0; r < n; r++) {
+            for (let c = 0; c < n; c++) F[r * n + c] += (pa * s[r] * s[c]) / rows;
+          }
+        }
+      }
+    } else if (policy.distribution === "categorical") {
       const probs = nn.noGrad(() => nn.softmax(policy.net.forward(xi))).data;
       for (let a = 0; a < outDim; a++) {
         nn.zeroGrad(params);
@@ -178,6 +205,27 @@ Deno.test("fisherVectorProduct matches the explicit Fisher column by column", ()
   }
 });
 
+Deno.test("FisherOperator applies the policy's encode to the observations", () => {
+  const net = new nn.MLP({ sizes: [3, 4, 2], rng: new Rng(2), outputGain: 1 });
+  const oneHot = (obs: Float32Array, rows: number) => {
+    const x = new Float32Array(rows * 3);
+    for (let i = 0; i < rows; i++) x[i * 3 + obs[i]] = 1;
+    return x;
+  };
+  const states = new Float32Array([0, 2, 1, 2]);
+  const v = new Float64Array(nn.flatSize(net.parameters())).map((_, i) => Math.sin(i));
+  const encoded = { net, distribution: "categorical" as const, encode: oneHot };
+  const plain = { net, distribution: "categorical" as const };
+  assert.deepEqual(
+    nn.fisherVectorProduct(encoded, states, 4, v),
+    nn.fisherVectorProduct(plain, oneHot(states, 4), 4, v),
+  );
+  assert.notDeepEqual(
+    nn.fisherVectorProduct(encoded, states, 4, v),
+    nn.fisherVectorProduct(plain, new Float32Array([0, 2, 1, 2, 0, 0, 0, 1, 1, 1, 0, 0]), 4, v),
+  );
+});
+
 Deno.test("FisherOperator validates its inputs", () => {
   const net = new nn.MLP({ sizes: [2, 3, 2], rng: new Rng(0) });
   assert.throws(
@@ -194,5 +242,14 @@ Deno.test("FisherOperator validates its inputs", () => {
         2,
       ),
     /logStd is 1×3, network output is 2/,
+  );
+  assert.throws(
+    () =>
+      new nn.FisherOperator(
+        { net, distribution: "multi-categorical", nvec: [2, 2] },
+        new Float32Array(4),
+        2,
+      ),
+    /nvec \[2,2\] does not sum to the network output 2/,
   );
 });

@@ -150,6 +150,7 @@ Deno.test("grad: reductions, softmax, gather", () => {
   gradCheck("softmax", [x], () => nn.softmax(x));
   gradCheck("logSoftmax", [x], () => nn.logSoftmax(x));
   gradCheck("gather", [x], () => nn.gather(x, [4, 0, 2, 2]));
+  gradCheck("columns", [x], () => nn.columns(x, 1, 3));
 });
 
 for (const kern of [nn.wasmKernels!, nn.tsKernels]) {
@@ -223,6 +224,17 @@ Deno.test("grad: Categorical logProb, entropy, kl (both arguments)", () => {
   gradCheck("Categorical.entropy", [la], () => new nn.Categorical(la).entropy());
   gradCheck("Categorical.kl", [la, lb], () => new nn.Categorical(la).kl(new nn.Categorical(lb)));
   gradCheck("Categorical.probs", [la], () => new nn.Categorical(la).probs);
+});
+
+Deno.test("grad: MultiCategorical logProb, entropy, kl (both arguments)", () => {
+  const rng = new Rng(10);
+  const nvec = [2, 3, 2];
+  const la = randParam(rng, "logitsA", 3, 7), lb = randParam(rng, "logitsB", 3, 7);
+  const actions = [1, 2, 0, 0, 0, 1, 1, 1, 1];
+  const multi = (l: Tensor) => new nn.MultiCategorical(l, nvec);
+  gradCheck("MultiCategorical.logProb", [la], () => multi(la).logProb(actions));
+  gradCheck("MultiCategorical.entropy", [la], () => multi(la).entropy());
+  gradCheck("MultiCategorical.kl", [la, lb], () => multi(la).kl(multi(lb)));
 });
 
 Deno.test("grad: DiagGaussian logProb, entropy, kl (both arguments)", () => {

@@ -95,6 +95,31 @@ Deno.test({
         }),
         { deterministic: false, clipActions: false },
       ],
+      [
+        "multi_discrete_norm",
+        randomPolicySpec({
+          seed: 5,
+          obsShape: [3],
+          action: { type: "multi-discrete", nvec: [3, 2] },
+          normClip: 5,
+        }),
+        { withValue: true },
+      ],
+      [
+        "multi_binary_sampled",
+        randomPolicySpec({ seed: 6, obsShape: [2], action: { type: "multi-binary", n: 3 } }),
+        { deterministic: false },
+      ],
+      [
+        "discrete_observation",
+        randomPolicySpec({
+          seed: 7,
+          obsShape: [1],
+          observation: { type: "discrete", n: 4 },
+          action: { type: "discrete", n: 2 },
+        }),
+        { withValue: true },
+      ],
     ];
     const dir = await Deno.makeTempDir({ prefix: "ascent_onnx_checker_" });
     try {

@@ -8,7 +8,7 @@ import { buildPolicyModel } from "../policies/onnx/graph.ts";
 import { exportOnnx } from "../policies/onnx/export.ts";
 import { readOnnxInfo } from "../policies/onnx/info.ts";
 import { randomPolicySpec } from "../policies/onnx/testing.ts";
-import type { NodeProto } from "../policies/onnx/proto.ts";
+import { DataType, type NodeProto } from "../policies/onnx/proto.ts";
 import type { PolicySpec } from "../policies/spec.ts";
 
 const ops = (nodes: NodeProto[]) => nodes.map((n) => n.opType);
@@ -41,6 +41,32 @@ Deno.test("graph: discrete policy with normalisation", () => {
   assert.equal(stored[2], Math.fround(Math.sqrt(spec.obsNorm!.var[2] + 1e-8)));
   assert.equal(model.irVersion, 8);
   assert.deepEqual(model.opsetImport, [{ domain: "", version: 17 }]);
+});
+
+Deno.test("graph: multi-discrete head, one-hot discrete observation", () => {
+  const spec = randomPolicySpec({
+    seed: 2,
+    obsShape: [1],
+    observation: { type: "discrete", n: 5, start: 2 },
+    action: { type: "multi-discrete", nvec: [3, 2, 4] },
+    hidden: [8],
+  });
+  const g = buildPolicyModel(spec).graph!;
+  const o = ops(g.node);
+  assert.deepEqual(o.slice(0, 2), ["Equal", "Cast"]);
+  const states = g.initializer.find((t) => t.name === "obs.states")!;
+  assert.deepEqual([...new Float32Array(states.rawData!.slice().buffer)], [2, 3, 4, 5, 6]);
+  assert.equal(g.initializer.find((t) => t.name === "actor.0.weight")!.dims[1], 5);
+  const argmaxes = g.node.filter((n) => n.opType === "ArgMax");
+  assert.equal(argmaxes.length, 3);
+  for (const n of argmaxes) assert.equal(attr(n, "keepdims"), 1);
+  assert.equal(o.filter((x) => x === "Slice").length, 6);
+  assert.deepEqual(g.output.map((v) => v.name), ["action", "logits", "probs"]);
+  assert.equal(g.output[0].elemType, DataType.INT64);
+  assert.deepEqual(g.output[0].shape!.map((d) => d.param ?? d.value), ["batch", 3]);
+  assert.deepEqual(g.output[1].shape!.map((d) => d.param ?? d.value), ["batch", 9]);
+  const sampled = ops(buildPolicyModel(spec, { deterministic: false }).graph!.node);
+  assert.equal(sampled.filter((x) => x === "RandomUniformLike").length, 1);
 });
 
 Deno.test("graph: no Clip for infinite normalisation clip; relu; box head", () => {
@@ -105,8 +131,8 @@ Deno.test("exportOnnx: spec errors name the field", () => {
     ],
     [
       "multi-discrete",
-      (s) => s.actionSpace = { type: "multi-discrete", nvec: [2] },
-      /"multi-discrete" cannot be exported/,
+      (s) => s.actionSpace = { type: "multi-discrete", nvec: [2, 3] },
+      /last layer has outDim 2, but the multi-discrete action space needs 5 logits/,
     ],
     [
       "norm length",

@@ -144,3 +144,61 @@ Deno.test("infer: the command needs only --allow-read and --allow-ffi", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("infer: a trained multi-discrete policy and a chain with plain-number observations", async () => {
+  const { createAgent, evaluate } = await import("../algorithms/mod.ts");
+  const { CHAIN_KEY } = await import("./algorithms_toy_envs.ts");
+  const { listEnvs, register } = await import("../envs/mod.ts");
+  if (!listEnvs().some((s) => s.id === "TestNumberChain-v0")) {
+    // TestChain-v0's MDP, but observations are plain numbers (as some discrete envs return).
+    register({
+      id: "TestNumberChain-v0",
+      maxEpisodeSteps: 16,
+      create: () => {
+        let s = 0;
+        const number = (x: number) => x as unknown as Float32Array;
+        return {
+          observationSpace: { type: "discrete", n: 5 },
+          actionSpace: { type: "discrete", n: 2 },
+          reset: () => ({ observation: number(s = 0), info: {} }),
+          step: (a: Action) => {
+            if (a === CHAIN_KEY[s]) s++;
+            return {
+              observation: number(s),
+              reward: -1,
+              terminated: s === 4,
+              truncated: false,
+              info: {},
+            };
+          },
+        };
+      },
+    });
+  }
+  const cases: [string, number, number][] = [
+    ["TestMultiBandit-v0", 3000, 3],
+    ["TestNumberChain-v0", 8000, -4],
+  ];
+  for (const [envId, steps, optimum] of cases) {
+    const agent = createAgent("ppo", {
+      env: envId,
+      seed: 3,
+      hiddenSizes: [16],
+      numEnvs: 4,
+      numSteps: 16,
+      learningRate: 0.01,
+      entCoef: 0,
+    });
+    await agent.learn({ totalTimesteps: steps });
+    const direct = await evaluate(agent, envId, { episodes: 2, deterministic: true });
+    assert.equal(direct.mean, optimum, `${envId}: the agent's own return`);
+    const policy = await OnnxPolicy.load(await exportOnnx(agent, null));
+    try {
+      const result = await evaluateOnnxPolicy(policy, envId, { episodes: 2, seed: 1 });
+      assert.deepEqual(result.returns, [optimum, optimum], `${envId}: ONNX returns`);
+    } finally {
+      await policy.close();
+      await agent.close();
+    }
+  }
+});

@@ -59,7 +59,42 @@ const specs: [string, () => PolicySpec][] = [
       action: { type: "box", low: -1, high: 1, shape: [2] },
       normClip: 10,
     })],
+  ["multi-discrete", () =>
+    randomPolicySpec({
+      seed: 15,
+      obsShape: [4],
+      action: { type: "multi-discrete", nvec: [3, 2, 4] },
+    })],
+  ["multi-binary+norm", () =>
+    randomPolicySpec({
+      seed: 16,
+      obsShape: [3],
+      action: { type: "multi-binary", n: 5 },
+      normClip: 5,
+      activation: "relu",
+    })],
+  ["discrete-observation", () =>
+    randomPolicySpec({
+      seed: 17,
+      obsShape: [1],
+      observation: { type: "discrete", n: 6, start: 1 },
+      action: { type: "discrete", n: 3 },
+    })],
 ];
+
+/** Observations of `spec`'s space: states for a discrete one, else normal deviates. */
+function observationsFor(spec: PolicySpec, rng: Rng, batch: number, dim: number): Float32Array {
+  const space = spec.observationSpace;
+  if (space.type !== "discrete") return randomObservations(rng, batch, dim);
+  return Float32Array.from({ length: batch }, () => (space.start ?? 0) + rng.integer(space.n));
+}
+
+/** Per-entry blocks of `nvec` (multi-discrete, or multi-binary as [2, …]); null otherwise. */
+function blocksOf(space: Space): number[] | null {
+  if (space.type === "multi-discrete") return space.nvec;
+  if (space.type === "multi-binary") return new Array<number>(space.n).fill(2);
+  return null;
+}
 
 for (const [name, make] of specs) {
   Deno.test(`parity: ${name} policy, ONNX Runtime vs reference within 1e-5 (batch 1 and 37)`, async () => {
@@ -70,11 +105,27 @@ for (const [name, make] of specs) {
       const dim = policy.observationDim;
       const rng = new Rng(99);
       for (const batch of [1, 37]) {
-        const obs = randomObservations(rng, batch, dim);
+        const obs = observationsFor(spec, rng, batch, dim);
         const ref = referenceForward(spec, obs, batch);
         const out = await policy.act(obs);
         assertClose(out.value!, ref.value!, `${name} value`);
-        if (spec.actionSpace.type === "discrete") {
+        const nvec = blocksOf(spec.actionSpace);
+        if (nvec) {
+          const width = nvec.reduce((a, b) => a + b, 0);
+          assertClose(out.logits!.flatMap((r) => [...r]), ref.logits!, `${name} logits`);
+          assertClose(out.probs!.flatMap((r) => [...r]), ref.probs!, `${name} probs`);
+          (out.actions as Int32Array[]).forEach((a, b) => {
+            assert.ok(a instanceof Int32Array && a.length === nvec.length, `${name} row ${b}`);
+            let o = b * width;
+            nvec.forEach((n, c) => {
+              const sorted = [...ref.logits!.subarray(o, o + n)].sort((x, y) => y - x);
+              if (sorted[0] - sorted[1] > TOL) {
+                assert.equal(a[c], ref.actions[b * nvec.length + c], `${name} [${b}, ${c}]`);
+              }
+              o += n;
+            });
+          });
+        } else if (spec.actionSpace.type === "discrete") {
           const n = spec.actionSpace.n;
           assertClose(out.logits!.flatMap((r) => [...r]), ref.logits!, `${name} logits`);
           assertClose(out.probs!.flatMap((r) => [...r]), ref.probs!, `${name} probs`);
@@ -93,7 +144,7 @@ for (const [name, make] of specs) {
         }
       }
       // One observation as number[] and as number[][] gives the same answer.
-      const one = Array.from(randomObservations(rng, 1, dim));
+      const one = Array.from(observationsFor(spec, rng, 1, dim));
       const a = await policy.act(one);
       const b = await policy.act([one]);
       assert.deepEqual(a, b);
@@ -213,6 +264,28 @@ Deno.test("runtime: sampled actions follow softmax(logits) and N(mean, exp(log_s
     assert.ok(Math.abs(std / sigma - 1) < 0.08, `dim ${k}: std ${std} vs σ ${sigma}`);
   }
   await bp.close();
+
+  const multi = randomPolicySpec({
+    seed: 23,
+    obsShape: [3],
+    action: { type: "multi-discrete", nvec: [3, 2] },
+  });
+  const mp = await OnnxPolicy.load(await exportOnnx(multi, null, { deterministic: false }));
+  const m = await mp.act(batch);
+  const mprobs = m.probs![0];
+  const mcounts = [0, 0, 0, 0, 0];
+  for (const a of m.actions as Int32Array[]) {
+    mcounts[a[0]]++;
+    mcounts[3 + a[1]]++;
+  }
+  for (let j = 0; j < 5; j++) {
+    const sd = Math.sqrt(mprobs[j] * (1 - mprobs[j]) / rows);
+    assert.ok(
+      Math.abs(mcounts[j] / rows - mprobs[j]) < 5 * sd + 1e-3,
+      `multi-discrete column ${j}: frequency ${mcounts[j] / rows} vs probability ${mprobs[j]}`,
+    );
+  }
+  await mp.close();
 });
 
 Deno.test("runtime: truncated, corrupt and missing files give clear errors", async () => {
@@ -305,6 +378,40 @@ Deno.test("runtime: observations of the wrong length or with NaN are refused", a
     assert.equal(two.actions.length, 2);
   } finally {
     await policy.close();
+  }
+});
+
+Deno.test("parity: ActorCritic with a discrete observation and multi-discrete or multi-binary actions equals ONNX Runtime", async () => {
+  const actionSpaces: Space[] = [
+    { type: "multi-discrete", nvec: [3, 2, 4] },
+    { type: "multi-binary", n: 3 },
+  ];
+  for (const actionSpace of actionSpaces) {
+    const ac = new ActorCritic({
+      observationSpace: { type: "discrete", n: 7, start: -2 },
+      actionSpace,
+      hiddenSizes: [16],
+      rng: new Rng(8),
+    });
+    // Larger output weights than the 0.01 initialisation, so that the arg-maxes differ by row.
+    for (const p of ac.actor.parameters()) p.data.forEach((_, i) => p.data[i] = Math.sin(3 * i));
+    const spec = ac.toSpec({ algorithm: "ppo", envId: "Parity-v0", timesteps: 0 });
+    const policy = await OnnxPolicy.load(await exportOnnx(spec, null, { withValue: true }));
+    try {
+      const rows = 7;
+      const obs = Float32Array.from({ length: rows }, (_, i) => i - 2);
+      const buffers = ac.createActBuffers(rows);
+      ac.act(obs, rows, new Rng(7), buffers, true, true);
+      const raw = await policy.actRaw(obs, rows);
+      const what = `ActorCritic discrete obs → ${actionSpace.type}`;
+      assertClose(raw.logits.data as Float32Array, buffers.params, `${what} logits`);
+      assertClose(raw.value.data as Float32Array, buffers.values, `${what} value`);
+      assert.deepEqual(raw.action.dims, [rows, ac.actDim]);
+      assert.deepEqual(Array.from(raw.action.data, Number), [...buffers.actions], what);
+      assert.ok(new Set(Array.from(buffers.actions)).size > 1, `${what}: actions all equal`);
+    } finally {
+      await policy.close();
+    }
   }
 });
 

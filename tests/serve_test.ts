@@ -19,9 +19,15 @@ async function withServer(
     policy: OnnxPolicy,
     stats: () => { runs: number; requests: number },
   ) => Promise<void>,
-  options: { withValue?: boolean; maxBodyBytes?: number; box?: boolean } = {},
+  options: { withValue?: boolean; maxBodyBytes?: number; box?: boolean; multi?: boolean } = {},
 ): Promise<void> {
-  const spec = options.box
+  const spec = options.multi
+    ? randomPolicySpec({
+      seed: 33,
+      obsShape: [2],
+      action: { type: "multi-discrete", nvec: [3, 2] },
+    })
+    : options.box
     ? randomPolicySpec({
       seed: 32,
       obsShape: [3],
@@ -80,6 +86,19 @@ Deno.test("serve: box actions come back as arrays", async () => {
     assert.equal(body.probs, undefined);
     assert.equal(body.values, undefined);
   }, { box: true, withValue: false });
+});
+
+Deno.test("serve: multi-discrete actions come back as one integer array per row", async () => {
+  await withServer(async (base, policy) => {
+    const observations = [[0.5, -0.5], [2, 1], [-3, 0]];
+    const body = await (await post(`${base}/v1/act`, { observations })).json();
+    const direct = await policy.act(observations);
+    const rows = (direct.actions as Int32Array[]).map((r) => Array.from(r));
+    assert.equal(rows.length, 3);
+    assert.ok(rows.every((r) => r.length === 2));
+    assert.deepEqual(body.actions, rows);
+    assert.deepEqual(body.probs, direct.probs!.map((r) => Array.from(r)));
+  }, { multi: true, withValue: false });
 });
 
 Deno.test("serve: invalid bodies get 400 with the field path; big bodies 413", async () => {

@@ -4,21 +4,28 @@
  * For an observation batch `obs` of shape [batch, ...obsShape] (float32):
  *
  * 1. `x = Flatten(obs)` when the observation has more than one dimension;
- * 2. with normalisation: `x = Clip((x − μ) / σ, −c, c)` where `σ = √(var + ε)` is
+ * 2. a discrete observation (the state as float32 [batch, 1]) is one-hot encoded:
+ *    `x = Cast(Equal(obs, [start, …, start + n − 1]), float)` [batch, n] (a state outside
+ *    the space gives a row of zeros);
+ * 3. with normalisation: `x = Clip((x − μ) / σ, −c, c)` where `σ = √(var + ε)` is
  *    precomputed in float64 and stored in float32 (division, not multiplication by `1/σ`,
  *    so the graph rounds exactly as the toolkit's float32 forward pass does); no `Clip` when
  *    `c = ∞`;
- * 3. the actor MLP: `Gemm(h, W, b, transB=1)` (`h Wᵀ + b`, W stored row-major out × in),
+ * 4. the actor MLP: `Gemm(h, W, b, transB=1)` (`h Wᵀ + b`, W stored row-major out × in),
  *    followed by `Tanh` or `Relu` on every layer but the last;
- * 4. discrete heads: `logits` [batch, n], `probs = Softmax(logits, axis=1)` and
+ * 5. discrete heads: `logits` [batch, n], `probs = Softmax(logits, axis=1)` and
  *    `action = ArgMax(logits, axis=1, keepdims=0) + start` (int64, [batch]);
  *    box heads: `mean` [batch, d], `log_std = Expand(logStd, Shape(mean))` [batch, d] and
  *    `action` = `mean` (float32 [batch, d]), clipped with `Min(Max(a, low), high)` to the
  *    action space when `clipActions`;
- * 5. `value` [batch, 1] from the critic MLP when `withValue`.
+ *    multi-discrete heads (and multi-binary, as `nvec = [2, …, 2]`): `logits`
+ *    [batch, Σ nvec] (the entries' logits side by side), `probs` [batch, Σ nvec] (a softmax
+ *    per entry) and `action` int64 [batch, k], entry `c` the arg-max of its block
+ *    `Slice(logits, o_c, o_c + nvec[c])`;
+ * 6. `value` [batch, 1] from the critic MLP when `withValue`.
  *
  * With `deterministic: false`, `action` is sampled inside the graph: Gumbel-max for
- * discrete heads, `argmax(logits − log(−log U))` with `U ~ RandomUniformLike(logits)`,
+ * discrete heads (per block for multi-discrete), `argmax(logits − log(−log U))` with `U ~ RandomUniformLike(logits)`,
  * which draws action `k` with probability `softmax(logits)_k`; and the reparameterised
  * Gaussian `mean + exp(log_std) · RandomNormalLike(mean)` for box heads (then clipped).
  * @module
@@ -146,6 +153,14 @@ class GraphBuilder {
   }
 }
 
+/** Gumbel noise `−log(−log U)`, `U ~ RandomUniformLike(like)`. */
+function gumbelLike(g: GraphBuilder, like: string): string {
+  const u = g.node("RandomUniformLike", [like], null, [{ name: "dtype", int: DataType.FLOAT }]);
+  return g.node("Neg", [
+    g.node("Log", [g.node("Neg", [g.node("Log", [u], null)], null)], null),
+  ], null);
+}
+
 function observationShape(space: Space): number[] {
   return space.type === "box" ? [...space.shape] : [flatDim(space)];
 }
@@ -160,8 +175,7 @@ function valueInfo(t: TensorContract): ValueInfoProto {
 
 /**
  * Builds the {@link ModelProto} of `spec` (see the module doc for the graph).
- * @throws RangeError naming the spec field when dimensions do not chain, or the action
- * space is neither discrete nor box.
+ * @throws RangeError naming the spec field when dimensions do not chain.
  */
 export function buildPolicyModel(spec: PolicySpec, options: ExportOptions = {}): ModelProto {
   const deterministic = options.deterministic ?? true;
@@ -169,11 +183,6 @@ export function buildPolicyModel(spec: PolicySpec, options: ExportOptions = {}):
   const withValue = options.withValue ?? false;
   const obsSpace = spec.observationSpace;
   const actSpace = spec.actionSpace;
-  if (actSpace.type !== "discrete" && actSpace.type !== "box") {
-    throw new RangeError(
-      `PolicySpec.actionSpace.type "${actSpace.type}" cannot be exported: only discrete and box`,
-    );
-  }
   if (withValue && spec.critic === undefined) {
     throw new RangeError("exportOnnx: withValue is true but PolicySpec.critic is missing");
   }
@@ -216,9 +225,77 @@ export function buildPolicyModel(spec: PolicySpec, options: ExportOptions = {}):
     }
   }
 
+  let inDim = obsDim;
+  if (obsSpace.type === "discrete") {
+    const start = obsSpace.start ?? 0;
+    const states = g.floatConst(
+      "obs.states",
+      [obsSpace.n],
+      Array.from({ length: obsSpace.n }, (_, i) => start + i),
+    );
+    x = g.node("Cast", [g.node("Equal", [x, states], null)], "obs_one_hot", [
+      { name: "to", int: DataType.FLOAT },
+    ]);
+    inDim = obsSpace.n;
+  }
+
   const outputs: TensorContract[] = [];
   const batch = BATCH_DIM;
-  if (actSpace.type === "discrete") {
+  if (actSpace.type === "multi-discrete" || actSpace.type === "multi-binary") {
+    const nvec = actSpace.type === "multi-discrete"
+      ? actSpace.nvec
+      : new Array<number>(actSpace.n).fill(2);
+    const width = nvec.reduce((a, b) => a + b, 0), k = nvec.length;
+    const last = spec.actor.layers.at(-1);
+    if (last !== undefined && last.outDim !== width) {
+      throw new RangeError(
+        `PolicySpec.actor's last layer has outDim ${last.outDim}, but the ${actSpace.type} ` +
+          `action space needs ${width} logits`,
+      );
+    }
+    const logits = g.mlp(spec.actor, x, "actor", inDim, "logits");
+    let choose = logits;
+    if (!deterministic) choose = g.node("Add", [logits, gumbelLike(g, logits)], null);
+    const axes = g.int64Const("action.axes", [1], [1]);
+    const entries: string[] = [], probs: string[] = [];
+    let o = 0;
+    nvec.forEach((n, c) => {
+      const from = g.int64Const(`action.${c}.start`, [1], [o]);
+      const to = g.int64Const(`action.${c}.end`, [1], [o + n]);
+      const block = g.node("Slice", [choose, from, to, axes], null);
+      entries.push(g.node("ArgMax", [block], null, [
+        { name: "axis", int: 1 },
+        { name: "keepdims", int: 1 },
+      ]));
+      const logitBlock = g.node("Slice", [logits, from, to, axes], null);
+      probs.push(g.node("Softmax", [logitBlock], null, [{ name: "axis", int: 1 }]));
+      o += n;
+    });
+    g.node("Concat", entries, "action", [{ name: "axis", int: 1 }]);
+    g.node("Concat", probs, "probs", [{ name: "axis", int: 1 }]);
+    outputs.push(
+      {
+        name: "action",
+        dtype: "int64",
+        shape: [batch, k],
+        description: deterministic
+          ? "per entry, the argmax of its block of logits"
+          : "per entry, an action sampled from the softmax of its block (Gumbel-max)",
+      },
+      {
+        name: "logits",
+        dtype: "float32",
+        shape: [batch, width],
+        description: `the entries' logits side by side (nvec [${nvec}])`,
+      },
+      {
+        name: "probs",
+        dtype: "float32",
+        shape: [batch, width],
+        description: "softmax of each entry's block of logits",
+      },
+    );
+  } else if (actSpace.type === "discrete") {
     const n = actSpace.n;
     const last = spec.actor.layers.at(-1);
     if (last !== undefined && last.outDim !== n) {
@@ -227,17 +304,9 @@ export function buildPolicyModel(spec: PolicySpec, options: ExportOptions = {}):
           `space has n = ${n}`,
       );
     }
-    const logits = g.mlp(spec.actor, x, "actor", obsDim, "logits");
+    const logits = g.mlp(spec.actor, x, "actor", inDim, "logits");
     let choose = logits;
-    if (!deterministic) {
-      const u = g.node("RandomUniformLike", [logits], null, [
-        { name: "dtype", int: DataType.FLOAT },
-      ]);
-      const gumbel = g.node("Neg", [
-        g.node("Log", [g.node("Neg", [g.node("Log", [u], null)], null)], null),
-      ], null);
-      choose = g.node("Add", [logits, gumbel], null);
-    }
+    if (!deterministic) choose = g.node("Add", [logits, gumbelLike(g, logits)], null);
     const start = actSpace.start ?? 0;
     const argmax = g.node("ArgMax", [choose], start === 0 ? "action" : null, [
       { name: "axis", int: 1 },
@@ -273,7 +342,7 @@ export function buildPolicyModel(spec: PolicySpec, options: ExportOptions = {}):
         }`,
       );
     }
-    const mean = g.mlp(spec.actor, x, "actor", obsDim, "mean");
+    const mean = g.mlp(spec.actor, x, "actor", inDim, "mean");
     const logStdConst = g.floatConst("log_std.param", [d], spec.logStd);
     const logStd = g.node("Expand", [logStdConst, g.node("Shape", [mean], null)], "log_std");
     let action = mean;
@@ -322,7 +391,7 @@ export function buildPolicyModel(spec: PolicySpec, options: ExportOptions = {}):
   }
 
   if (withValue) {
-    g.mlp(spec.critic!, x, "critic", obsDim, "value");
+    g.mlp(spec.critic!, x, "critic", inDim, "value");
     const vLast = spec.critic!.layers.at(-1)!;
     if (vLast.outDim !== 1) {
       throw new RangeError(`PolicySpec.critic's last layer has outDim ${vLast.outDim}, not 1`);

@@ -57,8 +57,11 @@ export interface TensorContract {
 export interface PolicyContract {
   /** Format tag, {@link CONTRACT_FORMAT}. */
   format: string;
-  /** `discrete` (integer actions) or `box` (real vectors). */
-  actionKind: "discrete" | "box";
+  /**
+   * The action space's type: `discrete` (`action` int64 [batch]), `box` (float32
+   * [batch, d]), `multi-discrete` or `multi-binary` (int64 [batch, k]).
+   */
+  actionKind: "discrete" | "box" | "multi-discrete" | "multi-binary";
   /** True when `action` is the greedy action (argmax or mean); false when it is sampled. */
   deterministic: boolean;
   /** True when box actions are clipped to the action space's bounds. */
@@ -115,7 +118,8 @@ export function contractFromMetadata(metadata: Record<string, string>): PolicyCo
   const c = value as Partial<PolicyContract>;
   if (
     typeof c !== "object" || c === null || !Array.isArray(c.inputs) ||
-    !Array.isArray(c.outputs) || (c.actionKind !== "discrete" && c.actionKind !== "box")
+    !Array.isArray(c.outputs) ||
+    !["discrete", "box", "multi-discrete", "multi-binary"].includes(c.actionKind as string)
   ) {
     throw new SyntaxError(
       `ONNX metadata "${MetadataKey.contract}" lacks inputs, outputs or actionKind: ${

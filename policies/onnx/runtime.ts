@@ -129,9 +129,12 @@ export type RawOutputs = Record<string, { data: Float32Array | BigInt64Array; di
 
 /** What {@link OnnxPolicy.act} returns, one entry per observation row. */
 export interface ActResult {
-  /** Discrete: action integers. Box: one action vector per row. */
-  actions: number[] | Float32Array[];
-  /** Discrete: logits per row. */
+  /**
+   * Discrete: action integers. Box: one action vector per row. Multi-discrete and
+   * multi-binary: one `Int32Array` of `k` entries per row.
+   */
+  actions: number[] | Float32Array[] | Int32Array[];
+  /** Discrete: logits per row (multi-discrete: the entries' logits side by side). */
   logits?: Float32Array[];
   /** Discrete: action probabilities per row. */
   probs?: Float32Array[];
@@ -162,10 +165,10 @@ function providerName(p: ExecutionProvider): string {
   return typeof p === "string" ? p : p.name;
 }
 
-function rows(data: Float32Array, batch: number): Float32Array[] {
+function rows<T extends Float32Array | Int32Array>(data: T, batch: number): T[] {
   const width = data.length / batch;
-  const out: Float32Array[] = new Array(batch);
-  for (let i = 0; i < batch; i++) out[i] = data.slice(i * width, (i + 1) * width);
+  const out: T[] = new Array(batch);
+  for (let i = 0; i < batch; i++) out[i] = data.slice(i * width, (i + 1) * width) as T;
   return out;
 }
 
@@ -331,9 +334,11 @@ export class OnnxPolicy {
     const b = batch.batch;
     const action = raw.action;
     const result: ActResult = {
-      actions: action.data instanceof BigInt64Array
-        ? Array.from(action.data, (v) => Number(v))
-        : rows(action.data as Float32Array, b),
+      actions: !(action.data instanceof BigInt64Array)
+        ? rows(action.data as Float32Array, b)
+        : action.dims.length === 2
+        ? rows(Int32Array.from(action.data, (v) => Number(v)), b)
+        : Array.from(action.data, (v) => Number(v)),
     };
     const f = (name: string) => raw[name]?.data as Float32Array | undefined;
     if (f("logits")) result.logits = rows(f("logits")!, b);

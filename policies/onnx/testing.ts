@@ -24,8 +24,10 @@ export interface RandomPolicyOptions {
   seed: number;
   /** Observation shape (box, bounds ±10). */
   obsShape: number[];
-  /** Action space (discrete or box). */
+  /** Action space. */
   action: Space;
+  /** Observation space instead of the box of `obsShape` (a discrete one is one-hot encoded). */
+  observation?: Space;
   /** Hidden widths (default [64, 64]). */
   hidden?: number[];
   /** Hidden activation (default tanh). */
@@ -55,12 +57,16 @@ function mlp(rng: Rng, widths: number[], activation: "tanh" | "relu"): MlpSpec {
 /** A random policy (see the module doc). */
 export function randomPolicySpec(options: RandomPolicyOptions): PolicySpec {
   const rng = new Rng(options.seed);
-  const obsDim = options.obsShape.reduce((a, b) => a * b, 1);
+  const observationSpace: Space = options.observation ??
+    { type: "box", low: -10, high: 10, shape: options.obsShape };
+  const obsDim = observationSpace.type === "discrete"
+    ? observationSpace.n
+    : options.obsShape.reduce((a, b) => a * b, 1);
   const hidden = options.hidden ?? [64, 64];
   const activation = options.activation ?? "tanh";
   const outDim = actionParamDim(options.action);
   const spec: PolicySpec = {
-    observationSpace: { type: "box", low: -10, high: 10, shape: options.obsShape },
+    observationSpace,
     actionSpace: options.action,
     actor: mlp(rng, [obsDim, ...hidden, outDim], activation),
     provenance: { algorithm: "ppo", envId: "Random-v0", timesteps: 12345 },
@@ -69,7 +75,7 @@ export function randomPolicySpec(options: RandomPolicyOptions): PolicySpec {
     spec.logStd = Float32Array.from({ length: outDim }, () => rng.uniformRange(-1, 0));
   }
   if (options.critic ?? true) spec.critic = mlp(rng, [obsDim, ...hidden, 1], activation);
-  if (options.normClip !== undefined) {
+  if (options.normClip !== undefined && observationSpace.type !== "discrete") {
     spec.obsNorm = {
       mean: Float64Array.from({ length: obsDim }, () => rng.normal()),
       var: Float64Array.from({ length: obsDim }, () => rng.uniformRange(0.25, 4)),
