@@ -244,8 +244,8 @@ export abstract class Agent<
   }
 
   /**
-   * The action for one raw observation: a number (discrete) or a clipped `Float32Array`
-   * (box); training's observation normalisation applies with frozen statistics.
+   * The action for one raw observation: a number (discrete), a clipped `Float32Array` (box)
+   * or an `Int32Array` (multi-discrete, multi-binary); normalisation uses frozen statistics.
    */
   predict(observation: ArrayLike<number>, options: PredictOptions = {}): Action {
     this.#predictor ??= new Predictor(this.policy, this.#envs?.obsNormalizer ?? null, this.algo);
