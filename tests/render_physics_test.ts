@@ -155,3 +155,21 @@ Deno.test("render records a Box2D and a MuJoCo episode (no refusal)", async () =
   assert.equal(hopper.frames.length, hopper.length + 1);
   for (const f of hopper.frames) parseFrame(f, "Hopper-v5");
 });
+
+Deno.test("a MuJoCo frame reads fresh poses after other envs grew Wasm memory", async () => {
+  const hopper = await make("Hopper-v5", { seed: 1 });
+  await hopper.reset({ seed: 1 });
+  const before = parseFrame(renderFrameOf(hopper), "before");
+  let inner = hopper as Env & { env?: Env; data?: { geom_xpos: Float64Array } };
+  while (inner.data === undefined && inner.env !== undefined) inner = inner.env;
+  const oldView = inner.data!.geom_xpos;
+  const others: Env[] = [];
+  for (let k = 0; k < 12; k++) others.push(await make("Ant-v5", { seed: k }));
+  for (const e of others) await e.reset({ seed: 1 });
+  assert.equal(oldView.length, 0, "memory grew: the view taken before is detached");
+  await hopper.step(new Float32Array([1, -1, 1]));
+  const after = parseFrame(renderFrameOf(hopper), "after");
+  assert.equal(after.shapes.length, before.shapes.length);
+  assert.notDeepEqual(after, before);
+  for (const e of [...others, hopper]) await e.close?.();
+});
