@@ -2,7 +2,8 @@
  * Pictures of the MuJoCo environments as {@link Frame}s: every geom of the model at its
  * current world pose (MjData's `geom_xpos`/`geom_xmat`), projected on the plane of motion —
  * x–z for the planar hopper, walker, cheetah and pendulums, x–y (seen from above) for
- * Reacher, and an oblique projection (x + 0.4·y, z + 0.25·y) for Ant.
+ * Reacher (with a circle of the arm's reach, 0.21 m), and an oblique projection
+ * (x + 0.4·y, z + 0.25·y) for Ant. The pendulums get their rail as a line.
  *
  * Capsules and cylinders are thick lines between their end points (round caps: exact for a
  * capsule's outline, close for a cylinder), spheres and ellipsoids circles, boxes the outline
@@ -166,6 +167,8 @@ interface View {
   follow?: number;
   /** Extra line (a rail or floor the model has no geom for): y, half-length. */
   rail?: [number, number];
+  /** Radius of a circle around the origin (Reacher's reach; its model has no arena). */
+  ring?: number;
 }
 
 const VIEWS: Record<string, View> = {
@@ -177,7 +180,7 @@ const VIEWS: Record<string, View> = {
     yMin: -0.3,
     rail: [0, 1],
   },
-  "Reacher-v5": { projection: "xy", width: 0.5, height: 0.5, yMin: -0.25 },
+  "Reacher-v5": { projection: "xy", width: 0.5, height: 0.5, yMin: -0.25, ring: 0.21 },
   "Hopper-v5": { projection: "xz", width: 4, height: 2.2, yMin: -0.2, follow: 1 },
   "Walker2d-v5": { projection: "xz", width: 4, height: 2.2, yMin: -0.2, follow: 1 },
   "HalfCheetah-v5": { projection: "xz", width: 4, height: 1.6, yMin: -0.3, follow: 1 },
@@ -244,6 +247,9 @@ export function mujocoFrame(id: string, model: object, data: object, dt: number)
   if (view.rail !== undefined) {
     const [y, h] = view.rail;
     shapes.push({ type: "line", x1: -h, y1: y, x2: h, y2: y, stroke: FLOOR, width: 0.02 });
+  }
+  if (view.ring !== undefined) {
+    shapes.push({ type: "circle", x: 0, y: 0, r: view.ring, stroke: "#e5e7eb", width: 0.004 });
   }
   shapes.push(...projectGeoms(table, xpos, xmat, view.projection, [xMin - 1, xMax + 1]));
   if (view.follow !== undefined && view.projection === "xz") {
