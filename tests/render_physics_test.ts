@@ -173,3 +173,16 @@ Deno.test("a MuJoCo frame reads fresh poses after other envs grew Wasm memory", 
   assert.notDeepEqual(after, before);
   for (const e of [...others, hopper]) await e.close?.();
 });
+
+Deno.test("the oblique view paints the floor first, then from back (large y) to front", () => {
+  const I = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+  const shapes = projectGeoms(
+    { type: [2, 0, 2], size: [0.1, 0, 0, 5, 5, 0, 0.2, 0, 0] },
+    [0, -1, 0, 0, 0, 0, 0, 1, 0],
+    [...I, ...I, ...I],
+    "oblique",
+  );
+  assert.equal(shapes[0].type, "polygon");
+  assert.ok(shapes[1].type === "circle" && shapes[1].r === 0.2, "the far sphere (y = 1) next");
+  assert.ok(shapes[2].type === "circle" && shapes[2].r === 0.1, "the near sphere last");
+});

@@ -7,7 +7,8 @@
  *
  * Capsules and cylinders are thick lines between their end points (round caps: exact for a
  * capsule's outline, close for a cylinder), spheres and ellipsoids circles, boxes the outline
- * of their projected corners, and planes the floor line (x–z) or their rectangle. Units are
+ * of their projected corners, and planes the floor line (x–z) or their rectangle; the oblique
+ * view paints from the back (large y) to the front. Units are
  * metres; for the walkers the viewport follows the torso.
  *
  * The model's geom types and sizes are copied once per model (they never change); the pose
@@ -97,7 +98,14 @@ export function projectGeoms(
 ): Shape[] {
   const shapes: Shape[] = [];
   const n = geoms.type.length;
-  for (let g = 0; g < n; g++) {
+  const order: number[] = [];
+  for (let g = 0; g < n; g++) order.push(g);
+  if (projection === "oblique") {
+    // Painter's order: planes first, then from the back (large y) to the front.
+    const depth = (g: number) => geoms.type[g] === 0 ? Infinity : xpos[3 * g + 1];
+    order.sort((a, b) => depth(b) - depth(a));
+  }
+  for (const g of order) {
     const t = geoms.type[g];
     const px = xpos[3 * g], py = xpos[3 * g + 1], pz = xpos[3 * g + 2];
     const m = 9 * g;
