@@ -3,7 +3,7 @@
  * current world pose (MjData's `geom_xpos`/`geom_xmat`), projected on the plane of motion —
  * x–z for the planar hopper, walker, cheetah and pendulums, x–y (seen from above) for
  * Reacher (with a circle of the arm's reach, 0.21 m), and an oblique projection
- * (x + 0.4·y, z + 0.25·y) for Ant. The pendulums get their rail as a line.
+ * (x + 0.4·y, z + 0.25·y) for Ant, with a 1 m grid on its floor. The pendulums get their rail as a line.
  *
  * Capsules and cylinders are thick lines between their end points (round caps: exact for a
  * capsule's outline, close for a cylinder), spheres and ellipsoids circles, boxes the outline
@@ -183,9 +183,9 @@ const VIEWS: Record<string, View> = {
   "InvertedPendulum-v5": { projection: "xz", width: 2.4, height: 1.6, yMin: -0.5, rail: [0, 1] },
   "InvertedDoublePendulum-v5": {
     projection: "xz",
-    width: 2.4,
-    height: 1.6,
-    yMin: -0.3,
+    width: 3.2,
+    height: 1.8,
+    yMin: -0.4,
     rail: [0, 1],
   },
   "Reacher-v5": { projection: "xy", width: 0.5, height: 0.5, yMin: -0.25, ring: 0.21 },
@@ -265,6 +265,25 @@ export function mujocoFrame(id: string, model: object, data: object, dt: number)
     for (let x = Math.ceil(xMin); x <= xMax; x++) {
       shapes.push({ type: "line", x1: x, y1: 0, x2: x, y2: -0.08, stroke: FLOOR, width: 0.015 });
     }
+  }
+  if (view.follow !== undefined && view.projection === "oblique") {
+    // A 1 m grid on the floor (z = 0) around the body, drawn under the geoms.
+    const b = d.xpos, k = 3 * view.follow;
+    const x0 = Math.round(b[k]), y0 = Math.round(b[k + 1]);
+    const grid: Shape[] = [];
+    for (let i = -4; i <= 4; i++) {
+      const [ax, ay] = project("oblique", x0 + i, y0 - 4, 0);
+      const [bx, by] = project("oblique", x0 + i, y0 + 4, 0);
+      const [cx2, cy2] = project("oblique", x0 - 4, y0 + i, 0);
+      const [dx, dy] = project("oblique", x0 + 4, y0 + i, 0);
+      grid.push(
+        { type: "line", x1: ax, y1: ay, x2: bx, y2: by, stroke: "#d1d5db", width: 0.015 },
+        { type: "line", x1: cx2, y1: cy2, x2: dx, y2: dy, stroke: "#d1d5db", width: 0.015 },
+      );
+    }
+    // After the floor plane (the first shape of the world body), before the bodies.
+    const floorAt = shapes.findIndex((s) => s.type === "polygon") + 1;
+    shapes.splice(floorAt, 0, ...grid);
   }
   return {
     viewport: { xMin, xMax, yMin, yMax: yMin + view.height },
