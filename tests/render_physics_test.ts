@@ -186,3 +186,45 @@ Deno.test("the oblique view paints the floor first, then from back (large y) to 
   assert.ok(shapes[1].type === "circle" && shapes[1].r === 0.2, "the far sphere (y = 1) next");
   assert.ok(shapes[2].type === "circle" && shapes[2].r === 0.1, "the near sphere last");
 });
+
+Deno.test("cli render writes a replay of a LunarLanderContinuous run (no refusal)", async () => {
+  const root = new URL("../", import.meta.url).pathname;
+  const tmp = await Deno.makeTempDir({ prefix: "ascent-render-box2d-" });
+  const run = async (script: string, args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", `--lock=${root}deno.lock`, "-A", `${root}cli/${script}`, ...args],
+      cwd: tmp,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.ok(out.success, `${script}: ${text}`);
+    return text;
+  };
+  try {
+    const dir = `${tmp}/ll`;
+    await run("train.ts", [
+      "--env",
+      "LunarLanderContinuous-v3",
+      "--preset",
+      "default",
+      "--steps",
+      "256",
+      "--eval-episodes",
+      "1",
+      "--no-onnx",
+      "--quiet",
+      "--out",
+      dir,
+    ]);
+    const text = await run("render.ts", [dir, "--out", `${dir}/ep.svg`]);
+    const summary = JSON.parse(text.trim().split("\n").filter((l) => l.startsWith("{")).at(-1)!);
+    assert.equal(summary.env, "LunarLanderContinuous-v3");
+    const svg = await Deno.readTextFile(`${dir}/ep.svg`);
+    assert.equal(svg.match(/<g class="f"/g)?.length, summary.lengths[0] + 1);
+    assert.match(svg, /#8064e6/, "the lander body is drawn");
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
