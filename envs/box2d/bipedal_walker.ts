@@ -91,6 +91,8 @@ import {
   VIEWPORT_H,
   VIEWPORT_W,
 } from "./common.ts";
+import { bipedalWalkerFrame } from "./frames.ts";
+import type { Frame } from "../render.ts";
 import {
   loadPlanck,
   type PlanckBody,
@@ -322,6 +324,17 @@ export class BipedalWalkerEnv implements FastStepEnv {
     if (h === null) return `${this.id} (not reset)`;
     const p = h.getPosition();
     return `${this.id} x=${p.x.toFixed(2)} y=${p.y.toFixed(2)} angle=${h.getAngle().toFixed(3)}`;
+  }
+
+  /** A picture of the walker, terrain, obstacles and lidar rays (`frames.ts`). */
+  renderFrame(): Frame {
+    return bipedalWalkerFrame(
+      this.bodies(),
+      this.#terrainX,
+      this.#terrainY,
+      this.#obstacles,
+      this.#state.subarray(14),
+    );
   }
 
   /** Drops the world. */

@@ -107,6 +107,8 @@ import {
   VIEWPORT_H,
   VIEWPORT_W,
 } from "./common.ts";
+import { lunarLanderFrame } from "./frames.ts";
+import type { Frame } from "../render.ts";
 import { loadPlanck, type PlanckBody, type PlanckModule, type PlanckWorld } from "./planck.ts";
 import { type BoxSpace, type DiscreteSpace, preview } from "../spaces.ts";
 import type { Action, FastStepEnv, ResetOptions, ResetResult, StepResult } from "../types.ts";
@@ -196,6 +198,8 @@ export class LunarLanderEnv implements FastStepEnv {
   readonly #point = { x: 0, y: 0 };
   readonly #impulse = { x: 0, y: 0 };
   readonly #terminatedScratch = new Uint8Array(1);
+  /** Main and signed side engine power of the last step (for {@link LunarLanderEnv.renderFrame}). */
+  readonly #engines = new Float64Array(2);
 
   /**
    * Creates the environment with a loaded planck module (see {@link LunarLanderEnv.create}).
@@ -346,6 +350,17 @@ export class LunarLanderEnv implements FastStepEnv {
       `vy=${s[3].toFixed(3)} angle=${s[4].toFixed(3)} legs=${s[6]}${s[7]}`;
   }
 
+  /** A picture of the lander, terrain, flags and the flames of the last step (`frames.ts`). */
+  renderFrame(): Frame {
+    return lunarLanderFrame(
+      this.bodies(),
+      this.#terrain,
+      this.#engines[0],
+      this.#engines[1],
+      this.#contacts?.touching,
+    );
+  }
+
   /** Drops the world. */
   close(): void {
     this.#world = null;
@@ -469,6 +484,8 @@ export class LunarLanderEnv implements FastStepEnv {
     const lander = this.#lander!;
     const contacts = this.#contacts!;
     const draws = this.#draws;
+    this.#engines[0] = mainPower;
+    this.#engines[1] = sidePower * direction;
 
     if (this.enableWind && !(contacts.touching[0] || contacts.touching[1])) {
       const k = this.#windIdx;

@@ -36,7 +36,9 @@ import { entropySeed, parseOptions } from "../classic/common.ts";
 import { type BoxSpace, preview } from "../spaces.ts";
 import type { Action, Env, Info, ResetOptions, ResetResult, StepResult } from "../types.ts";
 import { MUJOCO_VERSION } from "./deps.ts";
+import { mujocoFrame } from "./frames.ts";
 import { type ModelDesc, toMjcf } from "./mjcf.ts";
+import type { Frame } from "../render.ts";
 import { loadMujoco, type MjDataLike, type MjModelLike, type MujocoModule } from "./runtime.ts";
 
 export { entropySeed, loadMujoco, parseOptions };
@@ -396,6 +398,11 @@ export abstract class MujocoEnv implements Env {
   render(): string {
     const q = Array.from(this.views.qpos.subarray(0, Math.min(this.nq, 4)), (x) => x.toFixed(3));
     return `${this.id} t=${this.data.time.toFixed(3)} qpos[0:${q.length}]=[${q.join(", ")}]`;
+  }
+
+  /** The geoms projected on the plane of motion (`frames.ts`). */
+  renderFrame(): Frame {
+    return mujocoFrame(this.id, this.model, this.data, this.dt);
   }
 
   /** Frees the MuJoCo model and data (idempotent); the environment is unusable afterwards. */
