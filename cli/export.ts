@@ -16,15 +16,45 @@ import { readRunConfig, runPaths } from "./run_folder.ts";
 
 const HELP = `deno task export DIR [flags]
 
-  --out FILE        where to write (default DIR/policy.onnx)
+  --out FILE        where to write (default DIR/policy.onnx); an existing file is replaced
+                    only when it is an ONNX policy written by export (else use --force)
+  --force           replace --out even when it is not a policy export wrote
   --deterministic   action = argmax / Gaussian mean (default)
   --stochastic      action sampled inside the graph
   --with-value      add the critic's value output
   --no-clip         do not clip continuous actions to the action space
   --plugin SPEC     load another environment plugin (the run's own are reloaded)
-  --sandbox         run plugin environments in permission-less Workers
+  --sandbox         run plugin environments in permission-less sandbox processes
   -h, --help        this text
 `;
+
+/**
+ * Refuses to replace `path` unless it is absent or an ONNX policy written by Ascent (its
+ * metadata holds `ascent.*` keys): `--out` pointing at a run's `config.json`, a checkpoint
+ * or any other file is a usage error, not a silent overwrite.
+ */
+async function assertReplaceable(path: string): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    const stat = await Deno.stat(path);
+    if (stat.isDirectory) throw new UsageError("--out", `${path} is a folder, not a file`);
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  let ours = false;
+  try {
+    ours = Object.keys(readOnnxInfo(bytes).metadata).some((k) => k.startsWith("ascent."));
+  } catch { /* not ONNX */ }
+  if (!ours) {
+    throw new UsageError(
+      "--out",
+      `${path} exists and is not an ONNX policy written by export; refusing to overwrite ` +
+        `it (use --force to replace it anyway)`,
+    );
+  }
+}
 
 async function main(args: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(
@@ -37,6 +67,7 @@ async function main(args: string[]): Promise<void> {
       "no-clip": { type: "boolean" },
       plugin: { type: "string", multiple: true },
       sandbox: { type: "boolean" },
+      force: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     "export",
@@ -51,13 +82,14 @@ async function main(args: string[]): Promise<void> {
   }
   const dir = positionals[0];
   const run = await readRunConfig(dir);
+  const out = values.out ?? runPaths(dir).onnx;
+  if (!values.force) await assertReplaceable(out);
   const plugins = [...run.plugins, ...(values.plugin ?? [])];
   if (plugins.length > 0) {
     const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
     for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
   }
   const agent = await loadAgent(runPaths(dir).checkpoint);
-  const out = values.out ?? runPaths(dir).onnx;
   const bytes = await exportOnnx(agent.toPolicySpec(), out, {
     deterministic: !values.stochastic,
     withValue: values["with-value"] ?? false,

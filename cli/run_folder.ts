@@ -151,10 +151,67 @@ export async function isNonEmptyDir(dir: string): Promise<boolean> {
   }
 }
 
-/** `base`, or `base-2`, `base-3`, … — the first that does not exist yet. */
+/** The marker file by which a process claims a run folder (see {@link freshDir}). */
+export const CLAIM_FILE = ".ascent-run";
+
+/**
+ * Claims `dir` for this process, atomically: creates the folder if needed and then the
+ * marker file {@link CLAIM_FILE} with create-exclusive semantics (`createNew`), which the
+ * file system grants to exactly one caller. Returns false when `dir` already holds
+ * anything (another run, or another process that claimed it first).
+ */
+export async function claimDir(dir: string): Promise<boolean> {
+  await Deno.mkdir(dir, { recursive: true });
+  if (await isNonEmptyDir(dir)) return false;
+  try {
+    const f = await Deno.open(`${dir.replace(/\/+$/, "")}/${CLAIM_FILE}`, {
+      write: true,
+      createNew: true,
+    });
+    await f.write(new TextEncoder().encode(`${JSON.stringify({ pid: Deno.pid })}\n`));
+    f.close();
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw error;
+  }
+}
+
+/**
+ * `base`, or `base-2`, `base-3`, … — the first that this process could claim
+ * ({@link claimDir}). Parallel runs with the same name therefore always get different
+ * folders, in one process or several.
+ */
 export async function freshDir(base: string): Promise<string> {
   for (let i = 1;; i++) {
     const dir = i === 1 ? base : `${base}-${i}`;
-    if (!(await isNonEmptyDir(dir))) return dir;
+    if (await claimDir(dir)) return dir;
   }
+}
+
+/**
+ * Removes what a previous run left in `dir` (for `train --force`): the files a run writes
+ * (`config.json`, `metrics.jsonl`, `summary.json`, `learning-curve.svg`, `policy.onnx`,
+ * the claim marker) and `checkpoint/`. Other files are left alone. Returns the names
+ * removed.
+ */
+export async function clearRunOutputs(dir: string): Promise<string[]> {
+  const p = runPaths(dir);
+  const d = dir.replace(/\/+$/, "");
+  const removed: string[] = [];
+  for (const path of [p.config, p.metrics, p.summary, p.curve, p.onnx, `${d}/${CLAIM_FILE}`]) {
+    try {
+      await Deno.remove(path);
+      removed.push(path.slice(d.length + 1));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  try {
+    await Deno.remove(p.checkpoint, { recursive: true });
+    removed.push("checkpoint/");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed;
 }

@@ -171,8 +171,7 @@ class ProcessTransport implements Transport {
     }
     if (kb > this.memoryLimitMb * 1024) {
       this.#killedFor = `it exceeded its memory limit of ${this.memoryLimitMb} MiB ` +
-        `(resident ${Math.round(kb / 1024)} MiB; option memoryLimitMb, flag ` +
-        `--plugin-memory)`;
+        `(resident ${Math.round(kb / 1024)} MiB; option memoryLimitMb, flag --plugin-memory)`;
       this.#kill();
     }
   }
@@ -399,6 +398,9 @@ export const SANDBOX_FLAG_ADVICE: string = `sandboxed plugins need Deno's ${FLAG
   `setting)`;
 
 const live = new Set<EnvWorker>();
+
+// Sandbox processes are ended with this process (a looping one would otherwise outlive it).
+globalThis.addEventListener?.("unload", () => EnvWorker.terminateAll());
 
 /** One environment Worker and its request/reply bookkeeping. */
 export class EnvWorker {
