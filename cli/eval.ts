@@ -8,9 +8,10 @@
  * @module
  */
 import { evaluate, loadAgent } from "../algorithms/mod.ts";
-import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { EnvWorker } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
 import { readRunConfig, runPaths } from "./run_folder.ts";
+import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import {
   DEFAULT_EVAL_EPISODES,
   EVAL_SEED_OFFSET,
@@ -25,8 +26,8 @@ const HELP = `deno task eval DIR [flags]
   --seed N         seed of the first episode (default: the training seed + ${EVAL_SEED_OFFSET},
                    the seeds of train's final evaluation)
   --stochastic     sample actions instead of taking the most probable one
-  --plugin SPEC    load another environment plugin (the run's own are reloaded)
-  --sandbox        run plugin environments in permission-less Workers
+${PLUGIN_FLAGS_HELP}
+                   (the run's own plugins are reloaded, sandboxed if they were)
   -h, --help       this text
 `;
 
@@ -37,8 +38,7 @@ async function main(args: string[]): Promise<void> {
       episodes: { type: "string" },
       seed: { type: "string" },
       stochastic: { type: "boolean" },
-      plugin: { type: "string", multiple: true },
-      sandbox: { type: "boolean" },
+      ...PLUGIN_FLAGS,
       help: { type: "boolean", short: "h" },
     },
     "eval",
@@ -53,11 +53,7 @@ async function main(args: string[]): Promise<void> {
   const seedFlag = intFlag(values.seed, "--seed");
   const run = await readRunConfig(dir);
   const seed = seedFlag ?? evaluationSeed(run.seed);
-  const plugins = [...run.plugins, ...(values.plugin ?? [])];
-  if (plugins.length > 0) {
-    const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
-    for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
-  }
+  await loadRunPlugins(run, values);
   const agent = await loadAgent(runPaths(dir).checkpoint);
   const deterministic = !values.stochastic;
   const result = await evaluate(agent, run.env, { episodes, deterministic, seed });

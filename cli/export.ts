@@ -10,9 +10,10 @@
 import { loadAgent } from "../algorithms/mod.ts";
 import { readOnnxInfo } from "../policies/onnx/mod.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
-import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { EnvWorker } from "../plugins/mod.ts";
 import { parseCommandLine, runMain, UsageError } from "./args.ts";
 import { readRunConfig, runPaths } from "./run_folder.ts";
+import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 
 const HELP = `deno task export DIR [flags]
 
@@ -23,8 +24,8 @@ const HELP = `deno task export DIR [flags]
   --stochastic      action sampled inside the graph
   --with-value      add the critic's value output
   --no-clip         do not clip continuous actions to the action space
-  --plugin SPEC     load another environment plugin (the run's own are reloaded)
-  --sandbox         run plugin environments in permission-less sandbox processes
+${PLUGIN_FLAGS_HELP}
+                    (the run's own plugins are reloaded, sandboxed if they were)
   -h, --help        this text
 `;
 
@@ -65,8 +66,7 @@ async function main(args: string[]): Promise<void> {
       stochastic: { type: "boolean" },
       "with-value": { type: "boolean" },
       "no-clip": { type: "boolean" },
-      plugin: { type: "string", multiple: true },
-      sandbox: { type: "boolean" },
+      ...PLUGIN_FLAGS,
       force: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -84,11 +84,7 @@ async function main(args: string[]): Promise<void> {
   const run = await readRunConfig(dir);
   const out = values.out ?? runPaths(dir).onnx;
   if (!values.force) await assertReplaceable(out);
-  const plugins = [...run.plugins, ...(values.plugin ?? [])];
-  if (plugins.length > 0) {
-    const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
-    for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
-  }
+  await loadRunPlugins(run, values);
   const agent = await loadAgent(runPaths(dir).checkpoint);
   const bytes = await exportOnnx(agent.toPolicySpec(), out, {
     deterministic: !values.stochastic,

@@ -36,6 +36,12 @@ export interface RunConfig {
   preset?: string;
   /** Plugin specs loaded before making the environment (reloaded on resume and eval). */
   plugins: string[];
+  /**
+   * The specs of `plugins` that ran in the sandbox: reloaded sandboxed by every later
+   * command unless it is given `--no-sandbox` (see `plugin_trust.ts`). Absent in runs
+   * written before it was recorded.
+   */
+  sandboxedPlugins?: string[];
   /** Environment steps between checkpoints. */
   checkpointEvery: number;
   /** The complete, validated algorithm configuration. */
@@ -50,6 +56,7 @@ const RunConfigSchema: z.ZodType<RunConfig> = z.object({
   seed: z.number().int(),
   preset: z.string().optional(),
   plugins: z.array(z.string()),
+  sandboxedPlugins: z.array(z.string()).optional(),
   checkpointEvery: z.number().int().nonnegative(),
   config: z.record(z.string(), z.unknown()),
 });
