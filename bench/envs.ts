@@ -6,18 +6,29 @@
  * figure for Gymnasium in Python (~10⁵ single CartPole steps/s: the issue's figure, not
  * measured here). Target: a CartPole-v1 vector step under 100 ns per environment.
  *
+ * MuJoCo environments: steps per second of one environment made by `make` (plain `step`,
+ * inside `TimeLimit`, random actions, reset at episode ends), against the issue's figures for
+ * Gymnasium on native MuJoCo 3.12.0 (measured when the issue was written, not in this run).
+ *
+ * Box2D environments (planck): steps per second of one environment from `make` (plain
+ * `step`, random actions, reset at episode ends), against the issue's figures for Gymnasium
+ * with pybox2d on this machine (LunarLander 28k discrete, 17k continuous steps/s; the issue's
+ * figures, not measured here).
+ *
  * Usage: `deno run -A bench/envs.ts [--quick]`. Prints one JSON object as the last line
  * and updates the `envs` section of BENCHMARKS.md.
  * @module
  */
 import { Rng } from "../random.ts";
 import {
+  CLASSIC_ENV_IDS,
   type Env,
   flatDim,
   isPromiseLike,
   listEnvs,
   make,
   makeVectorEnv,
+  MUJOCO_ENV_IDS,
   sample,
   type StepResult,
   TimeLimit,
@@ -25,6 +36,7 @@ import {
   Wrapper,
 } from "../envs/mod.ts";
 import { CartPoleEnv } from "../envs/classic/mod.ts";
+import { box2dEnvs } from "../envs/box2d/mod.ts";
 import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
 
 const QUICK = isQuick();
@@ -32,6 +44,17 @@ const BUDGET_MS = QUICK ? 400 : 2000;
 const WARMUP_MS = QUICK ? 150 : 600;
 const N = 16;
 const GYMNASIUM_CARTPOLE_STEPS_PER_SEC = 1e5; // the issue's figure, not measured here
+/** Gymnasium on native MuJoCo, env steps/s: issue 12's figures, not measured here. */
+const GYMNASIUM_MUJOCO_STEPS_PER_SEC: Record<string, number> = {
+  "InvertedPendulum-v5": 30e3,
+  "HalfCheetah-v5": 13.1e3,
+  "Ant-v5": 2.9e3,
+};
+/** Gymnasium + pybox2d single-env steps/s on this machine (issue 13's figures, not measured here). */
+const GYMNASIUM_BOX2D_STEPS_PER_SEC: Record<string, number> = {
+  "LunarLander-v3": 28000,
+  "LunarLanderContinuous-v3": 17000,
+};
 
 /** Runs `chunk()` (which does `perChunk` env-steps) for about `ms` ms; returns ns/env-step. */
 function timeIt(chunk: () => void, perChunk: number, ms: number): number {
@@ -54,19 +77,21 @@ function measure(chunk: () => void, perChunk: number): number {
   return best;
 }
 
-async function single(id: string): Promise<number> {
+async function single(id: string, perChunk = 1000): Promise<number> {
   const env = await make(id, { seed: 0 });
   const rng = new Rng(1);
   const actions = Array.from({ length: 1024 }, () => sample(env.actionSpace, rng));
   env.reset();
   let k = 0;
   const chunk = () => {
-    for (let s = 0; s < 1000; s++) {
+    for (let s = 0; s < perChunk; s++) {
       const r = env.step(actions[k++ & 1023]) as StepResult;
       if (r.terminated || r.truncated) env.reset();
     }
   };
-  return measure(chunk, 1000);
+  const ns = measure(chunk, perChunk);
+  await env.close?.();
+  return ns;
 }
 
 function vector(v: VectorEnv): number {
@@ -96,7 +121,7 @@ function vector(v: VectorEnv): number {
 async function main(): Promise<void> {
   const rows: (string | number)[][] = [];
   const results: Record<string, { singleNsPerStep: number; vectorNsPerEnvStep: number }> = {};
-  for (const spec of listEnvs().filter((s) => s.source === "builtin")) {
+  for (const spec of listEnvs().filter((s) => CLASSIC_ENV_IDS.includes(s.id))) {
     const s = await single(spec.id);
     const v = await makeVectorEnv(spec.id, N, { seed: 0 });
     if (!v.fastPath) throw new Error(`${spec.id}: expected the vector fast path`);
@@ -121,6 +146,43 @@ async function main(): Promise<void> {
   const genericNs = vector(generic);
   console.log(`CartPole-v1 generic vector path: ${genericNs.toFixed(1)} ns/env-step`);
 
+  const mujocoRows: (string | number)[][] = [];
+  const mujoco: Record<string, { singleStepsPerSec: number; vsGymnasiumNative?: number }> = {};
+  for (const id of MUJOCO_ENV_IDS) {
+    const ns = await single(id, 100);
+    const rate = 1e9 / ns;
+    const reference = GYMNASIUM_MUJOCO_STEPS_PER_SEC[id];
+    const ratio = reference === undefined ? undefined : Number((rate / reference).toFixed(2));
+    mujoco[id] = { singleStepsPerSec: Math.round(rate), vsGymnasiumNative: ratio };
+    mujocoRows.push([
+      id,
+      (ns / 1000).toFixed(1),
+      Math.round(rate).toLocaleString("en-US"),
+      reference === undefined ? "–" : reference.toLocaleString("en-US"),
+      ratio === undefined ? "–" : `${ratio}×`,
+    ]);
+    console.log(`${id}: single ${Math.round(rate)} steps/s`);
+  }
+
+  const box2dRows: (string | number)[][] = [];
+  const box2d: Record<string, { singleStepsPerSec: number; vsGymnasium: number | null }> = {};
+  for (const e of box2dEnvs) {
+    const ns = await single(e.id);
+    const perSec = 1e9 / ns;
+    const gym = GYMNASIUM_BOX2D_STEPS_PER_SEC[e.id];
+    box2d[e.id] = {
+      singleStepsPerSec: Math.round(perSec),
+      vsGymnasium: gym === undefined ? null : Number((perSec / gym).toFixed(2)),
+    };
+    box2dRows.push([
+      e.id,
+      (ns / 1000).toFixed(1),
+      Math.round(perSec).toLocaleString("en-US"),
+      gym === undefined ? "–" : `${gym.toLocaleString("en-US")} (${(perSec / gym).toFixed(2)}×)`,
+    ]);
+    console.log(`${e.id}: single ${(ns / 1000).toFixed(1)} µs/step, ${Math.round(perSec)} steps/s`);
+  }
+
   const cp = results["CartPole-v1"];
   const cartpoleSingleStepsPerSec = 1e9 / cp.singleNsPerStep;
   const cartpoleVectorStepsPerSec = 1e9 / cp.vectorNsPerEnvStep;
@@ -136,6 +198,8 @@ async function main(): Promise<void> {
     ),
     targetMet: cp.vectorNsPerEnvStep < 100,
     quick: QUICK,
+    mujoco,
+    box2d,
     envs: Object.fromEntries(
       Object.entries(results).map(([id, r]) => [id, {
         singleNsPerStep: Number(r.singleNsPerStep.toFixed(1)),
@@ -166,7 +230,25 @@ async function main(): Promise<void> {
     `- Against the issue's figure for Gymnasium in Python (~10⁵ single CartPole steps/s; the issue's figure, ` +
     `not measured here): single ${summary.cartpoleSingleVsGymnasiumFigure}×, vector ` +
     `${summary.cartpoleVectorVsGymnasiumFigure}×.`,
+    "",
+    "Box2D environments (planck), one environment from `make`, random actions, reset at",
+    "episode ends; Gymnasium's figures are the issue's (pybox2d on this machine), not measured here.",
+    "",
+    markdownTable(["env", "single µs/step", "single steps/s", "Gymnasium steps/s"], box2dRows),
+    "",
     QUICK ? "- Quick run (`--quick`): short timing windows, noisier figures." : "",
+    "",
+    "MuJoCo environments (MuJoCo 3.12.0, official WebAssembly build), one environment from",
+    "`make`, plain `step`. The Gymnasium figures are issue 12's measurements of Gymnasium",
+    "1.4.0 on the native MuJoCo 3.12.0 library (not measured in this run).",
+    "",
+    markdownTable([
+      "env",
+      "single µs/step",
+      "single steps/s",
+      "Gymnasium native steps/s (issue 12)",
+      "ratio",
+    ], mujocoRows),
   ].join("\n");
   await updateBenchmarks("envs", `deno run -A bench/envs.ts${QUICK ? " --quick" : ""}`, body);
   console.log(JSON.stringify(summary));

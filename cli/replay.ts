@@ -18,12 +18,27 @@
  * stderr), and 2 on bad input (unknown id, unreadable file, malformed JSON).
  *
  * The file format is the one in `../shared/reference/gymnasium/*.json` (its `format_notes`).
+ *
+ * MuJoCo ids (`Hopper-v5`, …) replay files in the format of `../shared/reference/mujoco/*.json`
+ * and `tests/data/mujoco/*.json` instead: the recorded integration state is injected, the
+ * recorded action stepped, and observation, reward and `info` compared within 1e−9 (see
+ * `replay_mujoco.ts`); the printed line then also names the MuJoCo release. Exit codes are
+ * the same.
+ *
+ * Box2D ids (`LunarLander-v3`, `LunarLanderContinuous-v3`, `BipedalWalker-v3`) take the
+ * episode files of `../shared/reference/box2d/` (or their trimmed copies in
+ * `tests/data/box2d/`) and are replayed by `cli/replay_box2d.ts` with tolerances (same
+ * termination step and flags, observations within 1e-2 everywhere and 1e-4 on ≥ 95 % of the
+ * transitions, returns within 1.0); its JSON line has the same `env` and `mismatches` fields
+ * and the exit codes are the same.
  * @module
  */
 import { parseCommandLine } from "./args.ts";
 import { z } from "../deps.ts";
 import { contains, flatDim, formatZodIssues } from "../envs/spaces.ts";
 import { type ClassicEnv, classicEnvs } from "../envs/classic/mod.ts";
+import { mujocoReplayIds, replayMujocoTransitions } from "./replay_mujoco.ts";
+import { box2dReplayIds, type Box2DReplayReport, replayBox2D } from "./replay_box2d.ts";
 
 /** Largest absolute difference of a float64 state component still counted as equal. */
 export const STATE_TOLERANCE = 1e-9;
@@ -99,9 +114,9 @@ export interface ReplayReport {
   details: ReplayMismatch[];
 }
 
-/** The ids {@link replayTransitions} knows. */
+/** The ids the command knows: the classic-control ones, then the MuJoCo ones. */
 export function knownEnvIds(): string[] {
-  return classicEnvs.map((e) => e.id);
+  return [...classicEnvs.map((e) => e.id), ...mujocoReplayIds()];
 }
 
 /**
@@ -112,7 +127,9 @@ export function replayTransitions(envId: string, data: unknown): ReplayReport {
   const spec = classicEnvs.find((e) => e.id === envId);
   if (spec === undefined) {
     throw new ReplayInputError(
-      `unknown environment id ${JSON.stringify(envId)}; known ids: ${knownEnvIds().join(", ")}`,
+      `unknown environment id ${JSON.stringify(envId)}; classic-control ids: ${
+        classicEnvs.map((e) => e.id).join(", ")
+      }`,
     );
   }
   const parsed = ReplayFileSchema.safeParse(data);
@@ -244,7 +261,7 @@ export async function main(args: string[]): Promise<number> {
       true,
     );
     if (parsed.values.help) {
-      console.log(`${USAGE}\nknown ids: ${knownEnvIds().join(", ")}`);
+      console.log(`${USAGE}\nknown ids: ${[...knownEnvIds(), ...box2dReplayIds()].join(", ")}`);
       return 0;
     }
     positionals = parsed.positionals;
@@ -257,10 +274,11 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const [envId, path] = positionals;
-  if (!knownEnvIds().includes(envId)) {
+  const box2d = box2dReplayIds().includes(envId);
+  if (!knownEnvIds().includes(envId) && !box2d) {
     console.error(
       `replay: unknown environment id ${JSON.stringify(envId)}; known ids: ${
-        knownEnvIds().join(", ")
+        [...knownEnvIds(), ...box2dReplayIds()].join(", ")
       }`,
     );
     return 2;
@@ -279,9 +297,12 @@ export async function main(args: string[]): Promise<number> {
     console.error(`replay: ${path} is not valid JSON: ${(error as Error).message}`);
     return 2;
   }
-  let report: ReplayReport;
+  if (box2d) return await mainBox2D(envId, path, data);
+  let report: { mismatches: number; details: unknown[] };
   try {
-    report = replayTransitions(envId, data);
+    report = mujocoReplayIds().includes(envId)
+      ? await replayMujocoTransitions(envId, data)
+      : replayTransitions(envId, data);
   } catch (error) {
     console.error(`replay: ${path}: ${(error as Error).message}`);
     return 2;
@@ -293,6 +314,23 @@ export async function main(args: string[]): Promise<number> {
   }
   if (details.length > 5) console.error(`replay: … and ${details.length - 5} more mismatches`);
   return report.mismatches === 0 ? 0 : 1;
+}
+
+/** The Box2D branch of {@link main}: prints the summary line, returns the exit code. */
+async function mainBox2D(envId: string, path: string, data: unknown): Promise<number> {
+  let report: Box2DReplayReport;
+  try {
+    report = await replayBox2D(envId, data);
+  } catch (error) {
+    console.error(`replay: ${path}: ${(error as Error).message}`);
+    return 2;
+  }
+  const { details, episodeReports, ...summary } = report;
+  console.log(JSON.stringify(summary));
+  for (const e of episodeReports) console.error(`replay: episode ${JSON.stringify(e)}`);
+  for (const d of details.slice(0, 5)) console.error(`replay: mismatch ${d}`);
+  if (details.length > 5) console.error(`replay: … and more mismatches`);
+  return report.ok ? 0 : 1;
 }
 
 if (import.meta.main) {

@@ -41,10 +41,16 @@ export {
   makeSync,
   register,
   Registry,
+  type SimulatorSpec,
   spec,
   unregister,
 } from "./registry.ts";
-export { BUILTIN_ENV_IDS, registerBuiltinEnvs } from "./builtin.ts";
+export {
+  BUILTIN_ENV_IDS,
+  CLASSIC_ENV_IDS,
+  MUJOCO_ENV_IDS,
+  registerBuiltinEnvs,
+} from "./builtin.ts";
 export { RunningMeanStd, type RunningMeanStdState } from "./running_stats.ts";
 export * from "./wrappers/mod.ts";
 export {

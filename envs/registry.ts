@@ -43,6 +43,20 @@ import { type Env, isPromiseLike } from "./types.ts";
 import { RecordEpisodeStatistics } from "./wrappers/record_episode_statistics.ts";
 import { TimeLimit } from "./wrappers/time_limit.ts";
 
+/**
+ * The simulator an environment runs on, when its behaviour depends on the release (MuJoCo:
+ * simulations differ between releases, so the release is part of the environment's
+ * definition and belongs in exported metadata).
+ */
+export interface SimulatorSpec {
+  /** The simulator, e.g. `"MuJoCo"`. */
+  name: string;
+  /** Its release, e.g. `"3.12.0"`. */
+  version: string;
+  /** The pinned package it is loaded from, e.g. `"npm:@mujoco/mujoco@3.12.0"`. */
+  package?: string;
+}
+
 /** What the registry knows about an environment id. */
 export interface EnvSpec {
   /** `Name-vN` or `namespace/Name-vN`. */
@@ -59,6 +73,8 @@ export interface EnvSpec {
   description?: string;
   /** Where it came from: `"builtin"`, or a plugin's path or URL. */
   source?: string;
+  /** The simulator and release the environment is defined on, if any. */
+  simulator?: SimulatorSpec;
 }
 
 /** Options of {@link Registry.make}. */

@@ -1,0 +1,296 @@
+/**
+ * # Hopper-v5
+ *
+ * A one-legged planar robot (torso, thigh, leg, foot) must hop forward without falling.
+ * Gymnasium 1.4.0's `Hopper-v5` on MuJoCo 3.12.0, with this toolkit's own model description.
+ *
+ * ## Model
+ *
+ * Root slides `rootx`, `rootz` (reference 1.25) and hinge `rooty`; hinges `thigh_joint`,
+ * `leg_joint` (−150°…0°) and `foot_joint` (±45°), damping 1 and armature 1; capsules of
+ * density 1000; three motors with gear 200. Contacts with the floor: condim 1 on the body,
+ * margin 0.001, solimp (0.8, 0.8, 0.01). RK4, timestep 0.002 s, `frameSkip` 4 (dt = 0.008 s).
+ *
+ * ## Observation space: Box(11), float64, unbounded
+ *
+ * `qpos[1:6]` (`qpos[0:6]` when `excludeCurrentPositionsFromObservation` is false: Box(12)),
+ * then `clip(qvel, ±10)`.
+ *
+ * ## Action space: Box(3), float32, in [−1, 1]³
+ *
+ * ## Reward
+ *
+ * x_velocity = (x_after − x_before)/dt of `qpos[0]`. `reward_forward` =
+ * `forwardRewardWeight` · x_velocity; `reward_survive` = `healthyReward` while healthy, else 0;
+ * `reward_ctrl` = −`ctrlCostWeight` · Σa² (float32 sum). reward = (forward + survive) + ctrl.
+ * `info` also has `x_position`, `z_distance_from_origin` (qpos[1] − 1.25) and `x_velocity`.
+ *
+ * ## Start state
+ *
+ * `qpos = qpos0 + U(−s, s)` (6 draws), then `qvel = U(−s, s)` (6 draws), s =
+ * `resetNoiseScale` = 0.005, from this toolkit's `Rng`.
+ *
+ * ## Episode end
+ *
+ * Healthy means every entry of `qpos[2:]` and of (unclipped) `qvel` lies strictly inside
+ * `healthyStateRange`, z = qpos[1] strictly inside `healthyZRange` and the angle qpos[2]
+ * strictly inside `healthyAngleRange`. Terminates when unhealthy (if
+ * `terminateWhenUnhealthy`). Registered with a 1000-step limit, reward threshold 3800.
+ *
+ * ## Constructor options
+ *
+ * `forwardRewardWeight` (1), `ctrlCostWeight` (1e−3), `healthyReward` (1),
+ * `terminateWhenUnhealthy` (true), `healthyStateRange` ([−100, 100]), `healthyZRange`
+ * ([0.7, ∞]), `healthyAngleRange` ([−0.2, 0.2]), `resetNoiseScale` (5e−3),
+ * `excludeCurrentPositionsFromObservation` (true), `frameSkip` (4).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createHopper } from "./hopper.ts";
+ * const env = await createHopper();
+ * env.reset({ seed: 0 });
+ * const { info } = env.step(new Float32Array([0, 0, 0]));
+ * assert.equal(info.reward_survive, 1);
+ * env.close();
+ * ```
+ * @module
+ */
+import { z } from "../../deps.ts";
+import type { Info } from "../types.ts";
+import {
+  clip,
+  frameSkipOption,
+  loadMujoco,
+  MujocoEnv,
+  type MujocoModule,
+  type MujocoViews,
+  parseOptions,
+  rangeOption,
+  sumSquaresFloat32,
+} from "./common.ts";
+import { type ModelDesc, ROOT_JOINT as free } from "./mjcf.ts";
+
+const ID = "Hopper-v5";
+
+/** Constructor options of {@link HopperEnv} (Gymnasium's, in camelCase). */
+export interface HopperOptions {
+  /** Weight of the forward velocity (default 1). */
+  forwardRewardWeight?: number;
+  /** Weight of the control cost (default 1e−3). */
+  ctrlCostWeight?: number;
+  /** Reward per healthy step (default 1). */
+  healthyReward?: number;
+  /** End the episode when unhealthy (default true). */
+  terminateWhenUnhealthy?: boolean;
+  /** Open interval for `qpos[2:]` and `qvel` (default [−100, 100]). */
+  healthyStateRange?: [number, number];
+  /** Open interval for the torso height (default [0.7, ∞]). */
+  healthyZRange?: [number, number];
+  /** Open interval for the torso angle (default [−0.2, 0.2]). */
+  healthyAngleRange?: [number, number];
+  /** Half-width of the start-state noise (default 5e−3). */
+  resetNoiseScale?: number;
+  /** Leave `qpos[0]` out of the observation (default true). */
+  excludeCurrentPositionsFromObservation?: boolean;
+  /** `mj_step` calls per step (default 4). */
+  frameSkip?: number;
+}
+
+const OptionsSchema = z.object({
+  forwardRewardWeight: z.number().optional(),
+  ctrlCostWeight: z.number().optional(),
+  healthyReward: z.number().optional(),
+  terminateWhenUnhealthy: z.boolean().optional(),
+  healthyStateRange: rangeOption.optional(),
+  healthyZRange: rangeOption.optional(),
+  healthyAngleRange: rangeOption.optional(),
+  resetNoiseScale: z.number().nonnegative().optional(),
+  excludeCurrentPositionsFromObservation: z.boolean().optional(),
+  frameSkip: frameSkipOption.optional(),
+}).strict();
+
+/** The model: torso, thigh, leg and foot capsules in the x–z plane. */
+export const HOPPER_MODEL: ModelDesc = {
+  name: "ascent_hopper",
+  angle: "degree",
+  option: { timestep: 0.002, integrator: "RK4" },
+  defaults: {
+    joint: { armature: 1, damping: 1 },
+    geom: {
+      contype: 1,
+      conaffinity: 1,
+      condim: 1,
+      margin: 0.001,
+      solimp: [0.8, 0.8, 0.01],
+      solref: [0.02, 1],
+    },
+  },
+  worldGeoms: [{ name: "floor", type: "plane", size: [20, 20, 0.125], condim: 3 }],
+  bodies: [{
+    name: "torso",
+    pos: [0, 0, 1.25],
+    joints: [
+      { name: "rootx", type: "slide", axis: [1, 0, 0], pos: [0, 0, -1.25], ...free },
+      { name: "rootz", type: "slide", axis: [0, 0, 1], pos: [0, 0, -1.25], ref: 1.25, ...free },
+      { name: "rooty", type: "hinge", axis: [0, 1, 0], pos: [0, 0, 0], ...free },
+    ],
+    geoms: [{
+      name: "torso_geom",
+      type: "capsule",
+      size: [0.05, 0.19999999999999996],
+      friction: [0.9],
+    }],
+    bodies: [{
+      name: "thigh",
+      pos: [0, 0, -0.19999999999999996],
+      joints: [{ name: "thigh_joint", type: "hinge", axis: [0, -1, 0], range: [-150, 0] }],
+      geoms: [{
+        name: "thigh_geom",
+        type: "capsule",
+        size: [0.05, 0.22500000000000003],
+        pos: [0, 0, -0.22500000000000009],
+        friction: [0.9],
+      }],
+      bodies: [{
+        name: "leg",
+        pos: [0, 0, -0.7000000000000001],
+        joints: [{
+          name: "leg_joint",
+          type: "hinge",
+          axis: [0, -1, 0],
+          pos: [0, 0, 0.25],
+          range: [-150, 0],
+        }],
+        geoms: [{ name: "leg_geom", type: "capsule", size: [0.04, 0.25], friction: [0.9] }],
+        bodies: [{
+          name: "foot",
+          pos: [0.13, 0, -0.35],
+          joints: [{
+            name: "foot_joint",
+            type: "hinge",
+            axis: [0, -1, 0],
+            pos: [-0.13, 0, 0.1],
+            range: [-45, 45],
+          }],
+          geoms: [{
+            name: "foot_geom",
+            type: "capsule",
+            size: [0.06, 0.195],
+            pos: [-0.065, 0, 0.1],
+            quat: [0.7071067811865476, 0, -0.7071067811865475, 0],
+            friction: [2],
+          }],
+        }],
+      }],
+    }],
+  }],
+  motors: ["thigh_joint", "leg_joint", "foot_joint"].map((joint) => ({
+    joint,
+    gear: 200,
+    ctrlrange: [-1, 1] as const,
+  })),
+};
+
+/** The Hopper-v5 environment (see the module documentation). */
+export class HopperEnv extends MujocoEnv {
+  /** Gymnasium's id. */
+  static readonly id: "Hopper-v5" = ID;
+  /** The options in use, defaults filled in. */
+  readonly options: Readonly<Required<HopperOptions>>;
+  #xBefore = 0;
+
+  /** Builds the environment on a loaded MuJoCo module. */
+  constructor(mj: MujocoModule, options: HopperOptions = {}) {
+    const o = parseOptions(ID, OptionsSchema, options);
+    const exclude = o.excludeCurrentPositionsFromObservation ?? true;
+    super(mj, {
+      id: ID,
+      model: HOPPER_MODEL,
+      frameSkip: o.frameSkip ?? 4,
+      observationSize: exclude ? 11 : 12,
+    });
+    this.options = {
+      forwardRewardWeight: o.forwardRewardWeight ?? 1,
+      ctrlCostWeight: o.ctrlCostWeight ?? 1e-3,
+      healthyReward: o.healthyReward ?? 1,
+      terminateWhenUnhealthy: o.terminateWhenUnhealthy ?? true,
+      healthyStateRange: o.healthyStateRange ?? [-100, 100],
+      healthyZRange: o.healthyZRange ?? [0.7, Infinity],
+      healthyAngleRange: o.healthyAngleRange ?? [-0.2, 0.2],
+      resetNoiseScale: o.resetNoiseScale ?? 5e-3,
+      excludeCurrentPositionsFromObservation: exclude,
+      frameSkip: this.frameSkip,
+    };
+  }
+
+  /** Whether the current state is healthy (see the module documentation). */
+  get isHealthy(): boolean {
+    const v = this.views;
+    const [lo, hi] = this.options.healthyStateRange;
+    for (let i = 2; i < this.nq; i++) if (!(lo < v.qpos[i] && v.qpos[i] < hi)) return false;
+    for (let i = 0; i < this.nv; i++) if (!(lo < v.qvel[i] && v.qvel[i] < hi)) return false;
+    const z = v.qpos[1];
+    const angle = v.qpos[2];
+    const [zLo, zHi] = this.options.healthyZRange;
+    const [aLo, aHi] = this.options.healthyAngleRange;
+    return zLo < z && z < zHi && aLo < angle && angle < aHi;
+  }
+
+  /** Draws the start state (see the module documentation). */
+  protected resetModel(v: MujocoViews): void {
+    const s = this.options.resetNoiseScale;
+    this.addUniformNoise(v.qpos, this.initQpos, s);
+    this.addUniformNoise(v.qvel, this.initQvel, s);
+  }
+
+  /** The `info` of `reset`. */
+  protected override resetInfo(v: MujocoViews): Info {
+    return { x_position: v.qpos[0], z_distance_from_origin: v.qpos[1] - this.initQpos[1] };
+  }
+
+  /** Records what the reward needs from before the step. */
+  protected override beforeStep(v: MujocoViews): void {
+    this.#xBefore = v.qpos[0];
+  }
+
+  /** Writes the observation (see the module documentation). */
+  protected writeObservation(v: MujocoViews, out: Float64Array): void {
+    let k = 0;
+    for (let i = this.options.excludeCurrentPositionsFromObservation ? 1 : 0; i < this.nq; i++) {
+      out[k++] = v.qpos[i];
+    }
+    for (let i = 0; i < this.nv; i++) out[k++] = clip(v.qvel[i], -10, 10);
+  }
+
+  /** Reward, its terms and termination of the step just simulated. */
+  protected evaluate(
+    v: MujocoViews,
+    action: Float32Array,
+  ): { reward: number; terminated: boolean; info: Info } {
+    const o = this.options;
+    const x = v.qpos[0];
+    const xVelocity = (x - this.#xBefore) / this.dt;
+    const healthy = this.isHealthy;
+    const forward = o.forwardRewardWeight * xVelocity;
+    const survive = healthy ? o.healthyReward : 0;
+    const ctrlCost = o.ctrlCostWeight * sumSquaresFloat32(action);
+    return {
+      reward: forward + survive - ctrlCost,
+      terminated: !healthy && o.terminateWhenUnhealthy,
+      info: {
+        x_position: x,
+        z_distance_from_origin: v.qpos[1] - this.initQpos[1],
+        x_velocity: xVelocity,
+        reward_forward: forward,
+        reward_ctrl: -ctrlCost,
+        reward_survive: survive,
+      },
+    };
+  }
+}
+
+/** Loads MuJoCo (once per process) and builds a {@link HopperEnv}. */
+export async function createHopper(options: HopperOptions = {}): Promise<HopperEnv> {
+  return new HopperEnv(await loadMujoco(), options);
+}

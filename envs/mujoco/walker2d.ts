@@ -1,0 +1,283 @@
+/**
+ * # Walker2d-v5
+ *
+ * A two-legged planar robot must walk forward without falling. Gymnasium 1.4.0's
+ * `Walker2d-v5` on MuJoCo 3.12.0, with this toolkit's own model description (v5's model:
+ * both feet have friction 1.9).
+ *
+ * ## Model
+ *
+ * Root slides `rootx`, `rootz` (reference 1.25) and hinge `rooty`; per leg hinges thigh and
+ * leg (−150°…0°) and foot (±45°), damping 0.1 and armature 0.01; capsules of density 1000,
+ * friction 0.7 (body 0.9, feet 1.9); six motors with gear 100. RK4, timestep 0.002 s,
+ * `frameSkip` 4 (dt = 0.008 s).
+ *
+ * ## Observation space: Box(17), float64, unbounded
+ *
+ * `qpos[1:9]` (`qpos[0:9]` when `excludeCurrentPositionsFromObservation` is false: Box(18)),
+ * then `clip(qvel, ±10)`.
+ *
+ * ## Action space: Box(6), float32, in [−1, 1]⁶
+ *
+ * Right thigh, leg, foot, then left thigh, leg, foot.
+ *
+ * ## Reward
+ *
+ * As Hopper-v5: (`reward_forward` + `reward_survive`) + `reward_ctrl`, with x_velocity =
+ * Δqpos[0]/dt, survive = `healthyReward` while healthy, ctrl = −`ctrlCostWeight` · Σa²
+ * (float32 sum). `info` also has `x_position`, `z_distance_from_origin`, `x_velocity`.
+ *
+ * ## Start state
+ *
+ * `qpos = qpos0 + U(−s, s)` (9 draws), then `qvel = U(−s, s)` (9 draws), s = 5e−3, from this
+ * toolkit's `Rng`.
+ *
+ * ## Episode end
+ *
+ * Healthy: z = qpos[1] strictly inside `healthyZRange` and angle = qpos[2] strictly inside
+ * `healthyAngleRange` (no state-range test). Terminates when unhealthy (if
+ * `terminateWhenUnhealthy`). Registered with a 1000-step limit and no reward threshold.
+ *
+ * ## Constructor options
+ *
+ * `forwardRewardWeight` (1), `ctrlCostWeight` (1e−3), `healthyReward` (1),
+ * `terminateWhenUnhealthy` (true), `healthyZRange` ([0.8, 2]), `healthyAngleRange`
+ * ([−1, 1]), `resetNoiseScale` (5e−3), `excludeCurrentPositionsFromObservation` (true),
+ * `frameSkip` (4).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createWalker2d } from "./walker2d.ts";
+ * const env = await createWalker2d();
+ * const { observation } = env.reset({ seed: 0 });
+ * assert.equal(observation.length, 17);
+ * env.close();
+ * ```
+ * @module
+ */
+import { z } from "../../deps.ts";
+import type { Info } from "../types.ts";
+import {
+  clip,
+  frameSkipOption,
+  loadMujoco,
+  MujocoEnv,
+  type MujocoModule,
+  type MujocoViews,
+  parseOptions,
+  rangeOption,
+  sumSquaresFloat32,
+} from "./common.ts";
+import { type BodyDesc, type ModelDesc, ROOT_JOINT as free } from "./mjcf.ts";
+
+const ID = "Walker2d-v5";
+
+/** Constructor options of {@link Walker2dEnv} (Gymnasium's, in camelCase). */
+export interface Walker2dOptions {
+  /** Weight of the forward velocity (default 1). */
+  forwardRewardWeight?: number;
+  /** Weight of the control cost (default 1e−3). */
+  ctrlCostWeight?: number;
+  /** Reward per healthy step (default 1). */
+  healthyReward?: number;
+  /** End the episode when unhealthy (default true). */
+  terminateWhenUnhealthy?: boolean;
+  /** Open interval for the torso height (default [0.8, 2]). */
+  healthyZRange?: [number, number];
+  /** Open interval for the torso angle (default [−1, 1]). */
+  healthyAngleRange?: [number, number];
+  /** Half-width of the start-state noise (default 5e−3). */
+  resetNoiseScale?: number;
+  /** Leave `qpos[0]` out of the observation (default true). */
+  excludeCurrentPositionsFromObservation?: boolean;
+  /** `mj_step` calls per step (default 4). */
+  frameSkip?: number;
+}
+
+const OptionsSchema = z.object({
+  forwardRewardWeight: z.number().optional(),
+  ctrlCostWeight: z.number().optional(),
+  healthyReward: z.number().optional(),
+  terminateWhenUnhealthy: z.boolean().optional(),
+  healthyZRange: rangeOption.optional(),
+  healthyAngleRange: rangeOption.optional(),
+  resetNoiseScale: z.number().nonnegative().optional(),
+  excludeCurrentPositionsFromObservation: z.boolean().optional(),
+  frameSkip: frameSkipOption.optional(),
+}).strict();
+
+/** One leg (thigh, leg, foot); `suffix` is "" for the right leg and "_left" for the left. */
+function leg(suffix: string): BodyDesc {
+  const hinge = (name: string, pos: number[], range: [number, number]) => ({
+    name,
+    type: "hinge" as const,
+    axis: [0, -1, 0],
+    pos,
+    range,
+  });
+  return {
+    name: `thigh${suffix}`,
+    pos: [0, 0, -0.19999999999999996],
+    joints: [hinge(`thigh${suffix}_joint`, [0, 0, 0], [-150, 0])],
+    geoms: [{
+      name: `thigh${suffix}_geom`,
+      type: "capsule",
+      size: [0.05, 0.22500000000000003],
+      pos: [0, 0, -0.22500000000000009],
+      friction: [0.9],
+    }],
+    bodies: [{
+      name: `leg${suffix}`,
+      pos: [0, 0, -0.7000000000000001],
+      joints: [hinge(`leg${suffix}_joint`, [0, 0, 0.25], [-150, 0])],
+      geoms: [{ name: `leg${suffix}_geom`, type: "capsule", size: [0.04, 0.25], friction: [0.9] }],
+      bodies: [{
+        name: `foot${suffix}`,
+        pos: [0.2, 0, -0.35],
+        joints: [hinge(`foot${suffix}_joint`, [-0.2, 0, 0.1], [-45, 45])],
+        geoms: [{
+          name: `foot${suffix}_geom`,
+          type: "capsule",
+          size: [0.06, 0.1],
+          pos: [-0.1, 0, 0.1],
+          quat: [0.7071067811865476, 0, -0.7071067811865475, 0],
+          friction: [1.9],
+        }],
+      }],
+    }],
+  };
+}
+
+/** The model: a torso with two three-segment legs in the x–z plane. */
+export const WALKER2D_MODEL: ModelDesc = {
+  name: "ascent_walker2d",
+  angle: "degree",
+  option: { timestep: 0.002, integrator: "RK4" },
+  defaults: {
+    joint: { armature: 0.01, damping: 0.1 },
+    geom: { contype: 1, conaffinity: 0, condim: 3, density: 1000, friction: [0.7, 0.1, 0.1] },
+  },
+  worldGeoms: [{ name: "floor", type: "plane", size: [40, 40, 40], conaffinity: 1 }],
+  bodies: [{
+    name: "torso",
+    pos: [0, 0, 1.25],
+    joints: [
+      { name: "rootx", type: "slide", axis: [1, 0, 0], pos: [0, 0, -1.25], ...free },
+      { name: "rootz", type: "slide", axis: [0, 0, 1], pos: [0, 0, -1.25], ref: 1.25, ...free },
+      { name: "rooty", type: "hinge", axis: [0, 1, 0], pos: [0, 0, 0], ...free },
+    ],
+    geoms: [{
+      name: "torso_geom",
+      type: "capsule",
+      size: [0.05, 0.19999999999999996],
+      friction: [0.9],
+    }],
+    bodies: [leg(""), leg("_left")],
+  }],
+  motors: [
+    "thigh_joint",
+    "leg_joint",
+    "foot_joint",
+    "thigh_left_joint",
+    "leg_left_joint",
+    "foot_left_joint",
+  ].map((joint) => ({ joint, gear: 100, ctrlrange: [-1, 1] as const })),
+};
+
+/** The Walker2d-v5 environment (see the module documentation). */
+export class Walker2dEnv extends MujocoEnv {
+  /** Gymnasium's id. */
+  static readonly id: "Walker2d-v5" = ID;
+  /** The options in use, defaults filled in. */
+  readonly options: Readonly<Required<Walker2dOptions>>;
+  #xBefore = 0;
+
+  /** Builds the environment on a loaded MuJoCo module. */
+  constructor(mj: MujocoModule, options: Walker2dOptions = {}) {
+    const o = parseOptions(ID, OptionsSchema, options);
+    const exclude = o.excludeCurrentPositionsFromObservation ?? true;
+    super(mj, {
+      id: ID,
+      model: WALKER2D_MODEL,
+      frameSkip: o.frameSkip ?? 4,
+      observationSize: exclude ? 17 : 18,
+    });
+    this.options = {
+      forwardRewardWeight: o.forwardRewardWeight ?? 1,
+      ctrlCostWeight: o.ctrlCostWeight ?? 1e-3,
+      healthyReward: o.healthyReward ?? 1,
+      terminateWhenUnhealthy: o.terminateWhenUnhealthy ?? true,
+      healthyZRange: o.healthyZRange ?? [0.8, 2],
+      healthyAngleRange: o.healthyAngleRange ?? [-1, 1],
+      resetNoiseScale: o.resetNoiseScale ?? 5e-3,
+      excludeCurrentPositionsFromObservation: exclude,
+      frameSkip: this.frameSkip,
+    };
+  }
+
+  /** Whether the torso height and angle are inside their healthy ranges. */
+  get isHealthy(): boolean {
+    const q = this.views.qpos;
+    const [zLo, zHi] = this.options.healthyZRange;
+    const [aLo, aHi] = this.options.healthyAngleRange;
+    return zLo < q[1] && q[1] < zHi && aLo < q[2] && q[2] < aHi;
+  }
+
+  /** Draws the start state (see the module documentation). */
+  protected resetModel(v: MujocoViews): void {
+    const s = this.options.resetNoiseScale;
+    this.addUniformNoise(v.qpos, this.initQpos, s);
+    this.addUniformNoise(v.qvel, this.initQvel, s);
+  }
+
+  /** The `info` of `reset`. */
+  protected override resetInfo(v: MujocoViews): Info {
+    return { x_position: v.qpos[0], z_distance_from_origin: v.qpos[1] - this.initQpos[1] };
+  }
+
+  /** Records what the reward needs from before the step. */
+  protected override beforeStep(v: MujocoViews): void {
+    this.#xBefore = v.qpos[0];
+  }
+
+  /** Writes the observation (see the module documentation). */
+  protected writeObservation(v: MujocoViews, out: Float64Array): void {
+    let k = 0;
+    for (let i = this.options.excludeCurrentPositionsFromObservation ? 1 : 0; i < this.nq; i++) {
+      out[k++] = v.qpos[i];
+    }
+    for (let i = 0; i < this.nv; i++) out[k++] = clip(v.qvel[i], -10, 10);
+  }
+
+  /** Reward, its terms and termination of the step just simulated. */
+  protected evaluate(
+    v: MujocoViews,
+    action: Float32Array,
+  ): { reward: number; terminated: boolean; info: Info } {
+    const o = this.options;
+    const x = v.qpos[0];
+    const xVelocity = (x - this.#xBefore) / this.dt;
+    const healthy = this.isHealthy;
+    const forward = o.forwardRewardWeight * xVelocity;
+    const survive = healthy ? o.healthyReward : 0;
+    const ctrlCost = o.ctrlCostWeight * sumSquaresFloat32(action);
+    return {
+      reward: forward + survive - ctrlCost,
+      terminated: !healthy && o.terminateWhenUnhealthy,
+      info: {
+        x_position: x,
+        z_distance_from_origin: v.qpos[1] - this.initQpos[1],
+        x_velocity: xVelocity,
+        reward_forward: forward,
+        reward_ctrl: -ctrlCost,
+        reward_survive: survive,
+      },
+    };
+  }
+}
+
+/** Loads MuJoCo (once per process) and builds a {@link Walker2dEnv}. */
+export async function createWalker2d(options: Walker2dOptions = {}): Promise<Walker2dEnv> {
+  return new Walker2dEnv(await loadMujoco(), options);
+}
