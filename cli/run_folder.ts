@@ -19,6 +19,7 @@ import { z } from "../deps.ts";
 import { type AlgorithmName, ALGORITHMS } from "../algorithms/mod.ts";
 import { formatZodIssues } from "../envs/spaces.ts";
 import { writeFileAtomic } from "../policies/atomic.ts";
+import { loadCheckpoint } from "../policies/checkpoint.ts";
 
 /** What `config.json` holds. */
 export interface RunConfig {
@@ -137,15 +138,30 @@ export async function readMetrics(
 
 /**
  * Keeps only the metrics lines up to `timesteps` (used on resume, so the log continues
- * from the checkpoint without duplicated updates). Rewritten atomically.
+ * from the checkpoint without duplicated updates). Rewritten atomically, and only when
+ * something is dropped. Returns the number of lines dropped, so that the caller can say
+ * so.
+ * @throws Error when the log goes beyond `timesteps` but has no line at `timesteps`
+ *   itself: every checkpoint is taken at the end of a logged update, so the checkpoint's
+ *   counters and the log disagree and nothing is truncated.
  */
-export async function truncateMetrics(path: string, timesteps: number): Promise<void> {
+export async function truncateMetrics(path: string, timesteps: number): Promise<number> {
   const lines = await readMetrics(path);
   const kept = lines.filter((l) => l.timesteps <= timesteps);
+  const dropped = lines.length - kept.length;
+  if (dropped === 0) return 0;
+  if (!lines.some((l) => l.timesteps === timesteps)) {
+    throw new Error(
+      `${path}: the checkpoint is at ${timesteps} steps, but the log has no update ending ` +
+        `there (it has ${lines.length} lines, up to ${lines.at(-1)!.timesteps} steps); the ` +
+        `checkpoint's counters and the log disagree, so nothing was changed`,
+    );
+  }
   await writeFileAtomic(
     path,
     kept.map((l) => JSON.stringify(l)).join("\n") + (kept.length ? "\n" : ""),
   );
+  return dropped;
 }
 
 /** True when `dir` exists and holds at least one entry. */
@@ -221,4 +237,26 @@ export async function clearRunOutputs(dir: string): Promise<string[]> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   return removed;
+}
+
+/**
+ * What checkpoint a run folder holds, in words for messages: "the last checkpoint, at N
+ * steps, is kept in DIR/checkpoint", or that there is none (or that it cannot be read).
+ */
+export async function describeCheckpoint(dir: string): Promise<string> {
+  const path = `${runPaths(dir).checkpoint}/checkpoint.safetensors`;
+  try {
+    await Deno.stat(path);
+  } catch {
+    return `no checkpoint was written yet (none in ${runPaths(dir).checkpoint})`;
+  }
+  try {
+    const meta = (await loadCheckpoint(path)).metadata as { timesteps?: unknown };
+    return `the last checkpoint, at ${String(meta?.timesteps)} steps, is kept in ` +
+      `${runPaths(dir).checkpoint}`;
+  } catch (error) {
+    return `the checkpoint in ${runPaths(dir).checkpoint} cannot be read: ${
+      (error as Error).message
+    }`;
+  }
 }

@@ -24,13 +24,16 @@ import {
   type UpdateMetrics,
 } from "../algorithms/mod.ts";
 import { defaultRegistry, spec as envSpec } from "../envs/mod.ts";
-import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { EnvWorker } from "../plugins/mod.ts";
+import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
 import { learningCurveSvg } from "./learning_curve.ts";
 import { formatDuration, ProgressPrinter } from "./progress.ts";
 import { DEFAULT_EVAL_EPISODES, evaluationSeed } from "./evaluation_defaults.ts";
 import {
+  clearRunOutputs,
+  describeCheckpoint,
   freshDir,
   isNonEmptyDir,
   readMetrics,
@@ -40,7 +43,11 @@ import {
   truncateMetrics,
   writeJsonAtomic,
 } from "./run_folder.ts";
-import { writeFileAtomic } from "../policies/atomic.ts";
+import { removeStrayTemps, writeFileAtomic } from "../policies/atomic.ts";
+import { handleInterrupts } from "./signals.ts";
+
+/** After a first Ctrl-C, how long an update may keep waiting before its environments end. */
+const INTERRUPT_GRACE_MS = 3000;
 
 const HELP = `deno task train [flags]
 
@@ -61,10 +68,11 @@ Trains a policy-gradient agent and writes a run folder.
   --checkpoint-every N   environment steps between checkpoints (default 10% of --steps)
   --resume DIR           continue the run in DIR from its last checkpoint
   --eval-episodes N      episodes of the final evaluation (default 20)
-  --plugin SPEC          load an environment plugin (path or URL; repeatable)
-  --sandbox              run plugin environments in permission-less Workers
+${PLUGIN_FLAGS_HELP}
+                         (whether a plugin ran sandboxed is recorded in config.json and
+                         reapplied by --resume, eval, export and infer)
   --no-onnx              do not export DIR/policy.onnx
-  --force                allow writing into a non-empty --out folder
+  --force                reuse a non-empty --out folder, removing the previous run's files
   --quiet                no progress or status lines; prints the summary as one JSON line
   -h, --help             this text
 
@@ -85,8 +93,7 @@ const OPTIONS = {
   "checkpoint-every": { type: "string" },
   resume: { type: "string" },
   "eval-episodes": { type: "string" },
-  plugin: { type: "string", multiple: true },
-  sandbox: { type: "boolean" },
+  ...PLUGIN_FLAGS,
   "no-onnx": { type: "boolean" },
   force: { type: "boolean" },
   quiet: { type: "boolean" },
@@ -264,6 +271,8 @@ async function main(args: string[]): Promise<void> {
   // 1. What to run: a new run, or the one in --resume DIR.
   let run: RunConfig;
   let dir: string;
+  // A default folder is claimed (create-exclusive) only once every setting is validated.
+  let claimAs: string | null = null;
   const resuming = values.resume !== undefined;
   if (resuming) {
     for (
@@ -280,7 +289,6 @@ async function main(args: string[]): Promise<void> {
     run = await readRunConfig(dir);
     const steps = intFlag(values.steps, "--steps", { min: 1 });
     if (steps !== undefined) run = { ...run, steps };
-    run.plugins.push(...(values.plugin ?? []));
   } else {
     const plan = await planNewRun(values);
     const explicitOut = values.out !== undefined || values.name !== undefined;
@@ -290,21 +298,35 @@ async function main(args: string[]): Promise<void> {
         `${plan.out} is not empty; use --resume ${plan.out} to continue it, or --force`,
       );
     }
-    dir = explicitOut ? plan.out : await freshDir(plan.out);
+    if (explicitOut && values.force && (await isNonEmptyDir(plan.out))) {
+      const removed = await clearRunOutputs(plan.out);
+      if (removed.length > 0) say(`--force: removed ${removed.join(", ")} from ${plan.out}`);
+    }
+    dir = plan.out;
+    if (!explicitOut) claimAs = plan.out;
     const { out: _out, ...rest } = plan;
     run = rest;
   }
-  const paths = runPaths(dir);
+  let paths = runPaths(dir);
+  // Temporary files of a process killed mid-write (only in a folder this run takes over).
+  if (claimAs === null) {
+    const strays = [...await removeStrayTemps(dir), ...await removeStrayTemps(paths.checkpoint)];
+    for (const stray of strays) say(`removed ${stray} (left by an interrupted write)`);
+  }
 
-  // 2. Plugins (before the environment is made).
-  if (run.plugins.length > 0) {
-    const report = await loadPlugins(run.plugins, { sandbox: values.sandbox || undefined });
-    for (const failure of report.failures) console.error(`plugin: ${failure.error.message}`);
+  // 2. Plugins (before the environment is made), at the run's recorded trust level.
+  if (run.plugins.length > 0 || (values.plugin ?? []).length > 0) {
+    const { report } = await loadRunPlugins(run, values);
     if (report.failures.length > 0 && !defaultRegistry.has(run.env)) {
       throw new Error(`plugin loading failed; cannot make ${run.env}`);
     }
-    // Keep the resolved sources, so that relative paths resolve on resume from elsewhere.
-    run = { ...run, plugins: report.plugins.map((p) => p.source) };
+    // Keep the resolved sources, so that relative paths resolve on resume from elsewhere,
+    // and which of them ran sandboxed: later commands sandbox them again.
+    run = {
+      ...run,
+      plugins: report.plugins.map((p) => p.source),
+      sandboxedPlugins: report.plugins.filter((p) => p.sandboxed).map((p) => p.source),
+    };
     say(`plugins: registered ${report.ids.join(", ") || "nothing"}`);
   }
   envSpec(run.env); // unknown ids fail here, with suggestions
@@ -313,13 +335,23 @@ async function main(args: string[]): Promise<void> {
   const agent = resuming
     ? await loadAgent(paths.checkpoint)
     : createAgent(run.algo, resolveConfig(run.algo, run.env, run.preset, run.config));
+  if (claimAs !== null) {
+    dir = await freshDir(claimAs);
+    paths = runPaths(dir);
+  }
   if (!resuming) {
     await Deno.mkdir(dir, { recursive: true });
     run = { ...run, config: agent.config as unknown as Record<string, unknown> };
     await writeJsonAtomic(paths.config, run);
     await writeFileAtomic(paths.metrics, "");
   } else {
-    await truncateMetrics(paths.metrics, agent.timesteps);
+    const dropped = await truncateMetrics(paths.metrics, agent.timesteps);
+    if (dropped > 0) {
+      console.error(
+        `note: dropped the last ${dropped} line(s) of ${paths.metrics}: updates after the ` +
+          `checkpoint at ${agent.timesteps} steps, which training repeats`,
+      );
+    }
   }
   say(
     `${resuming ? "resuming" : "training"} ${run.algo} on ${run.env} (seed ${run.seed}) ` +
@@ -331,15 +363,28 @@ async function main(args: string[]): Promise<void> {
   let metricsFile: Deno.FsFile | null = await Deno.open(paths.metrics, { append: true });
   const encoder = new TextEncoder();
   let interrupted: string | null = null;
-  const onSignal = (signal: Deno.Signal) => () => {
-    if (interrupted) return;
+  let cutShort = false;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  // First signal: stop after this update and save a checkpoint; if the update is stuck
+  // waiting for an environment (a hung Worker or sandbox process), end the environment
+  // processes after INTERRUPT_GRACE_MS so that the wait fails. Second signal: exit now,
+  // even when the main thread is blocked (see signals.ts).
+  const interrupts = await handleInterrupts((signal) => {
     interrupted = signal;
     agent.requestStop();
     if (!quiet) console.error(`\n${signal}: stopping after this update and saving a checkpoint…`);
-  };
-  const handlers: [Deno.Signal, () => void][] = [["SIGINT", onSignal("SIGINT")]];
-  if (Deno.build.os !== "windows") handlers.push(["SIGTERM", onSignal("SIGTERM")]);
-  for (const [sig, fn] of handlers) Deno.addSignalListener(sig, fn);
+    graceTimer = setTimeout(() => {
+      cutShort = true;
+      console.error(
+        `${signal}: the update is still waiting after ${INTERRUPT_GRACE_MS / 1000} s; ending ` +
+          `the environment Workers and processes`,
+      );
+      EnvWorker.terminateAll();
+    }, INTERRUPT_GRACE_MS);
+  }, (signal) => {
+    console.error(`\n${signal} again: exiting now (the last checkpoint on disk is kept)`);
+    EnvWorker.terminateAll();
+  });
 
   let last: UpdateMetrics | null = null;
   const t0 = performance.now();
@@ -367,15 +412,22 @@ async function main(args: string[]): Promise<void> {
   } catch (error) {
     progress.finish();
     if (error instanceof NonFiniteError) {
-      throw new Error(
-        `${error.message}\ntraining stopped; the last good checkpoint is kept in ${paths.checkpoint}`,
+      throw new Error(`${error.message}\ntraining stopped; ${await describeCheckpoint(dir)}`);
+    }
+    if (cutShort) {
+      console.error(
+        `${interrupted}: interrupted while waiting for the environment ` +
+          `(${(error as Error).message}); the update in progress is lost and ` +
+          `${await describeCheckpoint(dir)}\ncontinue with: deno task train --resume ${dir}`,
       );
+      Deno.exit(130);
     }
     throw error;
   } finally {
+    clearTimeout(graceTimer);
     metricsFile.close();
     metricsFile = null;
-    for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);
+    interrupts.dispose();
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   progress.finish();
