@@ -18,69 +18,49 @@
  * ```
  * @module
  */
-import { Adam, add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
+import { mean } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
-import { policyGradientLoss } from "./losses.ts";
+import { actorCriticLoss, meanSquaredError, policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type A2CConfig, type ConfigInput, parseConfig } from "./config.ts";
-import { OnPolicyAgent } from "./on_policy.ts";
+import { SharedAdamAgent } from "./on_policy.ts";
+import * as hp from "./config.ts";
+
+/** A2C's hyper-parameters; the defaults are Stable-Baselines3's (with Adam). */
+export const a2cSchema: hp.SharedAdamFields = hp.sharedAdamFields(
+  { numEnvs: 8, numSteps: 5, gaeLambda: 1 },
+  { learningRate: 7e-4, annealLr: false, maxGradNorm: 0.5 },
+  { vfCoef: 0.5, entCoef: 0, normalizeAdvantages: false },
+);
+
+/** Validated A2C configuration: synchronous advantage actor-critic with n-step returns. */
+export type A2CConfig = hp.SchemaConfig<typeof a2cSchema>;
 
 /** Advantage actor-critic. */
-export class A2C extends OnPolicyAgent<A2CConfig> {
-  /** `"a2c"`. */
-  readonly algo = "a2c" as const;
-  #opt!: Adam;
-
+export class A2C extends SharedAdamAgent<A2CConfig> {
   /** Validates `config` (defaults: SB3's A2C, with Adam). */
-  constructor(config: ConfigInput<A2CConfig>) {
-    super(parseConfig("a2c", config));
-  }
-
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<A2C> {
-    const info = await A2C.readCheckpointInfo(dir);
-    const agent = new A2C(info.config as ConfigInput<A2CConfig>);
-    await agent.restore(dir);
-    return agent;
-  }
-
-  /** One optimiser over actor and critic. */
-  protected override setup(): void {
-    super.setup();
-    this.#opt = new Adam(this.policy.parameters(), {
-      lr: this.config.learningRate,
-      eps: this.config.adamEps,
-    });
-  }
-
-  /** The optimiser. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { adam: this.#opt };
+  constructor(config: hp.ConfigInput<A2CConfig>) {
+    super("a2c", a2cSchema, config);
   }
 
   /** One actor-critic gradient step on the n-step batch. */
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const params = p.parameters();
-    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
+    const adam = this.scheduledAdam();
     const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
     const pi = p.distribution(batch.obs);
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
-    const vLoss = mean(square(sub(p.value(batch.obs), batch.returns)));
+    const vLoss = meanSquaredError(p.value(batch.obs), batch.returns);
     const ent = mean(pi.entropy());
-    const loss = add(add(pgLoss, mulScalar(vLoss, c.vfCoef)), mulScalar(ent, -c.entCoef));
-    this.#opt.zeroGrad();
-    backward(loss);
-    this.clipAndCheck("A2C loss (policy + value + entropy)", loss.item(), params, c.maxGradNorm);
-    this.#opt.step();
+    const loss = actorCriticLoss(pgLoss, vLoss, c.vfCoef, ent, c.entCoef);
+    this.descend(adam, "A2C loss (policy + value + entropy)", loss, c.maxGradNorm);
     return {
       policyLoss: pgLoss.item(),
       valueLoss: vLoss.item(),
       entropy: ent.item(),
       approxKl: this.batchApproxKl(),
       explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
-      learningRate: this.#opt.lr,
+      learningRate: adam.lr,
     };
   }
 }

@@ -28,9 +28,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { returnsToGo } from "./advantages.ts";
  * const g = returnsToGo([1, 1, 1], 0.5);
- * console.assert(g[0] === 1.75 && g[1] === 1.5 && g[2] === 1);
+ * assert.deepEqual(Array.from(g), [1.75, 1.5, 1]);
  * ```
  * @module
  */

@@ -1,7 +1,6 @@
 /**
- * The base every algorithm extends: one training loop, prediction, checkpoints, the
- * NaN/∞ guard.
- *
+ * The base every algorithm extends: the training loop and prediction; checkpoints live in
+ * `agent_checkpoint.ts`, the NaN/∞ guard in `finite.ts`, action conversion in `actions.ts`.
  * The loop of {@link Agent.learn}:
  *
  *     repeat until timesteps ≥ totalTimesteps (or a callback returns false):
@@ -11,105 +10,39 @@
  *       check every loss, gradient and parameter is finite
  *       onUpdateEnd(metrics); checkpoint every `checkpointEvery` steps
  *
- * A checkpoint holds everything needed to continue exactly: parameters, optimiser
- * states, the sampling generator, the environments (physical states, seed streams, step
- * counters, normalisers), the episode window, counters and algorithm state (PPO-KL's β).
- * Resuming from it reproduces the uninterrupted run's parameters bit for bit.
+ * An algorithm supplies `createOptimizers` (its one construction hook), `collect`,
+ * `update` and `stepsPerUpdate`; `Agent.load` restores any algorithm from its checkpoint.
+ * Resuming reproduces the uninterrupted run's parameters bit for bit.
  * @module
  */
-import { Rng, type RngState } from "../random.ts";
-import { make } from "../envs/mod.ts";
-import { flatDim, type Space } from "../envs/spaces.ts";
-import { type Action, type Env, isPromiseLike } from "../envs/types.ts";
+import { Rng } from "../random.ts";
+import { defaultRegistry, type VectorEnv } from "../envs/mod.ts";
+import { type Action, isPromiseLike } from "../envs/types.ts";
 import { ActorCritic } from "../policies/actor_critic.ts";
 import type { PolicySpec } from "../policies/spec.ts";
-import {
-  type CheckpointTensor,
-  type JsonValue,
-  loadCheckpoint,
-  loadParameters,
-  optimizerStateFromCheckpoint,
-  optimizerStateToCheckpoint,
-  parametersToTensors,
-  saveCheckpoint,
-} from "../policies/checkpoint.ts";
-import { clipGradNorm, gradNorm, type Optimizer, type Parameter } from "../nn/mod.ts";
-import { VERSION } from "../version.ts";
-import { type Callbacks, combineCallbacks, type RolloutInfo } from "./callbacks.ts";
-import type { AlgorithmName, CommonConfig } from "./config.ts";
-import { EnvRunner, type EnvRunnerState } from "./env_runner.ts";
-import { EpisodeWindow, type UpdateMetrics } from "./metrics.ts";
+import type { JsonValue } from "../policies/checkpoint.ts";
+import { Adam, backward, type Optimizer, type Parameter, type Tensor } from "../nn/mod.ts";
+import { Predictor } from "./actions.ts";
+import { loadAgentCheckpoint, nextCheckpointAt, saveAgentCheckpoint } from "./agent_checkpoint.ts";
+import type { Callbacks, LearnOptions, PredictOptions } from "./callbacks.ts";
+import { combineCallbacks, recordEpisodes } from "./callbacks.ts";
+import { type CommonConfig, type ConfigSchema, parseWithSchema } from "./config.ts";
+import { assertFiniteUpdate, clipAndCheck } from "./finite.ts";
+import { EpisodeWindow, updateMetrics, type UpdateStats } from "./metrics.ts";
+import { makeTrainingEnvs } from "./rollout.ts";
 
-/** The name of the checkpoint file inside a save directory. */
-export const CHECKPOINT_FILE = "checkpoint.safetensors";
-
-/** Options of {@link Agent.learn}. */
-export interface LearnOptions {
-  /** Train until this many environment steps in total (counting earlier training). */
-  totalTimesteps: number;
-  /** Hooks (see `callbacks.ts`); a list is called in order. */
-  callbacks?: Callbacks | Callbacks[];
-  /** Directory for checkpoints (written every `checkpointEvery` steps and at the end). */
-  checkpointDir?: string;
-  /** Environment steps between checkpoints (0 or absent: only at the end). */
-  checkpointEvery?: number;
-}
-
-/** Options of {@link Agent.predict}. */
-export interface PredictOptions {
-  /** Take the most probable action (argmax / Gaussian mean) instead of sampling. */
-  deterministic?: boolean;
-}
-
-/** What an algorithm's update reports (the loop adds counters, returns, speed). */
-export interface UpdateStats {
-  /** Policy loss. */
-  policyLoss: number;
-  /** Value loss (0 without a critic). */
-  valueLoss: number;
-  /** Mean entropy. */
-  entropy: number;
-  /** Approximate KL between the policy before and after the update. */
-  approxKl: number;
-  /** Clip fraction (PPO-clip), else 0. */
-  clipFraction?: number;
-  /** Explained variance of the critic (NaN without a critic). */
-  explainedVariance: number;
-  /** Learning rate used. */
-  learningRate: number;
-  /** Algorithm-specific figures. */
-  extra?: Record<string, number>;
-}
-
-/** Thrown when a loss, gradient or parameter becomes NaN or infinite. */
-export class NonFiniteError extends Error {
-  /** Builds the error; the message names where the value appeared. */
-  constructor(message: string) {
-    super(message);
-    this.name = "NonFiniteError";
-  }
-}
-
-/** The metadata stored with an agent checkpoint. */
-interface AgentMetadata {
-  format: "ascent-agent/1";
-  version: string;
-  algo: AlgorithmName;
-  config: Record<string, unknown>;
-  timesteps: number;
-  updates: number;
-  totalTimesteps: number | null;
-  rng: RngState;
-  runner: EnvRunnerState | null;
-  window: { returns: number[]; lengths: number[]; total: number };
-  optimizers: Record<string, JsonValue>;
-  algoState: JsonValue;
-}
+export type { UpdateStats } from "./metrics.ts";
+export type { LearnOptions, PredictOptions } from "./callbacks.ts";
 
 /** A training algorithm bound to one environment and one policy. */
-export abstract class Agent<C extends CommonConfig = CommonConfig> {
-  /** The algorithm's name. */
-  abstract readonly algo: AlgorithmName;
+export abstract class Agent<
+  C extends CommonConfig = CommonConfig,
+  O extends Record<string, Optimizer> = Record<string, Optimizer>,
+> {
+  /** The algorithm's name (its row in the algorithm table). */
+  get algo(): string {
+    return this.#algo;
+  }
   /** The validated configuration. */
   readonly config: C;
   /** Environment steps taken in training so far. */
@@ -122,16 +55,20 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
   protected readonly rng: Rng;
   /** The total of the current (or last) `learn` call, for schedules. */
   protected totalTimesteps: number | null = null;
+  #algo: string;
   #policy: ActorCritic | null = null;
-  #runner: EnvRunner | null = null;
+  #envs: VectorEnv | null = null;
+  #optimizers: O | null = null;
   #initRng: Rng;
   #envStarted = false;
   #stop = false;
   #callbacks: Callbacks = {};
   #lastYield = 0;
 
-  /** Validated config in; call {@link Agent.learn} to train. */
-  protected constructor(config: C) {
+  /** Validates `input` against algorithm `algo`'s `schema`; call {@link Agent.learn} to train. */
+  protected constructor(algo: string, schema: ConfigSchema, input: unknown) {
+    const config = parseWithSchema(algo, schema, input) as C;
+    this.#algo = algo;
     this.config = config;
     const root = new Rng(config.seed);
     this.#initRng = root.spawn();
@@ -139,18 +76,31 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
     this.episodeWindow = new EpisodeWindow(config.statsWindow);
   }
 
+  /** Restores the agent saved in `dir` (`save` or a checkpoint): `PPO.load(dir)`. */
+  static async load<A extends Agent>(this: new (config: never) => A, dir: string): Promise<A> {
+    const ck = await loadAgentCheckpoint(dir);
+    const agent = new this(ck.state.config as never);
+    await agent.restore(dir);
+    return agent;
+  }
+
   /** The policy (after {@link Agent.ready}). */
   get policy(): ActorCritic {
-    if (!this.#policy) {
-      throw new Error(`${this.algo}: the agent is not ready; await agent.ready() first`);
-    }
-    return this.#policy;
+    return this.#policy ?? this.#notReady();
   }
 
   /** The training environments (after {@link Agent.ready}). */
-  get runner(): EnvRunner {
-    if (!this.#runner) throw new Error(`${this.algo}: the agent is not ready`);
-    return this.#runner;
+  get envs(): VectorEnv {
+    return this.#envs ?? this.#notReady();
+  }
+
+  /** The optimisers by name, as `createOptimizers` built them (saved in checkpoints). */
+  protected get optimizers(): O {
+    return this.#optimizers ?? this.#notReady();
+  }
+
+  #notReady(): never {
+    throw new Error(`${this.algo}: the agent is not ready; await agent.ready() first`);
   }
 
   /** True when the policy has a critic. */
@@ -160,16 +110,12 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
 
   /** Creates the environments, the networks and the optimisers (idempotent). */
   async ready(): Promise<this> {
-    if (this.#runner) return this;
+    if (this.#envs) return this;
     const c = this.config;
-    this.#runner = await EnvRunner.create(c.env, c.numEnvs, {
-      envOptions: c.envOptions,
-      normalizeObservation: c.normalizeObservation,
-      normalizeRewardGamma: c.normalizeReward ? c.gamma : null,
-    });
+    this.#envs = await makeTrainingEnvs(c);
     this.#policy = new ActorCritic({
-      observationSpace: this.#runner.singleObservationSpace,
-      actionSpace: this.#runner.singleActionSpace,
+      observationSpace: this.#envs.singleObservationSpace,
+      actionSpace: this.#envs.singleActionSpace,
       hiddenSizes: c.hiddenSizes,
       activation: c.activation,
       logStdInit: c.logStdInit,
@@ -177,19 +123,22 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
       rng: this.#initRng,
     });
     this.setup();
+    this.#optimizers = this.createOptimizers();
     return this;
   }
 
-  /** Builds the optimisers and buffers (the policy and runner exist). */
-  protected abstract setup(): void;
+  /** Allocates the algorithm's buffers (the policy and the environments exist). */
+  protected setup(): void {}
 
-  /** The optimisers by name (saved in checkpoints). */
-  protected abstract optimizers(): Record<string, Optimizer>;
+  /** The one per-algorithm construction hook: the optimisers, by name. */
+  protected abstract createOptimizers(): O;
 
-  /**
-   * Collects the next batch of experience; returns false when a callback asked to stop.
-   * Implementations call {@link Agent.afterStep} after each step.
-   */
+  /** Adam over `params` with learning rate `lr` and the configured ε. */
+  protected adam(params: Parameter[], lr: number): Optimizer {
+    return new Adam(params, { lr, eps: this.config.adamEps });
+  }
+
+  /** Collects the next batch (calling {@link Agent.afterStep} per step); false: stop. */
   protected abstract collect(): Promise<boolean>;
 
   /** One update of the parameters from the collected batch. */
@@ -211,15 +160,6 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
     this.#stop = true;
   }
 
-  /** Fraction of training left, `1 − (update − 1)/numUpdates` (CleanRL's annealing). */
-  protected progressRemaining(): number {
-    const total = this.totalTimesteps ?? 0;
-    const per = this.stepsPerUpdate;
-    if (per <= 0 || total <= 0) return 1;
-    const numUpdates = Math.max(1, Math.floor(total / per));
-    return Math.max(0, 1 - this.updates / numUpdates);
-  }
-
   /** Trains until `totalTimesteps` environment steps (see the module doc). */
   async learn(options: LearnOptions): Promise<this> {
     const { totalTimesteps, checkpointDir, checkpointEvery = 0 } = options;
@@ -230,61 +170,35 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
     }
     await this.ready();
     this.totalTimesteps = totalTimesteps;
-    const cbs = options.callbacks;
-    this.#callbacks = cbs === undefined ? {} : Array.isArray(cbs) ? combineCallbacks(cbs) : cbs;
+    const cbs = options.callbacks ?? {};
+    this.#callbacks = Array.isArray(cbs) ? combineCallbacks(cbs) : cbs;
     this.#stop = false;
     if (!this.#envStarted) {
-      const r = this.runner.reset(this.config.seed);
+      const r = this.envs.reset(this.config.seed);
       if (isPromiseLike(r)) await r;
       this.#envStarted = true;
     }
     const t0 = performance.now();
     const steps0 = this.timesteps;
-    let nextCheckpoint = checkpointEvery > 0
-      ? (Math.floor(this.timesteps / checkpointEvery) + 1) * checkpointEvery
-      : Infinity;
+    let nextCheckpoint = nextCheckpointAt(this.timesteps, checkpointEvery);
     this.#lastYield = t0;
     while (this.timesteps < totalTimesteps && !this.#stop) {
       if (!(await this.collect())) break;
-      const info: RolloutInfo = {
-        update: this.updates + 1,
-        timesteps: this.timesteps,
-        steps: this.stepsPerUpdate,
-      };
-      if (this.#callbacks.onRolloutEnd && (await this.#callbacks.onRolloutEnd(info)) === false) {
-        break;
-      }
+      const steps = this.stepsPerUpdate;
+      const info = { update: this.updates + 1, timesteps: this.timesteps, steps };
+      const onRolloutEnd = this.#callbacks.onRolloutEnd;
+      if (onRolloutEnd && (await onRolloutEnd(info)) === false) break;
       const stats = this.update();
       this.updates++;
-      this.assertFinite(stats);
+      assertFiniteUpdate(this.#where, this.updates, stats, this.policy.parameters());
       const wall = (performance.now() - t0) / 1000;
-      const w = this.episodeWindow.summary();
-      const metrics: UpdateMetrics = {
-        algo: this.algo,
-        update: this.updates,
-        timesteps: this.timesteps,
-        episodes: this.episodeWindow.total,
-        recentReturnMean: w.mean,
-        recentReturnMin: w.min,
-        recentReturnMax: w.max,
-        recentLengthMean: w.meanLength,
-        policyLoss: stats.policyLoss,
-        valueLoss: stats.valueLoss,
-        entropy: stats.entropy,
-        approxKl: stats.approxKl,
-        clipFraction: stats.clipFraction ?? 0,
-        explainedVariance: stats.explainedVariance,
-        learningRate: stats.learningRate,
-        sps: wall > 0 ? (this.timesteps - steps0) / wall : 0,
-        wallSeconds: wall,
-        extra: stats.extra ?? {},
-      };
-      if (this.#callbacks.onUpdateEnd && (await this.#callbacks.onUpdateEnd(metrics)) === false) {
-        this.#stop = true;
-      }
+      const sps = wall > 0 ? (this.timesteps - steps0) / wall : 0;
+      const metrics = updateMetrics(this, stats, sps, wall);
+      const onUpdateEnd = this.#callbacks.onUpdateEnd;
+      if (onUpdateEnd && (await onUpdateEnd(metrics)) === false) this.#stop = true;
       if (checkpointDir && this.timesteps >= nextCheckpoint) {
         await this.save(checkpointDir);
-        nextCheckpoint = (Math.floor(this.timesteps / checkpointEvery) + 1) * checkpointEvery;
+        nextCheckpoint = nextCheckpointAt(this.timesteps, checkpointEvery);
       }
       // Let signal handlers and timers run now and then (Ctrl-C → requestStop()).
       const now = performance.now();
@@ -297,10 +211,7 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
     return this;
   }
 
-  /**
-   * Counts `steps` environment steps, records the episodes that finished at them and calls
-   * `onEpisodeEnd`; returns false when a callback asked to stop.
-   */
+  /** Counts `steps` environment steps and records the finished episodes; false: stop. */
   protected afterStep(
     finished: readonly { env: number; return: number; length: number }[],
     steps: number,
@@ -308,245 +219,82 @@ export abstract class Agent<C extends CommonConfig = CommonConfig> {
     this.timesteps += steps;
     if (finished.length === 0) return true;
     const hook = this.#callbacks.onEpisodeEnd;
-    let keepGoing = true;
-    let pending: Promise<unknown>[] | null = null;
-    for (const e of finished) {
-      this.episodeWindow.add(e.return, e.length);
-      if (!hook) continue;
-      const r = hook({ env: e.env, return: e.return, length: e.length, timesteps: this.timesteps });
-      if (r instanceof Promise) {
-        (pending ??= []).push(r.then((x) => {
-          if (x === false) keepGoing = false;
-        }));
-      } else if (r === false) keepGoing = false;
-    }
-    return pending ? Promise.all(pending).then(() => keepGoing) : keepGoing;
+    return recordEpisodes(this.episodeWindow, hook, finished, this.timesteps);
   }
 
-  /**
-   * Throws {@link NonFiniteError} when a loss is not finite, or a parameter of the policy
-   * holds NaN/∞ (named, with the update number). Gradients are checked by
-   * {@link Agent.checkGradients} inside the updates.
-   */
-  protected assertFinite(stats: UpdateStats): void {
-    for (const key of ["policyLoss", "valueLoss"] as const) {
-      if (!Number.isFinite(stats[key])) {
-        throw new NonFiniteError(
-          `${this.algo} on ${this.config.env}: ${key} is ${stats[key]} at update ${this.updates}`,
-        );
-      }
-    }
-    for (const p of this.policy.parameters()) {
-      const d = p.data;
-      for (let i = 0; i < d.length; i++) {
-        if (!Number.isFinite(d[i])) {
-          throw new NonFiniteError(
-            `${this.algo} on ${this.config.env}: parameter ${p.name}[${i}] is ${
-              d[i]
-            } after update ${this.updates}`,
-          );
-        }
-      }
-    }
+  /** `"<algo> on <env>"`, as errors name the run. */
+  get #where(): string {
+    return `${this.algo} on ${this.config.env}`;
   }
 
-  /**
-   * After `backward`: clips the global gradient norm of `params` to `maxGradNorm` (when
-   * > 0) and throws {@link NonFiniteError} when `loss` or a gradient is not finite,
-   * naming `lossName`, the update and the tensor. The norm (one pass over the gradients)
-   * doubles as the finiteness test.
-   */
+  /** One step of `opt` on `loss`: zero ∇, back-propagate, clip ‖∇‖ and check it, update. */
+  protected descend(opt: Optimizer, lossName: string, loss: Tensor, maxGradNorm = 0): void {
+    opt.zeroGrad();
+    backward(loss);
+    this.clipAndCheck(lossName, loss.item(), opt.params, maxGradNorm);
+    opt.step();
+  }
+
+  /** After `backward`: clips ‖∇‖ to `maxGradNorm` (> 0) and checks finiteness (`finite.ts`). */
   protected clipAndCheck(
     lossName: string,
     loss: number,
     params: readonly Parameter[],
     maxGradNorm = 0,
   ): number {
-    const norm = maxGradNorm > 0 ? clipGradNorm(params, maxGradNorm) : gradNorm(params);
-    if (!Number.isFinite(norm) || !Number.isFinite(loss)) {
-      this.checkGradients(lossName, loss, params);
-    }
-    return norm;
+    const where = `${this.#where}, update ${this.updates + 1}`;
+    return clipAndCheck(where, lossName, loss, params, this.policy.parameters(), maxGradNorm);
   }
 
   /**
-   * Throws {@link NonFiniteError} when `loss` or a gradient of `params` is not finite;
-   * `lossName` says which loss (e.g. "PPO clipped surrogate").
-   */
-  protected checkGradients(lossName: string, loss: number, params: readonly Parameter[]): void {
-    if (Number.isFinite(loss) && params.every((p) => allFinite(p.grad))) return;
-    const where = `${this.algo} on ${this.config.env}, update ${this.updates + 1}`;
-    // Name the first parameter tensor holding a non-finite value, else gradient.
-    const bad = this.policy.parameters().find((p) => !allFinite(p.data));
-    const badGrad = params.find((p) => !allFinite(p.grad));
-    const culprit = bad
-      ? `parameter ${bad.name} holds ${firstBad(bad.data)}`
-      : badGrad
-      ? `gradient w.r.t. ${badGrad.name} holds ${firstBad(badGrad.grad)}`
-      : "no parameter or gradient is non-finite (the data is)";
-    throw new NonFiniteError(`${where}: ${lossName} is ${loss}; ${culprit}`);
-  }
-
-  /** Converts policy actions (`rows` of them) to what the environment expects, in `out`. */
-  protected toEnvActions(
-    actions: Int32Array | Float32Array,
-    rows: number,
-    out: Int32Array | Float32Array,
-  ): Int32Array | Float32Array {
-    const space = this.policy.actionSpace;
-    if (space.type === "discrete") {
-      const start = space.start ?? 0;
-      if (start === 0) return actions;
-      for (let i = 0; i < rows; i++) out[i] = actions[i] + start;
-      return out;
-    }
-    clipToBox(space, actions as Float32Array, rows, out as Float32Array);
-    return out;
-  }
-
-  /**
-   * The action for one observation (raw, as the environment returns it): a number for
-   * discrete spaces, a `Float32Array` (clipped to the box) otherwise. Observation
-   * normalisation, when used in training, is applied with frozen statistics.
+   * The action for one raw observation: a number (discrete) or a clipped `Float32Array`
+   * (box); training's observation normalisation applies with frozen statistics.
    */
   predict(observation: ArrayLike<number>, options: PredictOptions = {}): Action {
-    const p = this.policy;
-    const x = this.#predictObs ??= new Float32Array(p.obsDim);
-    if (observation.length !== p.obsDim) {
-      throw new RangeError(
-        `${this.algo}.predict: observation has ${observation.length} values, expected ${p.obsDim}`,
-      );
-    }
-    for (let i = 0; i < p.obsDim; i++) x[i] = observation[i];
-    this.#runner?.obsNormalizer?.normalizeInPlace(x, 1);
-    const buf = this.#predictBuf ??= p.createActBuffers(1);
-    p.act(x, 1, this.#predictRng, buf, options.deterministic ?? false, false);
-    const space = p.actionSpace;
-    if (space.type === "discrete") return buf.actions[0] + (space.start ?? 0);
-    const out = new Float32Array(p.actDim);
-    clipToBox(space, buf.actions as Float32Array, 1, out);
-    return out;
+    this.#predictor ??= new Predictor(this.policy, this.#envs?.obsNormalizer ?? null, this.algo);
+    return this.#predictor.predict(observation, options.deterministic ?? false);
   }
-  #predictObs: Float32Array | null = null;
-  #predictBuf: ReturnType<ActorCritic["createActBuffers"]> | null = null;
-  #predictRng = new Rng(0x5eed);
+  #predictor: Predictor | null = null;
 
   /** The trained policy as plain data (with observation normalisation when used). */
   toPolicySpec(): PolicySpec {
-    const norm = this.#runner?.obsNormalizer;
-    return this.policy.toSpec(
-      { algorithm: this.algo, envId: this.config.env, timesteps: this.timesteps },
-      norm ? norm.toSpec() : undefined,
-    );
+    const norm = this.#envs?.obsNormalizer, { env: envId, seed, envOptions } = this.config;
+    const sim = defaultRegistry.has(envId) ? defaultRegistry.spec(envId).simulator : undefined;
+    const simulator = sim && `${sim.name} ${sim.version}`, timesteps = this.timesteps;
+    const provenance = { algorithm: this.algo, envId, timesteps, seed, envOptions, simulator };
+    return this.policy.toSpec(provenance, norm ? norm.toSpec() : undefined);
   }
 
   /** Saves everything needed to resume to `dir/checkpoint.safetensors` (atomically). */
   async save(dir: string): Promise<string> {
     await this.ready();
-    await Deno.mkdir(dir, { recursive: true });
-    const tensors: Record<string, CheckpointTensor> = parametersToTensors(
-      this.policy.parameters(),
-      "policy/",
-    );
-    const optimizers: Record<string, JsonValue> = {};
-    for (const [name, opt] of Object.entries(this.optimizers())) {
-      const o = optimizerStateToCheckpoint(opt.getState(), `optim/${name}/`);
-      optimizers[name] = o.json;
-      Object.assign(tensors, o.tensors);
-    }
-    const meta: AgentMetadata = {
-      format: "ascent-agent/1",
-      version: VERSION,
-      algo: this.algo,
-      config: this.config as unknown as Record<string, unknown>,
-      timesteps: this.timesteps,
-      updates: this.updates,
-      totalTimesteps: this.totalTimesteps,
-      rng: this.rng.getState(),
-      runner: this.#envStarted ? this.runner.getState() : null,
-      window: this.episodeWindow.getState(),
-      optimizers,
-      algoState: this.algoState(),
-    };
-    const path = `${dir}/${CHECKPOINT_FILE}`;
-    await saveCheckpoint(path, { tensors, metadata: meta as unknown as JsonValue });
-    return path;
+    const { algo, timesteps, updates, totalTimesteps, rng } = this;
+    const config = this.config as unknown as Record<string, unknown>;
+    const runner = this.#envStarted ? this.envs.getState() : null;
+    const window = this.episodeWindow.getState();
+    const state = { algo, config, timesteps, updates, totalTimesteps, runner, window };
+    const full = { ...state, rng: rng.getState(), algoState: this.algoState() };
+    return await saveAgentCheckpoint(dir, full, this.policy.parameters(), this.optimizers);
   }
 
-  /** Restores a checkpoint written by {@link Agent.save} into this (ready) agent. */
+  /** Restores a checkpoint written by {@link Agent.save} into this agent. */
   protected async restore(dir: string): Promise<void> {
-    const path = `${dir}/${CHECKPOINT_FILE}`;
-    const ck = await loadCheckpoint(path);
-    const meta = ck.metadata as unknown as AgentMetadata;
-    if (meta?.format !== "ascent-agent/1") {
-      throw new Error(`checkpoint ${path}: not an agent checkpoint (format ${meta?.format})`);
-    }
-    if (meta.algo !== this.algo) {
-      throw new Error(`checkpoint ${path}: written by ${meta.algo}, loading into ${this.algo}`);
-    }
+    const ck = await loadAgentCheckpoint(dir, this.algo);
     await this.ready();
-    loadParameters(this.policy.parameters(), ck.tensors, path, "policy/");
-    for (const [name, opt] of Object.entries(this.optimizers())) {
-      const json = meta.optimizers[name];
-      if (json === undefined) throw new Error(`checkpoint ${path}: missing optimiser "${name}"`);
-      opt.setState(optimizerStateFromCheckpoint(json, ck.tensors, path, `optim/${name}/`));
-    }
-    this.timesteps = meta.timesteps;
-    this.updates = meta.updates;
-    this.totalTimesteps = meta.totalTimesteps;
-    this.rng.setState(meta.rng);
-    this.episodeWindow.setState(meta.window);
-    this.setAlgoState(meta.algoState);
-    if (meta.runner) {
-      await this.runner.setState(meta.runner);
+    ck.restoreModel(this.policy.parameters(), this.optimizers);
+    const s = ck.state;
+    ({ timesteps: this.timesteps, updates: this.updates, totalTimesteps: this.totalTimesteps } = s);
+    this.rng.setState(s.rng);
+    this.episodeWindow.setState(s.window);
+    this.setAlgoState(s.algoState);
+    if (s.runner) {
+      await this.envs.setState(s.runner);
       this.#envStarted = true;
     }
   }
 
-  /** Reads the algorithm and configuration stored in `dir`'s checkpoint. */
-  static async readCheckpointInfo(
-    dir: string,
-  ): Promise<{ algo: AlgorithmName; config: Record<string, unknown>; timesteps: number }> {
-    const path = `${dir}/${CHECKPOINT_FILE}`;
-    const ck = await loadCheckpoint(path);
-    const meta = ck.metadata as unknown as AgentMetadata;
-    if (meta?.format !== "ascent-agent/1") {
-      throw new Error(`checkpoint ${path}: not an agent checkpoint`);
-    }
-    return { algo: meta.algo, config: meta.config, timesteps: meta.timesteps };
-  }
-
   /** Releases the environments. */
   async close(): Promise<void> {
-    await this.#runner?.close();
+    await this.#envs?.close();
   }
-}
-
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
-}
-
-function firstBad(a: Float32Array): string {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return `${a[i]} at [${i}]`;
-  return "finite values";
-}
-
-/** Clips `rows` box actions into the space's bounds (NaN-free), writing `out`. */
-export function clipToBox(space: Space, actions: Float32Array, rows: number, out: Float32Array) {
-  if (space.type !== "box") throw new TypeError("clipToBox: not a box space");
-  const d = flatDim(space);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < d; j++) {
-      const lo = typeof space.low === "number" ? space.low : space.low[j];
-      const hi = typeof space.high === "number" ? space.high : space.high[j];
-      const a = actions[i * d + j];
-      out[i * d + j] = a < lo ? lo : a > hi ? hi : a;
-    }
-  }
-}
-
-/** Makes one environment of `id` (for evaluation). */
-export async function makeEnv(id: string, envOptions: Record<string, unknown> = {}): Promise<Env> {
-  return await make(id, { envOptions });
 }

@@ -11,15 +11,36 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Callbacks } from "./callbacks.ts";
+ * import type { UpdateMetrics } from "./metrics.ts";
  * const stopAt475: Callbacks = {
  *   onUpdateEnd: (m) => !(m.recentReturnMean !== null && m.recentReturnMean >= 475),
  * };
- * console.assert(typeof stopAt475.onUpdateEnd === "function");
+ * const solved = { recentReturnMean: 480 } as UpdateMetrics;
+ * assert.equal(stopAt475.onUpdateEnd!(solved), false); // false stops training
  * ```
  * @module
  */
-import type { EpisodeRecord, UpdateMetrics } from "./metrics.ts";
+import type { EpisodeRecord, EpisodeWindow, UpdateMetrics } from "./metrics.ts";
+
+/** Options of `Agent.learn`. */
+export interface LearnOptions {
+  /** Train until this many environment steps in total (counting earlier training). */
+  totalTimesteps: number;
+  /** Hooks; a list is called in order. */
+  callbacks?: Callbacks | Callbacks[];
+  /** Directory for checkpoints (written every `checkpointEvery` steps and at the end). */
+  checkpointDir?: string;
+  /** Environment steps between checkpoints (0 or absent: only at the end). */
+  checkpointEvery?: number;
+}
+
+/** Options of `Agent.predict`. */
+export interface PredictOptions {
+  /** Take the most probable action (argmax / Gaussian mean) instead of sampling. */
+  deterministic?: boolean;
+}
 
 /** What a hook may return: `false` (or a Promise of it) stops training. */
 export type HookResult = boolean | void | Promise<boolean | void>;
@@ -87,4 +108,29 @@ function callAll<T>(hooks: ((arg: T) => HookResult)[], arg: T): HookResult {
 export function shouldContinue(result: HookResult): boolean | Promise<boolean> {
   if (result instanceof Promise) return result.then((r) => r !== false);
   return result !== false;
+}
+
+/**
+ * Adds the episodes that finished at one step to `window` and calls `onEpisodeEnd` for
+ * each; returns false when a hook asked to stop (awaiting only asynchronous hooks).
+ */
+export function recordEpisodes(
+  window: EpisodeWindow,
+  onEpisodeEnd: Callbacks["onEpisodeEnd"],
+  finished: readonly { env: number; return: number; length: number }[],
+  timesteps: number,
+): boolean | Promise<boolean> {
+  let keepGoing = true;
+  let pending: Promise<unknown>[] | null = null;
+  for (const e of finished) {
+    window.add(e.return, e.length);
+    if (!onEpisodeEnd) continue;
+    const r = onEpisodeEnd({ env: e.env, return: e.return, length: e.length, timesteps });
+    if (r instanceof Promise) {
+      (pending ??= []).push(r.then((x) => {
+        if (x === false) keepGoing = false;
+      }));
+    } else if (r === false) keepGoing = false;
+  }
+  return pending ? Promise.all(pending).then(() => keepGoing) : keepGoing;
 }

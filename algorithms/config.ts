@@ -1,375 +1,287 @@
 /**
- * Hyper-parameters of the seven algorithms: Zod schemas with defaults, and validation
- * whose errors name the field path and the offending value.
+ * Hyper-parameters: every field declared once (validator, one-line description), the
+ * groups the algorithms share, and validation whose errors name the field path and the
+ * offending value.
  *
- * Every configuration is a flat object (so that `--set key=value` maps one-to-one onto a
- * field). The fields shared by all algorithms are in {@link CommonConfig}; each
- * algorithm adds its own. Defaults follow the algorithm's reference implementation
- * (Spinning Up for VPG/TRPO, Stable-Baselines3 for A2C, CleanRL for PPO); tuned
- * per-environment values live in `presets.ts`.
+ * Each algorithm file starts with its own schema, composed from {@link commonFields} and
+ * the groups below with that algorithm's defaults (the way CleanRL keeps `Args` at the top
+ * of `ppo.py`); its configuration type is {@link SchemaConfig} of that schema. Every
+ * configuration is a flat object, so `--set key=value` maps one-to-one onto a field, and
+ * `train --algo X --help` lists X's fields from the schema ({@link describeFields}).
  *
  * @example
  * ```ts
- * import { parseConfig } from "./config.ts";
- * const cfg = parseConfig("ppo", { env: "CartPole-v1", clipCoef: 0.1 });
- * console.assert(cfg.clipCoef === 0.1 && cfg.numEnvs === 4);
+ * import assert from "node:assert/strict";
+ * import { commonFields, describeFields, parseWithSchema, rolloutFields } from "./config.ts";
+ * const schema = { ...commonFields, ...rolloutFields({ numSteps: 8, gaeLambda: 0.9 }) };
+ * const cfg = parseWithSchema("toy", schema, { env: "CartPole-v1" });
+ * assert.equal(cfg.numSteps, 8);
+ * assert.ok(describeFields(schema).some((f) => f.name === "gaeLambda" && f.default === "0.9"));
  * ```
  * @module
  */
 import { z } from "../deps.ts";
 import type { Schema } from "../envs/spaces.ts";
 
-/** The algorithm names accepted by `createAgent` and the `train` command. */
-export const ALGORITHMS = [
-  "reinforce",
-  "reinforce-baseline",
-  "a2c",
-  "vpg",
-  "trpo",
-  "ppo-kl",
-  "ppo",
-] as const;
+/** One hyper-parameter: its validator, with its default and its one-line description. */
+export interface Field<T> {
+  /** The (Zod) validator of the field. */
+  readonly schema: Schema<T>;
+}
 
-/** One of {@link ALGORITHMS}. */
-export type AlgorithmName = typeof ALGORITHMS[number];
+/** Fields by name. */
+export type Fields = Record<string, Field<unknown>>;
+
+/** The validated configuration of `fields`: each field's type. */
+export type FieldsConfig<F> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+/** The fields of {@link epochFields}. */
+export type EpochFields = { updateEpochs: Field<number>; numMinibatches: Field<number> };
+
+/**
+ * A configuration schema: its fields by name (a plain object, so schemas compose by
+ * spreading); the whole object is validated strictly (unknown keys are errors).
+ */
+export type ConfigSchema = Fields;
+
+/** The validated configuration type of a {@link ConfigSchema}. */
+export type SchemaConfig<S> = FieldsConfig<S>;
+
+/** A field from a Zod validator (which carries the default) and a one-line description. */
+export function field<S extends z.ZodType>(schema: S, description: string): Field<z.output<S>> {
+  return { schema: schema.describe(description) as unknown as Schema<z.output<S>> };
+}
+
+const validators = new WeakMap<Fields, Schema<unknown>>();
+
+/** The strict validator of the whole object `fields` describes (built once per schema). */
+function validatorOf<F extends Fields>(fields: F): Schema<FieldsConfig<F>> {
+  let v = validators.get(fields);
+  if (!v) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [name, f] of Object.entries(fields)) shape[name] = f.schema as unknown as z.ZodType;
+    v = z.object(shape).strict() as unknown as Schema<unknown>;
+    validators.set(fields, v);
+  }
+  return v as Schema<FieldsConfig<F>>;
+}
+
+/** A numeric field (the schema carries bounds and default). */
+export function numberField(schema: z.ZodType<number>, description: string): Field<number> {
+  return field(schema, description);
+}
+
+/** A numeric field that may be `null` (for "off"). */
+export function nullableNumberField(
+  schema: z.ZodType<number | null>,
+  description: string,
+): Field<number | null> {
+  return field(schema, description);
+}
+
+/** A boolean field with its default. */
+export function booleanField(value: boolean, description: string): Field<boolean> {
+  return field(z.boolean().default(value), description);
+}
 
 const posInt = (): z.ZodNumber => z.number().int().positive();
 const prob = (): z.ZodNumber => z.number().min(0).max(1);
 const nonNeg = (): z.ZodNumber => z.number().min(0);
 const pos = (): z.ZodNumber => z.number().positive();
 
+/** The fields every algorithm has: the run, the network, normalisation, Adam's ε. */
+export const commonFields: {
+  env: Field<string>;
+  envOptions: Field<Record<string, unknown>>;
+  seed: Field<number>;
+  numEnvs: Field<number>;
+  gamma: Field<number>;
+  hiddenSizes: Field<number[]>;
+  activation: Field<"tanh" | "relu">;
+  logStdInit: Field<number>;
+  normalizeObservation: Field<boolean>;
+  normalizeReward: Field<boolean>;
+  statsWindow: Field<number>;
+  adamEps: Field<number>;
+} = {
+  env: field(z.string().min(1), "environment id, e.g. CartPole-v1"),
+  envOptions: field(
+    z.record(z.string(), z.unknown()).default({}),
+    "options passed to the environment's constructor",
+  ),
+  seed: field(
+    z.number().int().default(0),
+    "seed of every random stream (environments, initialisation, sampling)",
+  ),
+  numEnvs: numEnvsField(1),
+  gamma: field(prob().default(0.99), "discount γ"),
+  hiddenSizes: field(
+    z.array(posInt()).default([64, 64]),
+    "hidden layer widths of the actor and of the critic",
+  ),
+  activation: field(z.enum(["tanh", "relu"]).default("tanh"), "hidden activation"),
+  logStdInit: field(
+    z.number().default(0),
+    "initial log standard deviation of the Gaussian policy (box actions)",
+  ),
+  normalizeObservation: field(
+    z.boolean().default(false),
+    "normalise observations with running statistics (saved and exported)",
+  ),
+  normalizeReward: field(
+    z.boolean().default(false),
+    "divide rewards by a running std of the discounted return",
+  ),
+  statsWindow: field(posInt().default(20), "recent episodes averaged in the recent return"),
+  adamEps: field(pos().default(1e-5), "Adam's ε"),
+};
+
+/** The fields every algorithm has. */
+export type CommonFields = typeof commonFields;
+
 /** Fields every algorithm has. */
-export interface CommonConfig {
-  /** Environment id, e.g. `"CartPole-v1"`. */
-  env: string;
-  /** Options passed to the environment's constructor (`make(id, envOptions)`). */
-  envOptions: Record<string, unknown>;
-  /** Seed of every random stream (environments, initialisation, sampling, shuffling). */
-  seed: number;
-  /** Number of parallel environments N. */
-  numEnvs: number;
-  /** Discount γ. */
-  gamma: number;
-  /** Hidden layer widths of the actor and of the critic. */
-  hiddenSizes: number[];
-  /** Hidden activation. */
-  activation: "tanh" | "relu";
-  /** Initial log standard deviation of the Gaussian policy (box actions). */
-  logStdInit: number;
-  /** Normalise observations with running statistics (saved in checkpoints and exports). */
-  normalizeObservation: boolean;
-  /** Scale rewards by a running estimate of the return's standard deviation. */
-  normalizeReward: boolean;
-  /** Number of recent episodes averaged in the metrics' recent return. */
-  statsWindow: number;
-  /** Adam ε. */
-  adamEps: number;
+export type CommonConfig = FieldsConfig<CommonFields>;
+
+/** `N`, the number of parallel environments, with the algorithm's default. */
+export function numEnvsField(numEnvs: number): Field<number> {
+  return field(posInt().default(numEnvs), "parallel environments N");
 }
 
-/** Validated REINFORCE configuration (with or without a learned baseline). */
-export interface ReinforceConfig extends CommonConfig {
-  /** Complete episodes per policy update. */
-  episodesPerUpdate: number;
-  /** Policy learning rate (Adam). */
-  learningRate: number;
-  /** Use a learned state-value baseline: advantage G_t − v_φ(s_t). */
-  baseline: boolean;
-  /** Critic learning rate (Adam), when `baseline`. */
-  vfLearningRate: number;
-  /** Regression steps of the critic per update, when `baseline`. */
-  vfIters: number;
-  /** Normalise the weights G_t (or advantages) to zero mean, unit std per update. */
-  normalizeAdvantages: boolean;
-  /** Entropy bonus coefficient. */
-  entCoef: number;
-  /** Global gradient-norm clip (`0` = none). */
-  maxGradNorm: number;
+/** The fixed-length rollout with GAE: `T` steps of each environment, λ. */
+export function rolloutFields(d: { numSteps: number; gaeLambda: number }): RolloutFields {
+  return {
+    numSteps: field(posInt().default(d.numSteps), "steps per environment per update T"),
+    gaeLambda: field(prob().default(d.gaeLambda), "GAE λ (1: n-step advantages)"),
+  };
 }
 
-/** Validated A2C configuration: synchronous advantage actor-critic with n-step returns. */
-export interface A2CConfig extends CommonConfig {
-  /** Steps per environment per update (n of the n-step return). */
-  numSteps: number;
-  /** GAE λ (1 = plain n-step advantages, as SB3's A2C). */
-  gaeLambda: number;
-  /** Learning rate (Adam, actor and critic together). */
-  learningRate: number;
-  /** Linearly decay the learning rate to 0 over training. */
-  annealLr: boolean;
-  /** Value-loss coefficient. */
-  vfCoef: number;
-  /** Entropy bonus coefficient. */
-  entCoef: number;
-  /** Global gradient-norm clip (`0` = none). */
-  maxGradNorm: number;
-  /** Normalise advantages per update. */
-  normalizeAdvantages: boolean;
+/** The fields of {@link rolloutFields}. */
+export type RolloutFields = { numSteps: Field<number>; gaeLambda: Field<number> };
+
+/** The validated fields of {@link rolloutFields}. */
+export type RolloutConfig = FieldsConfig<RolloutFields>;
+
+/** The Adam step of the policy (or of actor and critic together). */
+export function optimizerFields(
+  d: { learningRate: number; maxGradNorm: number },
+): OptimizerFields {
+  return {
+    learningRate: field(pos().default(d.learningRate), "learning rate of Adam"),
+    maxGradNorm: field(
+      nonNeg().default(d.maxGradNorm),
+      "clip the global gradient norm to this (0: no clipping)",
+    ),
+  };
 }
+
+/** The fields of {@link optimizerFields}. */
+export type OptimizerFields = { learningRate: Field<number>; maxGradNorm: Field<number> };
+
+/** Linear decay of the learning rate, `lr = lr₀ · (1 − (k − 1)/K)` at update k of K. */
+export function annealField(annealLr: boolean): Field<boolean> {
+  return booleanField(annealLr, "decay the learning rate linearly to 0 over training");
+}
+
+/** Normalisation of the advantages to zero mean and unit std. */
+export function normalizeAdvantagesField(normalizeAdvantages: boolean): Field<boolean> {
+  return booleanField(
+    normalizeAdvantages,
+    "normalise advantages to zero mean, unit std (per minibatch)",
+  );
+}
+
+/** What shapes the policy-gradient estimate: advantage normalisation and the entropy bonus. */
+export function policyLossFields(
+  d: { normalizeAdvantages: boolean; entCoef: number },
+): PolicyLossFields {
+  return {
+    normalizeAdvantages: normalizeAdvantagesField(d.normalizeAdvantages),
+    entCoef: field(nonNeg().default(d.entCoef), "entropy bonus coefficient c_ent"),
+  };
+}
+
+/** The fields of {@link policyLossFields}. */
+export type PolicyLossFields = { normalizeAdvantages: Field<boolean>; entCoef: Field<number> };
+
+/** A critic trained with the policy, in one loss `… + c_vf · L^V`. */
+export function valueCoefField(vfCoef: number): Field<number> {
+  return field(nonNeg().default(vfCoef), "value-loss coefficient c_vf");
+}
+
+/** A critic regressed on the returns by its own Adam. */
+export function criticFields(d: { vfLearningRate: number; vfIters: number }): CriticFields {
+  return {
+    vfLearningRate: field(pos().default(d.vfLearningRate), "learning rate of the critic's Adam"),
+    vfIters: field(posInt().default(d.vfIters), "critic regression steps per update"),
+  };
+}
+
+/** The fields of {@link criticFields}. */
+export type CriticFields = { vfLearningRate: Field<number>; vfIters: Field<number> };
+
+/** Several epochs of minibatch steps on each rollout (PPO and PPO-KL). */
+export function epochFields(d: { updateEpochs: number; numMinibatches: number }): EpochFields {
+  return {
+    updateEpochs: field(posInt().default(d.updateEpochs), "epochs over the batch per update"),
+    numMinibatches: field(posInt().default(d.numMinibatches), "minibatches per epoch"),
+  };
+}
+
+/** The fields of {@link sharedAdamFields}. */
+export type SharedAdamFields =
+  & CommonFields
+  & RolloutFields
+  & OptimizerFields
+  & PolicyLossFields
+  & { annealLr: Field<boolean>; vfCoef: Field<number> };
 
 /**
- * Validated VPG configuration (Spinning Up): GAE advantages, one policy step, several
- * critic regression steps.
+ * An actor-critic trained on rollouts by one Adam on `L = L^π + c_vf·L^V − c_ent·H` (A2C,
+ * PPO-KL, PPO): the common fields, the rollout, the optimiser and the loss coefficients.
  */
-export interface VPGConfig extends CommonConfig {
-  /** Steps per environment per update. */
-  numSteps: number;
-  /** GAE λ. */
-  gaeLambda: number;
-  /** Policy learning rate (Adam). */
-  learningRate: number;
-  /** Critic learning rate (Adam). */
-  vfLearningRate: number;
-  /** Critic regression steps (full batch) per update. */
-  vfIters: number;
-  /** Normalise advantages per update. */
-  normalizeAdvantages: boolean;
-  /** Entropy bonus coefficient. */
-  entCoef: number;
-  /** Global gradient-norm clip (`0` = none). */
-  maxGradNorm: number;
+export function sharedAdamFields(
+  rollout: { numEnvs: number; numSteps: number; gaeLambda: number },
+  optimizer: { learningRate: number; annealLr: boolean; maxGradNorm: number },
+  loss: { vfCoef: number; entCoef: number; normalizeAdvantages: boolean },
+): SharedAdamFields {
+  return {
+    ...commonFields,
+    numEnvs: numEnvsField(rollout.numEnvs),
+    ...rolloutFields(rollout),
+    ...optimizerFields(optimizer),
+    annealLr: annealField(optimizer.annealLr),
+    vfCoef: valueCoefField(loss.vfCoef),
+    ...policyLossFields(loss),
+  };
 }
+
+/** The fields of {@link separateCriticFields}. */
+export type SeparateCriticFields =
+  & CommonFields
+  & OptimizerFields
+  & CriticFields
+  & PolicyLossFields;
 
 /**
- * Validated TRPO configuration: natural gradient with a KL trust region, conjugate
- * gradient, line search.
+ * A policy step by one Adam and a critic regressed by another (VPG, REINFORCE with a
+ * baseline): the common fields, both optimisers and the policy-loss fields.
  */
-export interface TRPOConfig extends CommonConfig {
-  /** Steps per environment per update. */
-  numSteps: number;
-  /** GAE λ. */
-  gaeLambda: number;
-  /** Trust-region radius δ on the mean KL(π_old‖π_new). */
-  maxKl: number;
-  /** Conjugate-gradient iterations. */
-  cgIters: number;
-  /** Damping added to the Fisher matrix: (F + damping·I) x = g. */
-  damping: number;
-  /** Backtracking line-search steps. */
-  backtrackIters: number;
-  /** Step shrink factor per backtracking step, in (0, 1). */
-  backtrackCoef: number;
-  /** Critic learning rate (Adam). */
-  vfLearningRate: number;
-  /** Critic regression steps per update (over `vfMinibatches` minibatches each). */
-  vfIters: number;
-  /** Minibatches per critic regression step (1 = full batch). */
-  vfMinibatches: number;
-  /** Normalise advantages per update. */
-  normalizeAdvantages: boolean;
-}
-
-/** Validated PPO-KL configuration: PPO with an adaptive KL penalty. */
-export interface PPOKLConfig extends CommonConfig {
-  /** Steps per environment per update. */
-  numSteps: number;
-  /** GAE λ. */
-  gaeLambda: number;
-  /** Learning rate (Adam). */
-  learningRate: number;
-  /** Linearly decay the learning rate to 0 over training. */
-  annealLr: boolean;
-  /** Epochs over the batch per update. */
-  updateEpochs: number;
-  /** Minibatches per epoch. */
-  numMinibatches: number;
-  /** Target KL d_targ: β doubles when KL > 1.5·d_targ, halves when KL < d_targ/1.5. */
-  klTarget: number;
-  /** Initial penalty coefficient β. */
-  klCoefInit: number;
-  /** Value-loss coefficient. */
-  vfCoef: number;
-  /** Entropy bonus coefficient. */
-  entCoef: number;
-  /** Global gradient-norm clip (`0` = none). */
-  maxGradNorm: number;
-  /** Normalise advantages per minibatch. */
-  normalizeAdvantages: boolean;
-}
-
-/** Validated PPO-clip configuration: the clipped surrogate (CleanRL's `ppo.py`). */
-export interface PPOConfig extends CommonConfig {
-  /** Steps per environment per update. */
-  numSteps: number;
-  /** GAE λ. */
-  gaeLambda: number;
-  /** Learning rate (Adam). */
-  learningRate: number;
-  /** Linearly decay the learning rate to 0 over training. */
-  annealLr: boolean;
-  /** Epochs over the batch per update. */
-  updateEpochs: number;
-  /** Minibatches per epoch. */
-  numMinibatches: number;
-  /** Clip range ε of the probability ratio. */
-  clipCoef: number;
-  /** Clip the value loss around the old values (same ε). */
-  clipVloss: boolean;
-  /** Value-loss coefficient. */
-  vfCoef: number;
-  /** Entropy bonus coefficient. */
-  entCoef: number;
-  /** Global gradient-norm clip (`0` = none). */
-  maxGradNorm: number;
-  /** Normalise advantages per minibatch. */
-  normalizeAdvantages: boolean;
-  /** Stop the epochs early when the approximate KL exceeds this (`null` = never). */
-  targetKl: number | null;
+export function separateCriticFields(
+  policy: { numEnvs: number; learningRate: number; maxGradNorm: number },
+  critic: { vfLearningRate: number; vfIters: number },
+  loss: { entCoef: number; normalizeAdvantages: boolean },
+): SeparateCriticFields {
+  return {
+    ...commonFields,
+    numEnvs: numEnvsField(policy.numEnvs),
+    ...optimizerFields(policy),
+    ...criticFields(critic),
+    ...policyLossFields(loss),
+  };
 }
 
 /** The input form of a configuration: `env` required, everything else optional. */
 export type ConfigInput<C> = Partial<C> & { env: string };
-
-// The schemas below validate and fill in defaults; the fields are documented on the
-// interfaces above, and `_schemasMatchInterfaces` keeps the two in step.
-
-const commonSchema = z.object({
-  env: z.string().min(1),
-  envOptions: z.record(z.string(), z.unknown()).default({}),
-  seed: z.number().int().default(0),
-  numEnvs: posInt().default(1),
-  gamma: prob().default(0.99),
-  hiddenSizes: z.array(posInt()).default([64, 64]),
-  activation: z.enum(["tanh", "relu"]).default("tanh"),
-  logStdInit: z.number().default(0),
-  normalizeObservation: z.boolean().default(false),
-  normalizeReward: z.boolean().default(false),
-  statsWindow: posInt().default(20),
-  adamEps: pos().default(1e-5),
-});
-
-const reinforceSchema = commonSchema.extend({
-  episodesPerUpdate: posInt().default(8),
-  learningRate: pos().default(1e-3),
-  baseline: z.boolean().default(false),
-  vfLearningRate: pos().default(1e-3),
-  vfIters: posInt().default(5),
-  normalizeAdvantages: z.boolean().default(false),
-  entCoef: nonNeg().default(0),
-  maxGradNorm: nonNeg().default(0),
-});
-
-const a2cSchema = commonSchema.extend({
-  numEnvs: posInt().default(8),
-  numSteps: posInt().default(5),
-  gaeLambda: prob().default(1),
-  learningRate: pos().default(7e-4),
-  annealLr: z.boolean().default(false),
-  vfCoef: nonNeg().default(0.5),
-  entCoef: nonNeg().default(0),
-  maxGradNorm: nonNeg().default(0.5),
-  normalizeAdvantages: z.boolean().default(false),
-});
-
-const vpgSchema = commonSchema.extend({
-  numEnvs: posInt().default(4),
-  numSteps: posInt().default(1000),
-  gaeLambda: prob().default(0.97),
-  learningRate: pos().default(3e-4),
-  vfLearningRate: pos().default(1e-3),
-  vfIters: posInt().default(80),
-  normalizeAdvantages: z.boolean().default(true),
-  entCoef: nonNeg().default(0),
-  maxGradNorm: nonNeg().default(0),
-});
-
-const trpoSchema = commonSchema.extend({
-  numEnvs: posInt().default(4),
-  numSteps: posInt().default(1000),
-  gaeLambda: prob().default(0.97),
-  maxKl: pos().default(0.01),
-  cgIters: posInt().default(10),
-  damping: nonNeg().default(0.1),
-  backtrackIters: posInt().default(10),
-  backtrackCoef: z.number().gt(0).lt(1).default(0.8),
-  vfLearningRate: pos().default(1e-3),
-  vfIters: posInt().default(80),
-  vfMinibatches: posInt().default(1),
-  normalizeAdvantages: z.boolean().default(true),
-});
-
-const ppoKlSchema = commonSchema.extend({
-  numEnvs: posInt().default(4),
-  numSteps: posInt().default(512),
-  gaeLambda: prob().default(0.95),
-  learningRate: pos().default(3e-4),
-  annealLr: z.boolean().default(false),
-  updateEpochs: posInt().default(10),
-  numMinibatches: posInt().default(4),
-  klTarget: pos().default(0.01),
-  klCoefInit: nonNeg().default(1),
-  vfCoef: nonNeg().default(0.5),
-  entCoef: nonNeg().default(0),
-  maxGradNorm: nonNeg().default(0.5),
-  normalizeAdvantages: z.boolean().default(true),
-});
-
-const ppoSchema = commonSchema.extend({
-  numEnvs: posInt().default(4),
-  numSteps: posInt().default(128),
-  gaeLambda: prob().default(0.95),
-  learningRate: pos().default(2.5e-4),
-  annealLr: z.boolean().default(true),
-  updateEpochs: posInt().default(4),
-  numMinibatches: posInt().default(4),
-  clipCoef: pos().default(0.2),
-  clipVloss: z.boolean().default(true),
-  vfCoef: nonNeg().default(0.5),
-  entCoef: nonNeg().default(0.01),
-  maxGradNorm: nonNeg().default(0.5),
-  normalizeAdvantages: z.boolean().default(true),
-  targetKl: pos().nullable().default(null),
-});
-
-/** `true` when A and B are mutually assignable and have exactly the same keys. */
-type Same<A, B> = [A] extends [B]
-  ? [B] extends [A]
-    ? [keyof A] extends [keyof B] ? [keyof B] extends [keyof A] ? true : false : false
-  : false
-  : false;
-
-// Compile-time check: fails `deno check` if a schema and its interface drift apart.
-const _schemasMatchInterfaces: [
-  Same<z.output<typeof commonSchema>, CommonConfig>,
-  Same<z.output<typeof reinforceSchema>, ReinforceConfig>,
-  Same<z.output<typeof a2cSchema>, A2CConfig>,
-  Same<z.output<typeof vpgSchema>, VPGConfig>,
-  Same<z.output<typeof trpoSchema>, TRPOConfig>,
-  Same<z.output<typeof ppoKlSchema>, PPOKLConfig>,
-  Same<z.output<typeof ppoSchema>, PPOConfig>,
-] = [true, true, true, true, true, true, true];
-
-/** The schema of each algorithm (`reinforce-baseline` is REINFORCE with `baseline: true`). */
-export const CONFIG_SCHEMAS: { readonly [A in AlgorithmName]: Schema<ConfigOf[A]> } = {
-  "reinforce": reinforceSchema.strict(),
-  "reinforce-baseline": reinforceSchema.extend({ baseline: z.boolean().default(true) })
-    .strict(),
-  "a2c": a2cSchema.strict(),
-  "vpg": vpgSchema.strict(),
-  "trpo": trpoSchema.strict(),
-  "ppo-kl": ppoKlSchema.strict(),
-  "ppo": ppoSchema.strict(),
-};
-
-/** The validated configuration type of each algorithm. */
-export interface ConfigOf {
-  /** REINFORCE. */
-  "reinforce": ReinforceConfig;
-  /** REINFORCE with baseline. */
-  "reinforce-baseline": ReinforceConfig;
-  /** A2C. */
-  "a2c": A2CConfig;
-  /** VPG. */
-  "vpg": VPGConfig;
-  /** TRPO. */
-  "trpo": TRPOConfig;
-  /** PPO-KL. */
-  "ppo-kl": PPOKLConfig;
-  /** PPO-clip. */
-  "ppo": PPOConfig;
-}
-
-/** Any validated configuration. */
-export type AnyConfig = ConfigOf[AlgorithmName];
 
 /** Thrown for an invalid configuration; the message lists `algo.path: problem (got value)`. */
 export class ConfigError extends Error {
@@ -386,26 +298,17 @@ export class ConfigError extends Error {
   }
 }
 
-/** Throws a `ConfigError` naming the algorithm when `algo` is not one of {@link ALGORITHMS}. */
-export function assertAlgorithm(algo: string): asserts algo is AlgorithmName {
-  if (!(ALGORITHMS as readonly string[]).includes(algo)) {
-    throw new ConfigError("algorithm", [{
-      path: "algo",
-      message: `unknown algorithm; expected one of ${ALGORITHMS.join(", ")}`,
-      value: algo,
-    }]);
-  }
-}
-
 /**
- * Validates `input` against the algorithm's schema and fills in the defaults.
+ * Validates `input` against `schema` (of algorithm `algo`) and fills in the defaults.
  * Unknown keys are errors (a typo must not be silently ignored).
- * @throws ConfigError naming each invalid field path and its value
+ * @throws ConfigError naming each invalid field path (`algo.field`) and its value
  */
-export function parseConfig<A extends AlgorithmName>(algo: A, input: unknown): ConfigOf[A] {
-  assertAlgorithm(algo);
-  const schema: Schema<ConfigOf[A]> = CONFIG_SCHEMAS[algo];
-  const result = schema.safeParse(input);
+export function parseWithSchema<F extends Fields>(
+  algo: string,
+  schema: F,
+  input: unknown,
+): FieldsConfig<F> {
+  const result = validatorOf(schema).safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
     // An unrecognised single key is reported at its own path, with its value.
@@ -418,6 +321,60 @@ export function parseConfig<A extends AlgorithmName>(algo: A, input: unknown): C
     };
   });
   throw new ConfigError(algo, issues);
+}
+
+/** One hyper-parameter as `--help` lists it. */
+export interface FieldInfo {
+  /** The field name (the `--set` key). */
+  name: string;
+  /** Its type, e.g. `integer > 0`, `number | null`, `tanh | relu`. */
+  type: string;
+  /** Its default as JSON, or `(required)`. */
+  default: string;
+  /** The one-line description. */
+  description: string;
+}
+
+/** The fields of `schema` with type, default and description (from its JSON Schema). */
+export function describeFields(schema: ConfigSchema): FieldInfo[] {
+  const zod = validatorOf(schema) as unknown as z.ZodType;
+  const json = z.toJSONSchema(zod, { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, JsonSchemaField>;
+  };
+  return Object.entries(json.properties ?? {}).map(([name, f]) => ({
+    name,
+    type: typeOf(f),
+    default: "default" in f ? JSON.stringify(f.default) : "(required)",
+    description: f.description ?? "",
+  }));
+}
+
+interface JsonSchemaField {
+  type?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchemaField[];
+  items?: JsonSchemaField;
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  exclusiveMaximum?: number;
+  default?: unknown;
+  description?: string;
+}
+
+function typeOf(f: JsonSchemaField): string {
+  if (f.enum) return f.enum.map((v) => String(v)).join(" | ");
+  if (f.anyOf) return f.anyOf.map(typeOf).join(" | ");
+  if (f.type === "array" && f.items) return `${typeOf(f.items)}[]`;
+  const lo = f.exclusiveMinimum ?? (f.minimum! > Number.MIN_SAFE_INTEGER ? f.minimum : undefined);
+  const hi = f.exclusiveMaximum ?? (f.maximum! < Number.MAX_SAFE_INTEGER ? f.maximum : undefined);
+  const type = f.type ?? "any";
+  const open = f.exclusiveMinimum !== undefined ? "(" : "[";
+  const close = f.exclusiveMaximum !== undefined ? ")" : "]";
+  if (lo !== undefined && hi !== undefined) return `${type} in ${open}${lo}, ${hi}${close}`;
+  if (lo !== undefined) return `${type} ${open === "(" ? ">" : "≥"} ${lo}`;
+  if (hi !== undefined) return `${type} ${close === ")" ? "<" : "≤"} ${hi}`;
+  return type;
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
@@ -437,21 +394,4 @@ function show(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-/**
- * Parses one `key=value` override (the `--set` syntax of `train`): the value is read as
- * JSON when it parses (`0.1`, `true`, `[64,64]`, `null`), as a string otherwise.
- * @throws Error when there is no `=` or the key is empty
- */
-export function parseOverride(text: string): [string, unknown] {
-  const eq = text.indexOf("=");
-  if (eq <= 0) throw new Error(`override must look like key=value, got ${JSON.stringify(text)}`);
-  const key = text.slice(0, eq).trim();
-  const raw = text.slice(eq + 1).trim();
-  let value: unknown = raw;
-  try {
-    value = JSON.parse(raw);
-  } catch { /* a plain string */ }
-  return [key, value];
 }

@@ -6,14 +6,17 @@
  * - Clipped surrogate (PPO): `L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]`.
  * - KL-penalised surrogate (PPO-KL): `L^KLPEN = −E[r Â] + β E[KL(π_old‖π_θ)]`.
  * - Value loss: `½E[(v − R)²]`, or clipped around the old values
- *   `½E[max((v − R)², (v_old + clip(v − v_old, −ε, ε) − R)²)]`.
+ *   `½E[max((v − R)², (v_old + clip(v − v_old, −ε, ε) − R)²)]`; the critic regression of
+ *   VPG, TRPO, A2C and REINFORCE's baseline minimises `E[(v − R)²]`.
+ * - One actor-critic loss: `L = L^π + c_vf·L^V − c_ent·H`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tensor } from "../nn/mod.ts";
  * import { clippedSurrogateLoss } from "./losses.ts";
  * const loss = clippedSurrogateLoss(tensor([1.5], 1, 1), tensor([2], 1, 1), 0.2);
- * console.assert(Math.abs(loss.item() + 2.4) < 1e-6); // −min(1.5·2, 1.2·2)
+ * assert.ok(Math.abs(loss.item() + 2.4) < 1e-6); // −min(1.5·2, 1.2·2)
  * ```
  * @module
  */
@@ -60,6 +63,22 @@ export function klPenaltyLoss(
   beta: number,
 ): Tensor {
   return add(surrogateLoss(ratio, advantages), mulScalar(mean(kl), beta));
+}
+
+/** `E[(v − R)²]`: the critic's regression on its targets. */
+export function meanSquaredError(values: Tensor, targets: Tensor): Tensor {
+  return mean(square(sub(values, targets)));
+}
+
+/** `L = L^π + c_vf·L^V − c_ent·H`, summed in that order (A2C, PPO-KL). */
+export function actorCriticLoss(
+  policyLoss: Tensor,
+  valueLoss: Tensor,
+  vfCoef: number,
+  entropy: Tensor,
+  entCoef: number,
+): Tensor {
+  return sub(add(policyLoss, mulScalar(valueLoss, vfCoef)), mulScalar(entropy, entCoef));
 }
 
 /** `½E[(v − R)²]`. */

@@ -7,6 +7,16 @@
  * @module
  */
 
+/** The saved state of an {@link EpisodeWindow}. */
+export interface EpisodeWindowState {
+  /** Raw returns of the recent episodes, oldest first. */
+  returns: number[];
+  /** Their lengths. */
+  lengths: number[];
+  /** Episodes finished in total. */
+  total: number;
+}
+
 /** The figures reported after every update (one line of `metrics.jsonl`). */
 export interface UpdateMetrics {
   /** Algorithm name. */
@@ -45,6 +55,59 @@ export interface UpdateMetrics {
   wallSeconds: number;
   /** Algorithm-specific figures (TRPO's line search, PPO-KL's β, …). */
   extra: Record<string, number>;
+}
+
+/** What an algorithm's update reports (the loop adds counters, returns, speed). */
+export interface UpdateStats {
+  /** Policy loss. */
+  policyLoss: number;
+  /** Value loss (0 without a critic). */
+  valueLoss: number;
+  /** Mean entropy. */
+  entropy: number;
+  /** Approximate KL between the policy before and after the update. */
+  approxKl: number;
+  /** Clip fraction (PPO-clip), else 0. */
+  clipFraction?: number;
+  /** Explained variance of the critic (NaN without a critic). */
+  explainedVariance: number;
+  /** Learning rate used. */
+  learningRate: number;
+  /** Algorithm-specific figures. */
+  extra?: Record<string, number>;
+}
+
+/**
+ * The metrics of one update: the run's counters and recent episodes, the update's
+ * statistics, and the speed.
+ */
+export function updateMetrics(
+  run: { algo: string; updates: number; timesteps: number; episodeWindow: EpisodeWindow },
+  stats: UpdateStats,
+  sps: number,
+  wallSeconds: number,
+): UpdateMetrics {
+  const w = run.episodeWindow.summary();
+  return {
+    algo: run.algo,
+    update: run.updates,
+    timesteps: run.timesteps,
+    episodes: run.episodeWindow.total,
+    recentReturnMean: w.mean,
+    recentReturnMin: w.min,
+    recentReturnMax: w.max,
+    recentLengthMean: w.meanLength,
+    policyLoss: stats.policyLoss,
+    valueLoss: stats.valueLoss,
+    entropy: stats.entropy,
+    approxKl: stats.approxKl,
+    clipFraction: stats.clipFraction ?? 0,
+    explainedVariance: stats.explainedVariance,
+    learningRate: stats.learningRate,
+    sps,
+    wallSeconds,
+    extra: stats.extra ?? {},
+  };
 }
 
 /** One finished episode. */
@@ -108,7 +171,7 @@ export class EpisodeWindow {
   }
 
   /** The window's contents, oldest first, for checkpoints. */
-  getState(): { returns: number[]; lengths: number[]; total: number } {
+  getState(): EpisodeWindowState {
     const returns: number[] = [];
     const lengths: number[] = [];
     const start = this.#count < this.capacity ? 0 : this.#next;
@@ -121,7 +184,7 @@ export class EpisodeWindow {
   }
 
   /** Restores a state produced by {@link EpisodeWindow.getState}. */
-  setState(state: { returns: number[]; lengths: number[]; total: number }): void {
+  setState(state: EpisodeWindowState): void {
     this.#count = 0;
     this.#next = 0;
     for (let i = 0; i < state.returns.length; i++) this.add(state.returns[i], state.lengths[i]);

@@ -13,27 +13,66 @@
  * @module
  */
 export * from "./advantages.ts";
-export * from "./config.ts";
+export {
+  annealField,
+  booleanField,
+  type CommonConfig,
+  type CommonFields,
+  commonFields,
+  ConfigError,
+  type ConfigInput,
+  type ConfigSchema,
+  type CriticFields,
+  criticFields,
+  describeFields,
+  type EpochFields,
+  epochFields,
+  type Field,
+  type FieldInfo,
+  type Fields,
+  type FieldsConfig,
+  normalizeAdvantagesField,
+  numEnvsField,
+  type OptimizerFields,
+  optimizerFields,
+  parseWithSchema,
+  type PolicyLossFields,
+  policyLossFields,
+  type RolloutConfig,
+  type RolloutFields,
+  rolloutFields,
+  type SchemaConfig,
+  type SeparateCriticFields,
+  separateCriticFields,
+  type SharedAdamFields,
+  sharedAdamFields,
+  valueCoefField,
+} from "./config.ts";
+export * from "./table.ts";
 export * from "./presets.ts";
 export * from "./metrics.ts";
 export * from "./callbacks.ts";
-export {
-  Agent,
-  CHECKPOINT_FILE,
-  type LearnOptions,
-  NonFiniteError,
-  type PredictOptions,
-  type UpdateStats,
-} from "./agent.ts";
-export { EnvRunner, type EnvRunnerOptions, type EnvRunnerState } from "./env_runner.ts";
+export { Agent, type LearnOptions, type PredictOptions, type UpdateStats } from "./agent.ts";
+export { CHECKPOINT_FILE } from "./agent_checkpoint.ts";
+export { NonFiniteError } from "./finite.ts";
 export { collectRollout, RolloutBuffer, type RolloutContext, RolloutScratch } from "./rollout.ts";
 export * from "./losses.ts";
-export { type Minibatch, OnPolicyAgent, type OnPolicyConfig } from "./on_policy.ts";
-export { REINFORCE } from "./reinforce.ts";
-export { A2C } from "./a2c.ts";
-export { VPG } from "./vpg.ts";
-export { conjugateGradient, TRPO } from "./trpo.ts";
-export { adaptKlCoef, PPOKL } from "./ppo_kl.ts";
-export { PPO } from "./ppo.ts";
-export { type AnyAgent, createAgent, loadAgent } from "./factory.ts";
+export {
+  type Minibatch,
+  OnPolicyAgent,
+  type OnPolicyConfig,
+  SharedAdamAgent,
+  type SharedAdamConfig,
+} from "./on_policy.ts";
+export {
+  REINFORCE,
+  reinforceBaselineSchema,
+  type ReinforceConfig,
+  reinforceSchema,
+} from "./reinforce.ts";
+export { A2C, type A2CConfig, a2cSchema } from "./a2c.ts";
+export { VPG, type VPGConfig, vpgSchema } from "./vpg.ts";
+export { TRPO, type TRPOConfig, trpoSchema } from "./trpo.ts";
+export { adaptKlCoef, PPOKL, type PPOKLConfig, ppoKlSchema } from "./ppo_kl.ts";
+export { PPO, type PPOConfig, ppoSchema } from "./ppo.ts";
 export { evaluate, type EvaluateOptions, type EvaluateResult, type Predictor } from "./evaluate.ts";

@@ -5,18 +5,14 @@
  * `update`. Also gathers minibatches (rows picked by index) into reusable buffers.
  * @module
  */
-import { noGrad, Tensor } from "../nn/mod.ts";
+import { noGrad, type Optimizer, Tensor } from "../nn/mod.ts";
+import { toEnvActions } from "./actions.ts";
 import { Agent } from "./agent.ts";
-import type { CommonConfig } from "./config.ts";
+import type { CommonConfig, RolloutConfig } from "./config.ts";
 import { collectRollout, RolloutBuffer, RolloutScratch } from "./rollout.ts";
 
 /** Fields the fixed-length rollout needs. */
-export interface OnPolicyConfig extends CommonConfig {
-  /** Steps per environment per update. */
-  numSteps: number;
-  /** GAE λ. */
-  gaeLambda: number;
-}
+export type OnPolicyConfig = CommonConfig & RolloutConfig;
 
 /** A minibatch as tensors (data in reusable buffers: valid until the next `gather`). */
 export interface Minibatch {
@@ -39,17 +35,53 @@ export interface Minibatch {
 }
 
 /** An agent that learns from `numSteps × numEnvs` rollouts with GAE. */
-export abstract class OnPolicyAgent<C extends OnPolicyConfig> extends Agent<C> {
+export abstract class OnPolicyAgent<
+  C extends OnPolicyConfig,
+  O extends Record<string, Optimizer> = Record<string, Optimizer>,
+> extends Agent<C, O> {
   /** The current rollout. */
   protected buffer!: RolloutBuffer;
   #scratch!: RolloutScratch;
   #mb: Map<number, Minibatch> = new Map();
   #mbAdv = new Float64Array(0);
 
-  /** Allocates the rollout (subclasses call `super.setup()` then build optimisers). */
-  protected setup(): void {
+  /** Allocates the rollout. */
+  protected override setup(): void {
     this.buffer = new RolloutBuffer(this.policy, this.config.numSteps, this.config.numEnvs);
     this.#scratch = new RolloutScratch(this.policy, this.config.numEnvs);
+  }
+
+  /** Fraction of training left, `1 − (update − 1)/numUpdates` (CleanRL's annealing). */
+  protected progressRemaining(): number {
+    const total = this.totalTimesteps ?? 0;
+    const per = this.stepsPerUpdate;
+    if (per <= 0 || total <= 0) return 1;
+    const numUpdates = Math.max(1, Math.floor(total / per));
+    return Math.max(0, 1 - this.updates / numUpdates);
+  }
+
+  /**
+   * `epochs` passes over the shuffled rollout in `numMinibatches` minibatches, calling
+   * `step` with each (advantages normalised per minibatch when asked); stops after an
+   * epoch when `stop()` says so.
+   */
+  protected minibatchEpochs(
+    epochs: number,
+    numMinibatches: number,
+    normalizeAdvantages: boolean,
+    step: (mb: Minibatch) => void,
+    stop: () => boolean = () => false,
+  ): void {
+    const batch = this.buffer.size;
+    const mbSize = Math.max(1, Math.floor(batch / numMinibatches));
+    const indices = this.batchIndices();
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      this.rng.shuffle(indices);
+      for (let start = 0; start < batch; start += mbSize) {
+        step(this.gather(indices, start, Math.min(mbSize, batch - start), normalizeAdvantages));
+      }
+      if (stop()) break;
+    }
   }
 
   /** `numSteps × numEnvs`. */
@@ -62,9 +94,9 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig> extends Agent<C> {
     const ok = await collectRollout(
       {
         policy: this.policy,
-        runner: this.runner,
+        envs: this.envs,
         rng: this.rng,
-        toEnvActions: (a, rows, out) => this.toEnvActions(a, rows, out),
+        toEnvActions: (a, rows, out) => toEnvActions(this.policy.actionSpace, a, rows, out),
         onStep: (finished) => this.afterStep(finished, this.config.numEnvs),
       },
       this.buffer,
@@ -92,7 +124,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig> extends Agent<C> {
       mb = {
         size,
         obs: new Tensor(size, p.obsDim),
-        actions: p.discrete ? new Int32Array(size) : new Float32Array(size * p.actDim),
+        actions: p.head.createActions(size),
         oldLogProbs: new Tensor(size, 1),
         oldParams: new Tensor(size, p.paramDim),
         oldValues: new Tensor(size, 1),
@@ -155,6 +187,29 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig> extends Agent<C> {
     return this.#indices;
   }
   #indices = new Int32Array(0);
+}
+
+/** The fields of an on-policy agent whose actor and critic share one Adam. */
+export type SharedAdamConfig = OnPolicyConfig & { learningRate: number; annealLr: boolean };
+
+/**
+ * An on-policy agent whose actor and critic share one Adam and one loss
+ * `L = L^π + c_vf·L^V − c_ent·H` (A2C, PPO-KL, PPO).
+ */
+export abstract class SharedAdamAgent<C extends SharedAdamConfig>
+  extends OnPolicyAgent<C, { adam: Optimizer }> {
+  /** One Adam over actor and critic (as CleanRL). */
+  protected createOptimizers(): { adam: Optimizer } {
+    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
+  }
+
+  /** The optimiser at this update's rate: `lr₀`, or `lr₀ · (1 − (k − 1)/K)` when annealing. */
+  protected scheduledAdam(): Optimizer {
+    const { learningRate, annealLr } = this.config;
+    const adam = this.optimizers.adam;
+    adam.lr = annealLr ? learningRate * this.progressRemaining() : learningRate;
+    return adam;
+  }
 }
 
 function copyRow(

@@ -23,100 +23,82 @@
  * ```
  * @module
  */
-import { Adam, add, backward, exp, mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
+import { add, exp, mean, mulScalar, sub } from "../nn/mod.ts";
 import { clippedSurrogateLoss, clippedValueLoss, valueLoss } from "./losses.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type ConfigInput, parseConfig, type PPOConfig } from "./config.ts";
-import { OnPolicyAgent } from "./on_policy.ts";
+import { type Minibatch, SharedAdamAgent } from "./on_policy.ts";
+import { z } from "../deps.ts";
+import * as hp from "./config.ts";
+
+/** PPO-clip's hyper-parameters; the defaults are CleanRL `ppo.py`'s. */
+export const ppoSchema: hp.SharedAdamFields & hp.EpochFields & {
+  clipCoef: hp.Field<number>;
+  clipVloss: hp.Field<boolean>;
+  targetKl: hp.Field<number | null>;
+} = {
+  ...hp.sharedAdamFields(
+    { numEnvs: 4, numSteps: 128, gaeLambda: 0.95 },
+    { learningRate: 2.5e-4, annealLr: true, maxGradNorm: 0.5 },
+    { vfCoef: 0.5, entCoef: 0.01, normalizeAdvantages: true },
+  ),
+  ...hp.epochFields({ updateEpochs: 4, numMinibatches: 4 }),
+  clipCoef: hp.numberField(z.number().positive().default(0.2), "clip range ε of the ratio"),
+  clipVloss: hp.booleanField(true, "clip the value loss around the old values (same ε)"),
+  targetKl: hp.nullableNumberField(
+    z.number().positive().nullable().default(null),
+    "stop the epochs early when the approximate KL exceeds this (null: never)",
+  ),
+};
+
+/** Validated PPO-clip configuration. */
+export type PPOConfig = hp.SchemaConfig<typeof ppoSchema>;
 
 /** PPO-clip. */
-export class PPO extends OnPolicyAgent<PPOConfig> {
-  /** `"ppo"`. */
-  readonly algo = "ppo" as const;
-  #opt!: Adam;
-
+export class PPO extends SharedAdamAgent<PPOConfig> {
   /** Validates `config` (defaults: CleanRL `ppo.py`). */
-  constructor(config: ConfigInput<PPOConfig>) {
-    super(parseConfig("ppo", config));
-  }
-
-  /** Restores an agent saved with `save(dir)`, ready to predict or continue training. */
-  static async load(dir: string): Promise<PPO> {
-    const info = await PPO.readCheckpointInfo(dir);
-    const agent = new PPO(info.config as ConfigInput<PPOConfig>);
-    await agent.restore(dir);
-    return agent;
-  }
-
-  /** One Adam optimiser over actor and critic (as CleanRL). */
-  protected override setup(): void {
-    super.setup();
-    this.#opt = new Adam(this.policy.parameters(), {
-      lr: this.config.learningRate,
-      eps: this.config.adamEps,
-    });
-  }
-
-  /** The optimiser. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { adam: this.#opt };
+  constructor(config: hp.ConfigInput<PPOConfig>) {
+    super("ppo", ppoSchema, config);
   }
 
   /** Epochs of clipped-surrogate minibatch steps on the collected rollout. */
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const params = p.parameters();
-    // 2. learning-rate annealing
-    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
-    const batch = this.buffer.size;
-    const mbSize = Math.max(1, Math.floor(batch / c.numMinibatches));
-    const indices = this.batchIndices();
+    const adam = this.scheduledAdam(); // 2. learning-rate annealing
     let policyLoss = 0, vfLoss = 0, entropy = 0, approxKl = 0;
     let clipped = 0, counted = 0;
     // 3. epochs over shuffled minibatches
-    for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
-      this.rng.shuffle(indices);
-      for (let start = 0; start < batch; start += mbSize) {
-        const size = Math.min(mbSize, batch - start);
-        const mb = this.gather(indices, start, size, c.normalizeAdvantages);
-        const pi = p.distribution(mb.obs);
-        const logRatio = sub(p.logProb(pi, mb.actions), mb.oldLogProbs);
-        const ratio = exp(logRatio);
-        // diagnostics: approx KL = E[(r − 1) − log r], clip fraction
-        let kl = 0;
-        for (let k = 0; k < size; k++) {
-          const r = ratio.data[k];
-          kl += r - 1 - logRatio.data[k];
-          if (Math.abs(r - 1) > c.clipCoef) clipped++;
-        }
-        counted += size;
-        approxKl = kl / size;
-        // L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]
-        const pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
-        // L^V, optionally clipped around the old values
-        const v = p.value(mb.obs);
-        const vLoss = c.clipVloss
-          ? clippedValueLoss(v, mb.oldValues, mb.returns, c.clipCoef)
-          : valueLoss(v, mb.returns);
-        const ent = mean(pi.entropy());
-        const loss = add(add(pgLoss, mulScalar(ent, -c.entCoef)), mulScalar(vLoss, c.vfCoef));
-        this.#opt.zeroGrad();
-        backward(loss);
-        this.clipAndCheck(
-          "PPO loss (clipped surrogate + value + entropy)",
-          loss.item(),
-          params,
-          c.maxGradNorm,
-        );
-        this.#opt.step();
-        policyLoss = pgLoss.item();
-        vfLoss = vLoss.item();
-        entropy = ent.item();
+    const step = (mb: Minibatch) => {
+      const pi = p.distribution(mb.obs);
+      const logRatio = sub(p.logProb(pi, mb.actions), mb.oldLogProbs);
+      const ratio = exp(logRatio);
+      // diagnostics: approx KL = E[(r − 1) − log r], clip fraction
+      let kl = 0;
+      for (let k = 0; k < mb.size; k++) {
+        const r = ratio.data[k];
+        kl += r - 1 - logRatio.data[k];
+        if (Math.abs(r - 1) > c.clipCoef) clipped++;
       }
-      if (c.targetKl !== null && approxKl > c.targetKl) break;
-    }
+      counted += mb.size;
+      approxKl = kl / mb.size;
+      // L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]
+      const pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
+      // L^V, optionally clipped around the old values
+      const v = p.value(mb.obs);
+      const vLoss = c.clipVloss
+        ? clippedValueLoss(v, mb.oldValues, mb.returns, c.clipCoef)
+        : valueLoss(v, mb.returns);
+      const ent = mean(pi.entropy());
+      // L = L^CLIP − c_ent·H + c_vf·L^V (summed in CleanRL's order)
+      const loss = add(sub(pgLoss, mulScalar(ent, c.entCoef)), mulScalar(vLoss, c.vfCoef));
+      this.descend(adam, "PPO loss (clipped surrogate + value + entropy)", loss, c.maxGradNorm);
+      policyLoss = pgLoss.item();
+      vfLoss = vLoss.item();
+      entropy = ent.item();
+    };
+    const klTooLarge = () => c.targetKl !== null && approxKl > c.targetKl;
+    this.minibatchEpochs(c.updateEpochs, c.numMinibatches, c.normalizeAdvantages, step, klTooLarge);
     const values = this.buffer.values;
     return {
       policyLoss,
@@ -125,7 +107,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
       approxKl,
       clipFraction: counted > 0 ? clipped / counted : 0,
       explainedVariance: explainedVariance(values, this.buffer.returns),
-      learningRate: this.#opt.lr,
+      learningRate: this.optimizers.adam.lr,
     };
   }
 }

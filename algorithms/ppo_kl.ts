@@ -20,22 +20,35 @@
  * ```
  * @module
  */
-import {
-  Adam,
-  add,
-  backward,
-  mean,
-  mulScalar,
-  noGrad,
-  type Optimizer,
-  Parameter,
-} from "../nn/mod.ts";
-import { klPenaltyLoss, probabilityRatio, valueLoss } from "./losses.ts";
+import { mean, noGrad } from "../nn/mod.ts";
+import { actorCriticLoss, klPenaltyLoss, probabilityRatio, valueLoss } from "./losses.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type ConfigInput, parseConfig, type PPOKLConfig } from "./config.ts";
-import { OnPolicyAgent } from "./on_policy.ts";
+import { SharedAdamAgent } from "./on_policy.ts";
+import { z } from "../deps.ts";
+import * as hp from "./config.ts";
+
+/** PPO-KL's hyper-parameters. */
+export const ppoKlSchema: hp.SharedAdamFields & hp.EpochFields & {
+  klTarget: hp.Field<number>;
+  klCoefInit: hp.Field<number>;
+} = {
+  ...hp.sharedAdamFields(
+    { numEnvs: 4, numSteps: 512, gaeLambda: 0.95 },
+    { learningRate: 3e-4, annealLr: false, maxGradNorm: 0.5 },
+    { vfCoef: 0.5, entCoef: 0, normalizeAdvantages: true },
+  ),
+  ...hp.epochFields({ updateEpochs: 10, numMinibatches: 4 }),
+  klTarget: hp.numberField(
+    z.number().positive().default(0.01),
+    "target KL d: β doubles above 1.5·d, halves below d/1.5",
+  ),
+  klCoefInit: hp.numberField(z.number().min(0).default(1), "initial penalty coefficient β"),
+};
+
+/** Validated PPO-KL configuration: PPO with an adaptive KL penalty. */
+export type PPOKLConfig = hp.SchemaConfig<typeof ppoKlSchema>;
 
 /** The adaptive rule of step 3: the next β from the measured KL `d`. */
 export function adaptKlCoef(beta: number, d: number, target: number): number {
@@ -45,40 +58,14 @@ export function adaptKlCoef(beta: number, d: number, target: number): number {
 }
 
 /** PPO with an adaptive KL penalty. */
-export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
-  /** `"ppo-kl"`. */
-  readonly algo = "ppo-kl" as const;
+export class PPOKL extends SharedAdamAgent<PPOKLConfig> {
   /** The current penalty coefficient β. */
   klCoef: number;
-  #opt!: Adam;
 
   /** Validates `config`. */
-  constructor(config: ConfigInput<PPOKLConfig>) {
-    const c = parseConfig("ppo-kl", config);
-    super(c);
-    this.klCoef = c.klCoefInit;
-  }
-
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<PPOKL> {
-    const info = await PPOKL.readCheckpointInfo(dir);
-    const agent = new PPOKL(info.config as ConfigInput<PPOKLConfig>);
-    await agent.restore(dir);
-    return agent;
-  }
-
-  /** One optimiser over actor and critic. */
-  protected override setup(): void {
-    super.setup();
-    this.#opt = new Adam(this.policy.parameters(), {
-      lr: this.config.learningRate,
-      eps: this.config.adamEps,
-    });
-  }
-
-  /** The optimiser. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { adam: this.#opt };
+  constructor(config: hp.ConfigInput<PPOKLConfig>) {
+    super("ppo-kl", ppoKlSchema, config);
+    this.klCoef = this.config.klCoefInit;
   }
 
   /** β is saved with checkpoints. */
@@ -96,43 +83,25 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
   protected update(): UpdateStats {
     const c = this.config;
     const p = this.policy;
-    const params = p.parameters();
-    this.#opt.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
-    const oldLogStd = p.logStd
-      ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
-      : undefined;
+    const adam = this.scheduledAdam();
+    const oldLogStd = p.frozenLogStd();
     const batch = this.buffer.size;
-    const mbSize = Math.max(1, Math.floor(batch / c.numMinibatches));
-    const indices = this.batchIndices();
     const beta = this.klCoef;
     let policyLoss = 0, vfLoss = 0, entropy = 0;
-    for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
-      this.rng.shuffle(indices);
-      for (let start = 0; start < batch; start += mbSize) {
-        const size = Math.min(mbSize, batch - start);
-        const mb = this.gather(indices, start, size, c.normalizeAdvantages);
-        const pi = p.distribution(mb.obs);
-        const ratio = probabilityRatio(p.logProb(pi, mb.actions), mb.oldLogProbs);
-        const old = p.distributionFromParams(mb.oldParams, oldLogStd);
-        // L^KLPEN = −E[r Â] + β E[KL(π_old‖π_θ)]
-        const pLoss = klPenaltyLoss(ratio, mb.advantages, p.kl(old, pi), beta);
-        const vLoss = valueLoss(p.value(mb.obs), mb.returns);
-        const ent = mean(pi.entropy());
-        const loss = add(add(pLoss, mulScalar(vLoss, c.vfCoef)), mulScalar(ent, -c.entCoef));
-        this.#opt.zeroGrad();
-        backward(loss);
-        this.clipAndCheck(
-          "PPO-KL loss (surrogate − β·KL + value + entropy)",
-          loss.item(),
-          params,
-          c.maxGradNorm,
-        );
-        this.#opt.step();
-        policyLoss = pLoss.item();
-        vfLoss = vLoss.item();
-        entropy = ent.item();
-      }
-    }
+    this.minibatchEpochs(c.updateEpochs, c.numMinibatches, c.normalizeAdvantages, (mb) => {
+      const pi = p.distribution(mb.obs);
+      const ratio = probabilityRatio(p.logProb(pi, mb.actions), mb.oldLogProbs);
+      const old = p.distributionFromParams(mb.oldParams, oldLogStd);
+      // L^KLPEN = −E[r Â] + β E[KL(π_old‖π_θ)]
+      const pLoss = klPenaltyLoss(ratio, mb.advantages, p.kl(old, pi), beta);
+      const vLoss = valueLoss(p.value(mb.obs), mb.returns);
+      const ent = mean(pi.entropy());
+      const loss = actorCriticLoss(pLoss, vLoss, c.vfCoef, ent, c.entCoef);
+      this.descend(adam, "PPO-KL loss (surrogate − β·KL + value + entropy)", loss, c.maxGradNorm);
+      policyLoss = pLoss.item();
+      vfLoss = vLoss.item();
+      entropy = ent.item();
+    });
     // 3. β adaptation from the exact mean KL on the whole batch
     const full = this.gather(this.batchIndices(), 0, batch, false);
     const d = noGrad(() =>
@@ -146,7 +115,7 @@ export class PPOKL extends OnPolicyAgent<PPOKLConfig> {
       entropy,
       approxKl: d,
       explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
-      learningRate: this.#opt.lr,
+      learningRate: this.optimizers.adam.lr,
       extra: { klCoef: this.klCoef, kl: d },
     };
   }

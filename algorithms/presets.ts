@@ -8,19 +8,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveConfig } from "./presets.ts";
  * const cfg = resolveConfig("ppo", "CartPole-v1", "cleanrl", { seed: 3 });
- * console.assert(cfg.numSteps === 128 && cfg.learningRate === 2.5e-4 && cfg.seed === 3);
+ * assert.ok(cfg.numSteps === 128 && cfg.learningRate === 2.5e-4 && cfg.seed === 3);
  * ```
  * @module
  */
-import {
-  type AlgorithmName,
-  assertAlgorithm,
-  ConfigError,
-  type ConfigOf,
-  parseConfig,
-} from "./config.ts";
+import { ConfigError } from "./config.ts";
+import { type AlgorithmName, assertAlgorithm, type ConfigOf, parseConfig } from "./table.ts";
 
 /** A partial configuration (no `env`: the environment is given separately). */
 export type PresetValues = Record<string, unknown>;
@@ -52,31 +48,23 @@ const CLEANRL_PPO: PresetValues = {
   normalizeReward: false,
 };
 
-/** CleanRL `ppo_continuous_action.py` defaults (MuJoCo settings). */
+/** CleanRL `ppo_continuous_action.py` defaults (MuJoCo settings): `ppo.py`'s, except these. */
 const CLEANRL_PPO_CONTINUOUS: PresetValues = {
+  ...CLEANRL_PPO,
   numEnvs: 1,
   numSteps: 2048,
   learningRate: 3e-4,
-  annealLr: true,
-  gamma: 0.99,
-  gaeLambda: 0.95,
   numMinibatches: 32,
   updateEpochs: 10,
-  normalizeAdvantages: true,
-  clipCoef: 0.2,
-  clipVloss: true,
   entCoef: 0,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  targetKl: null,
-  hiddenSizes: [64, 64],
-  activation: "tanh",
-  adamEps: 1e-5,
   normalizeObservation: true,
   normalizeReward: true,
 };
 
-/** All presets: `presets[algo][name]`. Environment-id names are the tuned defaults. */
+/**
+ * All presets, keyed by the algorithm table's names: `presets[algo][name]`. Environment-id
+ * names are the tuned defaults.
+ */
 export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   "reinforce": {
     "CartPole-v1": { numEnvs: 1, episodesPerUpdate: 4, learningRate: 1e-3, gamma: 0.99 },

@@ -21,29 +21,46 @@
  * ```
  * @module
  */
-import {
-  Adam,
-  add,
-  backward,
-  mean,
-  mul,
-  mulScalar,
-  neg,
-  type Optimizer,
-  square,
-  sub,
-  Tensor,
-} from "../nn/mod.ts";
+import { mean, mulScalar, type Optimizer, sub, Tensor } from "../nn/mod.ts";
+import { z } from "../deps.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import type { ActBuffers } from "../policies/actor_critic.ts";
 import { explainedVariance, normalize, returnsToGo } from "./advantages.ts";
+import { toEnvActions } from "./actions.ts";
+import { meanSquaredError, policyGradientLoss } from "./losses.ts";
 import { Agent, type UpdateStats } from "./agent.ts";
-import {
-  type AlgorithmName,
-  type ConfigInput,
-  parseConfig,
-  type ReinforceConfig,
-} from "./config.ts";
+import * as hp from "./config.ts";
+
+/** REINFORCE's hyper-parameters (a learned baseline with `baseline: true`). */
+export const reinforceSchema: hp.SeparateCriticFields & {
+  episodesPerUpdate: hp.Field<number>;
+  baseline: hp.Field<boolean>;
+} = {
+  ...hp.separateCriticFields(
+    { numEnvs: 1, learningRate: 1e-3, maxGradNorm: 0 },
+    { vfLearningRate: 1e-3, vfIters: 5 },
+    { entCoef: 0, normalizeAdvantages: false },
+  ),
+  episodesPerUpdate: hp.numberField(
+    z.number().int().positive().default(8),
+    "complete episodes per policy update",
+  ),
+  baseline: baselineField(false),
+};
+
+/** REINFORCE with a learned baseline: {@link reinforceSchema} with `baseline: true`. */
+export const reinforceBaselineSchema: typeof reinforceSchema = {
+  ...reinforceSchema,
+  baseline: baselineField(true),
+};
+
+/** A learned state-value baseline, `Ψ_t = G_t − v_φ(s_t)`. */
+function baselineField(baseline: boolean): hp.Field<boolean> {
+  return hp.booleanField(baseline, "learn a state-value baseline: weights G_t − v(s_t)");
+}
+
+/** Validated REINFORCE configuration (with or without a learned baseline). */
+export type ReinforceConfig = hp.SchemaConfig<typeof reinforceSchema>;
 
 /** Growable per-environment trajectory. */
 class Trajectory {
@@ -80,11 +97,7 @@ class Trajectory {
 }
 
 /** REINFORCE, with or without a learned baseline. */
-export class REINFORCE extends Agent<ReinforceConfig> {
-  /** `"reinforce"` or `"reinforce-baseline"`. */
-  readonly algo: AlgorithmName;
-  #pi!: Adam;
-  #vf: Adam | null = null;
+export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Optimizer }> {
   #traj: Trajectory[] = [];
   #fresh: boolean[] = [];
   #act!: ActBuffers;
@@ -98,22 +111,14 @@ export class REINFORCE extends Agent<ReinforceConfig> {
   #finalValue = new Float32Array(1);
 
   /** Validates `config`; `baseline: true` gives REINFORCE with a learned baseline. */
-  constructor(config: ConfigInput<ReinforceConfig>, algo?: "reinforce" | "reinforce-baseline") {
+  constructor(config: hp.ConfigInput<ReinforceConfig>, algo?: "reinforce" | "reinforce-baseline") {
     const name = algo ?? (config.baseline ? "reinforce-baseline" : "reinforce");
-    const c = parseConfig(name, config);
-    super(c);
-    this.algo = c.baseline ? "reinforce-baseline" : "reinforce";
+    super(name, name === "reinforce" ? reinforceSchema : reinforceBaselineSchema, config);
   }
 
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<REINFORCE> {
-    const info = await REINFORCE.readCheckpointInfo(dir);
-    const agent = new REINFORCE(
-      info.config as ConfigInput<ReinforceConfig>,
-      info.algo as "reinforce" | "reinforce-baseline",
-    );
-    await agent.restore(dir);
-    return agent;
+  /** `"reinforce"`, or `"reinforce-baseline"` with a learned baseline. */
+  override get algo(): string {
+    return this.config.baseline ? "reinforce-baseline" : "reinforce";
   }
 
   /** The critic exists only with a baseline. */
@@ -127,25 +132,25 @@ export class REINFORCE extends Agent<ReinforceConfig> {
   }
 
   /** Optimisers and trajectory buffers. */
-  protected setup(): void {
+  protected override setup(): void {
     const c = this.config;
     const p = this.policy;
-    this.#pi = new Adam(p.actorParameters(), { lr: c.learningRate, eps: c.adamEps });
-    if (c.baseline) {
-      this.#vf = new Adam(p.criticParameters(), { lr: c.vfLearningRate, eps: c.adamEps });
-    }
     const n = c.numEnvs;
     this.#traj = Array.from({ length: n }, () => new Trajectory(p.obsDim, p.actDim));
     this.#fresh = new Array(n).fill(true);
     this.#act = p.createActBuffers(n);
-    this.#envActions = p.discrete ? new Int32Array(n) : new Float32Array(n * p.actDim);
+    this.#envActions = p.head.createActions(n);
     this.#obsNow = new Float32Array(n * p.obsDim);
     this.#finalScratch = new Float32Array(p.obsDim);
   }
 
-  /** The optimisers. */
-  protected optimizers(): Record<string, Optimizer> {
-    return this.#vf ? { pi: this.#pi, vf: this.#vf } : { pi: this.#pi };
+  /** Adam for the policy, and for the baseline when there is one. */
+  protected createOptimizers(): { pi: Optimizer; vf?: Optimizer } {
+    const c = this.config;
+    const pi = this.adam(this.policy.actorParameters(), c.learningRate);
+    return c.baseline
+      ? { pi, vf: this.adam(this.policy.criticParameters(), c.vfLearningRate) }
+      : { pi };
   }
 
   /** Which in-progress episodes started under the current θ. */
@@ -163,16 +168,16 @@ export class REINFORCE extends Agent<ReinforceConfig> {
   protected async collect(): Promise<boolean> {
     const c = this.config;
     const p = this.policy;
-    const runner = this.runner;
+    const envs = this.envs;
     const n = c.numEnvs, d = p.obsDim, k = p.actDim;
     this.#bObs = [];
     this.#bAct = [];
     this.#bRet = [];
     let episodes = 0;
     while (episodes < c.episodesPerUpdate) {
-      this.#obsNow.set(runner.observations);
+      this.#obsNow.set(envs.observations);
       p.act(this.#obsNow, n, this.rng, this.#act, false, false);
-      let res = runner.step(this.toEnvActions(this.#act.actions, n, this.#envActions));
+      let res = envs.step(toEnvActions(p.actionSpace, this.#act.actions, n, this.#envActions));
       if (res instanceof Promise) res = await res;
       for (let i = 0; i < n; i++) {
         const tr = this.#traj[i];
@@ -222,29 +227,21 @@ export class REINFORCE extends Agent<ReinforceConfig> {
     }
     if (c.normalizeAdvantages) normalize(psi);
     // 4. policy gradient
-    const actorParams = p.actorParameters();
     const pi = p.distribution(obs);
-    const pgLoss = neg(
-      mean(mul(p.logProb(pi, actions), new Tensor(rows, 1, Float32Array.from(psi)))),
-    );
+    const weights = new Tensor(rows, 1, Float32Array.from(psi));
+    const pgLoss = policyGradientLoss(p.logProb(pi, actions), weights);
     const ent = mean(pi.entropy());
-    const loss = add(pgLoss, mulScalar(ent, -c.entCoef));
-    this.#pi.zeroGrad();
-    backward(loss);
-    this.clipAndCheck("REINFORCE policy loss", loss.item(), actorParams, c.maxGradNorm);
-    this.#pi.step();
+    const loss = sub(pgLoss, mulScalar(ent, c.entCoef));
+    this.descend(this.optimizers.pi, "REINFORCE policy loss", loss, c.maxGradNorm);
     // 5. baseline regression on G
     let valueLoss = 0;
-    if (this.#vf) {
+    const vf = this.optimizers.vf;
+    if (vf) {
       const target = new Tensor(rows, 1, Float32Array.from(G));
-      const criticParams = p.criticParameters();
       for (let i = 0; i < c.vfIters; i++) {
-        const vLoss = mean(square(sub(p.value(obs), target)));
-        this.#vf.zeroGrad();
-        backward(vLoss);
+        const vLoss = meanSquaredError(p.value(obs), target);
+        this.descend(vf, "REINFORCE baseline loss", vLoss);
         valueLoss = vLoss.item();
-        this.clipAndCheck("REINFORCE baseline loss", valueLoss, criticParams);
-        this.#vf.step();
       }
     }
     return {
@@ -253,7 +250,7 @@ export class REINFORCE extends Agent<ReinforceConfig> {
       entropy: ent.item(),
       approxKl: 0,
       explainedVariance: c.baseline ? explainedVariance(values, G) : NaN,
-      learningRate: this.#pi.lr,
+      learningRate: this.optimizers.pi.lr,
       extra: { batchSteps: rows },
     };
   }

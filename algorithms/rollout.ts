@@ -15,9 +15,10 @@
  */
 import type { Rng } from "../random.ts";
 import type { ActBuffers, ActorCritic } from "../policies/actor_critic.ts";
-import type { VectorStepResult } from "../envs/vector.ts";
+import { VectorEnv, type VectorStepResult } from "../envs/vector.ts";
+import { make } from "../envs/mod.ts";
+import type { CommonConfig } from "./config.ts";
 import { gae } from "./advantages.ts";
-import type { EnvRunner } from "./env_runner.ts";
 
 /** The experience of one rollout, `T × N` rows. */
 export class RolloutBuffer {
@@ -64,7 +65,7 @@ export class RolloutBuffer {
     this.size = n;
     const { obsDim, actDim, paramDim } = policy;
     this.obs = new Float32Array(n * obsDim);
-    this.actions = policy.discrete ? new Int32Array(n) : new Float32Array(n * actDim);
+    this.actions = policy.head.createActions(n);
     this.logProbs = new Float32Array(n);
     this.params = new Float32Array(n * paramDim);
     this.values = new Float32Array(n);
@@ -107,12 +108,26 @@ export class RolloutBuffer {
   }
 }
 
+/**
+ * The `numEnvs` training copies of `config.env`, with the configured normalisation (clip
+ * 10, as CleanRL/SB3; rewards with the configured γ) and per-copy reset streams.
+ */
+export async function makeTrainingEnvs(config: CommonConfig): Promise<VectorEnv> {
+  const c = config;
+  return await VectorEnv.create(() => make(c.env, { envOptions: c.envOptions }), c.numEnvs, {
+    id: c.env,
+    normalizeObservation: c.normalizeObservation && { clip: 10 },
+    normalizeReward: c.normalizeReward && { gamma: c.gamma, clip: 10 },
+    seedStreams: true,
+  });
+}
+
 /** What {@link collectRollout} needs from the agent. */
 export interface RolloutContext {
   /** The policy acting. */
   policy: ActorCritic;
   /** The environments. */
-  runner: EnvRunner;
+  envs: VectorEnv;
   /** The sampling generator. */
   rng: Rng;
   /** Converts policy actions to environment actions (clip, offset). */
@@ -140,9 +155,7 @@ export class RolloutScratch {
 
   /** Buffers for `numEnvs` copies of `policy`. */
   constructor(policy: ActorCritic, numEnvs: number) {
-    this.envActions = policy.discrete
-      ? new Int32Array(numEnvs)
-      : new Float32Array(numEnvs * policy.actDim);
+    this.envActions = policy.head.createActions(numEnvs);
     this.finalObs = new Float32Array(numEnvs * policy.obsDim);
     this.finalOut = new Float32Array(numEnvs);
     this.lastOut = new Float32Array(numEnvs);
@@ -159,15 +172,15 @@ export async function collectRollout(
   buf: RolloutBuffer,
   scratch: RolloutScratch,
 ): Promise<boolean> {
-  const { policy, runner, rng } = ctx;
+  const { policy, envs, rng } = ctx;
   const N = buf.numEnvs, obsDim = policy.obsDim;
   for (let t = 0; t < buf.numSteps; t++) {
     const o = buf.obsViews[t];
-    o.set(runner.observations);
+    o.set(envs.observations);
     const view = buf.stepViews[t];
     policy.act(o, N, rng, view);
     const envActions = ctx.toEnvActions(view.actions, N, scratch.envActions);
-    let res = runner.step(envActions);
+    let res = envs.step(envActions);
     if (res instanceof Promise) res = await res;
     const base = t * N;
     let nTrunc = 0;
@@ -195,7 +208,7 @@ export async function collectRollout(
     if (go instanceof Promise) go = await go;
     if (!go) return false;
   }
-  policy.valuesInto(runner.observations, N, scratch.lastOut);
+  policy.valuesInto(envs.observations, N, scratch.lastOut);
   for (let i = 0; i < N; i++) buf.lastValues[i] = scratch.lastOut[i];
   return true;
 }

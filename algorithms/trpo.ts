@@ -24,95 +24,74 @@
  * @module
  */
 import {
-  Adam,
   backward,
+  conjugateGradient,
+  dotProduct,
   FisherOperator,
   getFlatGrad,
   getFlatParams,
   mean,
-  neg,
   noGrad,
   type Optimizer,
-  Parameter,
+  type Parameter,
   setFlatParams,
-  square,
-  sub,
   zeroGrad,
 } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
-import { probabilityRatio, surrogateLoss } from "./losses.ts";
+import { meanSquaredError, probabilityRatio, surrogateLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type ConfigInput, parseConfig, type TRPOConfig } from "./config.ts";
 import { type Minibatch, OnPolicyAgent } from "./on_policy.ts";
+import { z } from "../deps.ts";
+import * as hp from "./config.ts";
 
-/**
- * Solves `A x = b` for a symmetric positive-definite `A` given as a product `Av`, by
- * `iters` conjugate-gradient iterations from `x = 0` (stops early when the residual
- * `rᵀr < tol`).
- */
-export function conjugateGradient(
-  Av: (v: Float64Array) => Float64Array,
-  b: Float64Array,
-  iters: number,
-  tol = 1e-10,
-): Float64Array {
-  const n = b.length;
-  const x = new Float64Array(n);
-  const r = Float64Array.from(b);
-  const d = Float64Array.from(b);
-  let rr = dot(r, r);
-  for (let k = 0; k < iters && rr >= tol; k++) {
-    const Ad = Av(d);
-    const alpha = rr / dot(d, Ad);
-    for (let i = 0; i < n; i++) {
-      x[i] += alpha * d[i];
-      r[i] -= alpha * Ad[i];
-    }
-    const rrNew = dot(r, r);
-    const beta = rrNew / rr;
-    for (let i = 0; i < n; i++) d[i] = r[i] + beta * d[i];
-    rr = rrNew;
-  }
-  return x;
-}
+/** TRPO's hyper-parameters (δ = 0.01, 10 CG iterations, damping 0.1: Spinning Up's). */
+export const trpoSchema: hp.CommonFields & hp.RolloutFields & hp.CriticFields & {
+  maxKl: hp.Field<number>;
+  cgIters: hp.Field<number>;
+  damping: hp.Field<number>;
+  backtrackIters: hp.Field<number>;
+  backtrackCoef: hp.Field<number>;
+  vfMinibatches: hp.Field<number>;
+  normalizeAdvantages: hp.Field<boolean>;
+} = {
+  ...hp.commonFields,
+  numEnvs: hp.numEnvsField(4),
+  ...hp.rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
+  maxKl: hp.numberField(
+    z.number().positive().default(0.01),
+    "trust-region radius δ on the mean KL",
+  ),
+  cgIters: hp.numberField(z.number().int().positive().default(10), "conjugate-gradient iterations"),
+  damping: hp.numberField(
+    z.number().min(0).default(0.1),
+    "damping of the Fisher matrix, (F + damping·I)",
+  ),
+  backtrackIters: hp.numberField(z.number().int().positive().default(10), "line-search steps"),
+  backtrackCoef: hp.numberField(
+    z.number().gt(0).lt(1).default(0.8),
+    "step shrink factor per line-search step",
+  ),
+  ...hp.criticFields({ vfLearningRate: 1e-3, vfIters: 80 }),
+  vfMinibatches: hp.numberField(
+    z.number().int().positive().default(1),
+    "minibatches per critic regression step (1: full batch)",
+  ),
+  normalizeAdvantages: hp.normalizeAdvantagesField(true),
+};
 
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
+/** Validated TRPO configuration. */
+export type TRPOConfig = hp.SchemaConfig<typeof trpoSchema>;
 
 /** Trust-region policy optimisation. */
-export class TRPO extends OnPolicyAgent<TRPOConfig> {
-  /** `"trpo"`. */
-  readonly algo = "trpo" as const;
-  #vf!: Adam;
-
+export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
   /** Validates `config` (defaults: δ = 0.01, 10 CG iterations, damping 0.1). */
-  constructor(config: ConfigInput<TRPOConfig>) {
-    super(parseConfig("trpo", config));
-  }
-
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<TRPO> {
-    const info = await TRPO.readCheckpointInfo(dir);
-    const agent = new TRPO(info.config as ConfigInput<TRPOConfig>);
-    await agent.restore(dir);
-    return agent;
+  constructor(config: hp.ConfigInput<TRPOConfig>) {
+    super("trpo", trpoSchema, config);
   }
 
   /** The critic's optimiser (the policy moves by natural-gradient steps). */
-  protected override setup(): void {
-    super.setup();
-    this.#vf = new Adam(this.policy.criticParameters(), {
-      lr: this.config.vfLearningRate,
-      eps: this.config.adamEps,
-    });
-  }
-
-  /** The critic's optimiser. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { vf: this.#vf };
+  protected createOptimizers(): { vf: Optimizer } {
+    return { vf: this.adam(this.policy.criticParameters(), this.config.vfLearningRate) };
   }
 
   /** `L(θ) = E[r(θ) Â]` and `D̄_KL(π_old‖π_θ)` on the batch, without gradient. */
@@ -121,7 +100,7 @@ export class TRPO extends OnPolicyAgent<TRPOConfig> {
     return noGrad(() => {
       const pi = p.distribution(batch.obs);
       const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
-      const surrogate = -surrogateLoss(ratio, batch.advantages).item();
+      const surrogate = -surrogateLoss(ratio, batch.advantages).item(); // L = −L^IS
       const old = p.distributionFromParams(batch.oldParams, oldLogStd);
       const kl = mean(p.kl(old, pi)).item();
       return [surrogate, kl];
@@ -135,29 +114,22 @@ export class TRPO extends OnPolicyAgent<TRPOConfig> {
     const b = this.buffer;
     const batch = this.gather(this.batchIndices(), 0, b.size, c.normalizeAdvantages);
     const actorParams = p.actorParameters();
-    const oldLogStd = p.logStd
-      ? new Parameter("logStd.old", 1, p.actDim, p.logStd.data)
-      : undefined;
-    // 2. g = ∇θ L(θ_old), L = E[r(θ) Â]
+    const oldLogStd = p.frozenLogStd();
+    // 2. g = ∇θ L(θ_old) of the surrogate L(θ) = E[r(θ) Â]: back-propagate L^IS = −L, negate
     const pi = p.distribution(batch.obs);
-    const surrogate = neg(
-      surrogateLoss(
-        probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs),
-        batch.advantages,
-      ),
-    );
+    const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
+    const lossIS = surrogateLoss(ratio, batch.advantages);
     const entropy = mean(pi.entropy()).item();
     zeroGrad(actorParams);
-    backward(neg(surrogate));
-    this.checkGradients("TRPO surrogate", surrogate.item(), actorParams);
-    const g = Float64Array.from(getFlatGrad(actorParams));
-    for (let i = 0; i < g.length; i++) g[i] = -g[i];
+    backward(lossIS);
+    this.clipAndCheck("TRPO surrogate", -lossIS.item(), actorParams);
+    const g = Float64Array.from(getFlatGrad(actorParams), (dLoss) => -dLoss);
     zeroGrad(actorParams);
     // 3. x ≈ (F + damping I)⁻¹ g by conjugate gradient on exact Fisher-vector products
     const F = new FisherOperator(p.fisherPolicy(), b.obs, b.size);
     const x = conjugateGradient((v) => F.apply(v, c.damping), g, c.cgIters);
     // 4. Δ = √(2δ / xᵀFx) x
-    const xFx = dot(x, F.apply(x, c.damping));
+    const xFx = dotProduct(x, F.apply(x, c.damping));
     const scale = xFx > 0 ? Math.sqrt((2 * c.maxKl) / xFx) : 0;
     // 5. backtracking line search
     const theta0 = Float64Array.from(getFlatParams(actorParams));
@@ -180,7 +152,6 @@ export class TRPO extends OnPolicyAgent<TRPOConfig> {
       Lnew = L0;
     }
     // 6. value function: vfIters epochs of Adam over vfMinibatches minibatches
-    const criticParams = p.criticParameters();
     const indices = this.batchIndices();
     const mbSize = Math.max(1, Math.floor(b.size / c.vfMinibatches));
     let valueLoss = 0;
@@ -188,12 +159,9 @@ export class TRPO extends OnPolicyAgent<TRPOConfig> {
       if (c.vfMinibatches > 1) this.rng.shuffle(indices);
       for (let start = 0; start + mbSize <= b.size; start += mbSize) {
         const mb = c.vfMinibatches > 1 ? this.gather(indices, start, mbSize, false) : batch;
-        const vLoss = mean(square(sub(p.value(mb.obs), mb.returns)));
-        this.#vf.zeroGrad();
-        backward(vLoss);
+        const vLoss = meanSquaredError(p.value(mb.obs), mb.returns);
+        this.descend(this.optimizers.vf, "TRPO value loss", vLoss);
         valueLoss = vLoss.item();
-        this.clipAndCheck("TRPO value loss", valueLoss, criticParams);
-        this.#vf.step();
       }
     }
     return {

@@ -17,44 +17,39 @@
  * ```
  * @module
  */
-import { Adam, add, backward, mean, mulScalar, type Optimizer, square, sub } from "../nn/mod.ts";
+import { mean, mulScalar, type Optimizer, sub } from "../nn/mod.ts";
 import { explainedVariance } from "./advantages.ts";
-import { policyGradientLoss } from "./losses.ts";
+import { meanSquaredError, policyGradientLoss } from "./losses.ts";
 import type { UpdateStats } from "./agent.ts";
-import { type ConfigInput, parseConfig, type VPGConfig } from "./config.ts";
 import { OnPolicyAgent } from "./on_policy.ts";
+import * as hp from "./config.ts";
+
+/** VPG's hyper-parameters; the defaults are Spinning Up's. */
+export const vpgSchema: hp.SeparateCriticFields & hp.RolloutFields = {
+  ...hp.separateCriticFields(
+    { numEnvs: 4, learningRate: 3e-4, maxGradNorm: 0 },
+    { vfLearningRate: 1e-3, vfIters: 80 },
+    { entCoef: 0, normalizeAdvantages: true },
+  ),
+  ...hp.rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
+};
+
+/** Validated VPG configuration (GAE advantages, one policy step, critic regression). */
+export type VPGConfig = hp.SchemaConfig<typeof vpgSchema>;
 
 /** Vanilla policy gradient with a GAE baseline. */
-export class VPG extends OnPolicyAgent<VPGConfig> {
-  /** `"vpg"`. */
-  readonly algo = "vpg" as const;
-  #pi!: Adam;
-  #vf!: Adam;
-
+export class VPG extends OnPolicyAgent<VPGConfig, { pi: Optimizer; vf: Optimizer }> {
   /** Validates `config` (defaults: Spinning Up). */
-  constructor(config: ConfigInput<VPGConfig>) {
-    super(parseConfig("vpg", config));
-  }
-
-  /** Restores an agent saved with `save(dir)`. */
-  static async load(dir: string): Promise<VPG> {
-    const info = await VPG.readCheckpointInfo(dir);
-    const agent = new VPG(info.config as ConfigInput<VPGConfig>);
-    await agent.restore(dir);
-    return agent;
+  constructor(config: hp.ConfigInput<VPGConfig>) {
+    super("vpg", vpgSchema, config);
   }
 
   /** Separate Adam optimisers for the policy and the baseline. */
-  protected override setup(): void {
-    super.setup();
-    const c = this.config;
-    this.#pi = new Adam(this.policy.actorParameters(), { lr: c.learningRate, eps: c.adamEps });
-    this.#vf = new Adam(this.policy.criticParameters(), { lr: c.vfLearningRate, eps: c.adamEps });
-  }
-
-  /** The two optimisers. */
-  protected optimizers(): Record<string, Optimizer> {
-    return { pi: this.#pi, vf: this.#vf };
+  protected createOptimizers(): { pi: Optimizer; vf: Optimizer } {
+    return {
+      pi: this.adam(this.policy.actorParameters(), this.config.learningRate),
+      vf: this.adam(this.policy.criticParameters(), this.config.vfLearningRate),
+    };
   }
 
   /** One policy-gradient step, then the baseline regression. */
@@ -63,25 +58,17 @@ export class VPG extends OnPolicyAgent<VPGConfig> {
     const p = this.policy;
     const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
     // 2. policy gradient: L^PG = −E[log π(a|s) Â] − c_ent E[H]
-    const actorParams = p.actorParameters();
     const pi = p.distribution(batch.obs);
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
     const ent = mean(pi.entropy());
-    const loss = add(pgLoss, mulScalar(ent, -c.entCoef));
-    this.#pi.zeroGrad();
-    backward(loss);
-    this.clipAndCheck("VPG policy loss", loss.item(), actorParams, c.maxGradNorm);
-    this.#pi.step();
+    const loss = sub(pgLoss, mulScalar(ent, c.entCoef));
+    this.descend(this.optimizers.pi, "VPG policy loss", loss, c.maxGradNorm);
     // 3. baseline regression: L^V = E[(v(s) − R)²], vfIters full-batch steps
-    const criticParams = p.criticParameters();
     let valueLoss = 0;
     for (let i = 0; i < c.vfIters; i++) {
-      const vLoss = mean(square(sub(p.value(batch.obs), batch.returns)));
-      this.#vf.zeroGrad();
-      backward(vLoss);
+      const vLoss = meanSquaredError(p.value(batch.obs), batch.returns);
+      this.descend(this.optimizers.vf, "VPG value loss", vLoss);
       valueLoss = vLoss.item();
-      this.clipAndCheck("VPG value loss", valueLoss, criticParams);
-      this.#vf.step();
     }
     return {
       policyLoss: pgLoss.item(),
@@ -89,7 +76,7 @@ export class VPG extends OnPolicyAgent<VPGConfig> {
       entropy: ent.item(),
       approxKl: this.batchApproxKl(),
       explainedVariance: explainedVariance(this.buffer.values, this.buffer.returns),
-      learningRate: this.#pi.lr,
+      learningRate: this.optimizers.pi.lr,
     };
   }
 }

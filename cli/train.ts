@@ -12,9 +12,11 @@
  * @module
  */
 import {
+  ALGORITHM_TABLE,
   type AlgorithmName,
   ALGORITHMS,
   createAgent,
+  describeFields,
   evaluate,
   loadAgent,
   NonFiniteError,
@@ -31,6 +33,7 @@ import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } fro
 import { learningCurveSvg } from "./learning_curve.ts";
 import { formatDuration, ProgressPrinter } from "./progress.ts";
 import { DEFAULT_EVAL_EPISODES, evaluationSeed } from "./evaluation_defaults.ts";
+import { checkHyperparameterKeys } from "./hyperparameter_keys.ts";
 import {
   clearRunOutputs,
   describeCheckpoint,
@@ -53,7 +56,8 @@ const HELP = `deno task train [flags]
 
 Trains a policy-gradient agent and writes a run folder.
 
-  --algo NAME            ${ALGORITHMS.join(" | ")} (default ppo)
+  --algo NAME            ${ALGORITHMS.join(" | ")} (default ppo);
+                         with --help: every hyper-parameter of NAME
   --env ID               environment id (default CartPole-v1; see deno task envs)
   --steps N              environment steps of training (default: the preset's recommendation)
   --seed N               seed of every random stream (default 1)
@@ -76,9 +80,37 @@ ${PLUGIN_FLAGS_HELP}
   --quiet                no progress or status lines; prints the summary as one JSON line
   -h, --help             this text
 
+Algorithms:
+${ALGORITHMS.map((a) => `  ${a.padEnd(21)}  ${ALGORITHM_TABLE[a].summary}`).join("\n")}
+
 Precedence, when a setting is given more than one way: flag > --set > --config > preset >
 the algorithm's defaults.
 `;
+
+/**
+ * The `--help` text for `--algo algo`: every hyper-parameter with its type, default and
+ * description, generated from the algorithm's schema.
+ */
+function algorithmHelp(algo: string): string {
+  if (!(ALGORITHMS as readonly string[]).includes(algo)) {
+    throw new UsageError("--algo", `unknown algorithm "${algo}"; known: ${ALGORITHMS.join(", ")}`);
+  }
+  const row = ALGORITHM_TABLE[algo as AlgorithmName];
+  const fields = describeFields(row.schema);
+  const w = (key: "name" | "type" | "default") => Math.max(...fields.map((f) => f[key].length));
+  const [wn, wt, wd] = [w("name"), w("type"), w("default")];
+  const lines = fields.map((f) =>
+    `  ${f.name.padEnd(wn)}  ${f.type.padEnd(wt)}  ${f.default.padEnd(wd)}  ${f.description}`
+  );
+  return `${HELP}
+Hyper-parameters of ${algo}: ${row.summary}
+(set with --set KEY=VALUE or --config; a preset, by default the env's tuned one, changes
+some defaults: see --preset)
+
+  ${"name".padEnd(wn)}  ${"type".padEnd(wt)}  ${"default".padEnd(wd)}  description
+${lines.join("\n")}
+`;
+}
 
 const OPTIONS = {
   algo: { type: "string" },
@@ -214,6 +246,8 @@ async function planNewRun(values: Record<string, unknown>): Promise<RunConfig & 
   if (!(ALGORITHMS as readonly string[]).includes(algo)) {
     throw new UsageError("--algo", `unknown algorithm "${algo}"; known: ${ALGORITHMS.join(", ")}`);
   }
+  checkHyperparameterKeys(algo as AlgorithmName, file, `--config ${fileName}`);
+  checkHyperparameterKeys(algo as AlgorithmName, set, "--set");
   const env = (values.env as string | undefined) ?? setEnv ?? fileEnv ?? "CartPole-v1";
   const seed = intFlag(values.seed, "--seed") ?? setSeed ?? fileSeed ?? 1;
   const preset = (values.preset as string | undefined) ?? filePreset;
@@ -257,7 +291,7 @@ async function planNewRun(values: Record<string, unknown>): Promise<RunConfig & 
 async function main(args: string[]): Promise<void> {
   const { values } = parseCommandLine(args, OPTIONS, "train");
   if (values.help) {
-    console.log(HELP);
+    console.log(values.algo === undefined ? HELP : algorithmHelp(values.algo as string));
     return;
   }
   const quiet = values.quiet ?? false;

@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { preview } from "./spaces.ts";
+import { preview } from "./space_utils.ts";
 
 /**
  * An environment did something it must not: names env id, method, field path and value.

@@ -1,6 +1,7 @@
 /**
  * Environments: spaces, the `Env` interface, the checker, the registry (with the five
- * classic-control environments registered on import), wrappers and the vector environment.
+ * classic-control environments and the four Box2D ones registered on import; the Box2D
+ * engine, planck, loads when one of those is first made), wrappers and the vector environment.
  *
  * @example
  * ```ts
@@ -60,6 +61,8 @@ export {
   VectorEnv,
   type VectorEnvLike,
   type VectorEnvOptions,
+  type VectorEnvState,
   type VectorStepResult,
 } from "./vector.ts";
 export * from "./classic/mod.ts";
+export * from "./box2d/mod.ts";

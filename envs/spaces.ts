@@ -19,6 +19,7 @@
  */
 import { z, type ZodType } from "../deps.ts";
 import type { Rng } from "../random.ts";
+import { flatDim, preview } from "./space_utils.ts";
 
 const bound: ZodType<number> = z.union([
   z.number(),
@@ -227,46 +228,7 @@ export function parseSpace(value: unknown, where = "space"): Space {
   return result.data as Space;
 }
 
-/** A short JSON preview of a value for error messages. */
-export function preview(value: unknown, max = 120): string {
-  let text: string;
-  try {
-    text = JSON.stringify(
-      value,
-      (_k, v) =>
-        ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : (
-          typeof v === "number" && !Number.isFinite(v) ? String(v) : v
-        ),
-    );
-  } catch {
-    text = String(value);
-  }
-  if (text === undefined) text = String(value);
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
-}
-
-/**
- * Number of scalars in a flattened sample (1 for discrete).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { flatDim } from "./spaces.ts";
- *
- * assert.equal(flatDim({ type: "box", low: 0, high: 1, shape: [3, 2] }), 6);
- * assert.equal(flatDim({ type: "discrete", n: 5 }), 1);
- * ```
- */
-export function flatDim(space: Space): number {
-  switch (space.type) {
-    case "discrete":
-      return 1;
-    case "box":
-      return space.shape.reduce((a, b) => a * b, 1);
-    case "multi-discrete":
-      return space.nvec.length;
-  }
-}
+export { flatDim, preview };
 
 /** Lower bound of element `i` of a box. */
 export function boxLow(space: BoxSpace, i: number): number {

@@ -96,3 +96,42 @@ export class Categorical {
     return sum(mul(this.probs, sub(this.logProbs, other.logProbs)), 1);
   }
 }
+
+/**
+ * The rollout's allocation-free sampler: for `rows` rows of raw logits `y` (`rows × k`,
+ * no tape), draws `aᵢ ~ softmax(yᵢ)` by the inverse CDF with one `Rng.uniform()` per row
+ * (or takes the arg-max when `deterministic`) and writes `log π(aᵢ) = yᵢₐ − max − log Z`.
+ * `scratch` holds at least `k` float64 probabilities.
+ * @throws RangeError when a row of logits is not finite
+ */
+export function sampleCategoricalRows(
+  y: Float32Array,
+  rows: number,
+  k: number,
+  rng: Rng,
+  actions: Int32Array,
+  logProbs: Float32Array,
+  deterministic: boolean,
+  scratch: Float64Array,
+): void {
+  const p = scratch;
+  for (let i = 0; i < rows; i++) {
+    const o = i * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) if (y[o + j] > max) max = y[o + j];
+    let z = 0;
+    for (let j = 0; j < k; j++) z += p[j] = Math.exp(y[o + j] - max);
+    if (!(z > 0 && z < Infinity)) {
+      throw new RangeError(`logits of row ${i} are not finite (${y.subarray(o, o + k)})`);
+    }
+    let a: number;
+    if (deterministic) {
+      a = 0;
+      for (let j = 1; j < k; j++) if (y[o + j] > y[o + a]) a = j;
+    } else {
+      a = rng.categorical(p, 0, k);
+    }
+    actions[i] = a;
+    logProbs[i] = y[o + a] - max - Math.log(z);
+  }
+}

@@ -18,6 +18,7 @@
  * layer, weight then bias), then `logStd` for Gaussian policies.
  *
  * The products run on the float32 kernels; the result is returned as a `Float64Array`.
+ * {@link conjugateGradient} then solves `(F + λI) x = g` with these products alone.
  *
  * @example
  * ```ts
@@ -217,4 +218,42 @@ export function fisherVectorProduct(
   damping = 0,
 ): Float64Array {
   return new FisherOperator(policy, obs, rows).apply(v, damping);
+}
+
+/**
+ * Solves `A x = b` for a symmetric positive-definite `A` given as a product `Av`, by
+ * `iters` conjugate-gradient iterations from `x = 0` (stops early when the residual
+ * `rᵀr < tol`).
+ */
+export function conjugateGradient(
+  Av: (v: Float64Array) => Float64Array,
+  b: Float64Array,
+  iters: number,
+  tol = 1e-10,
+): Float64Array {
+  const n = b.length;
+  const x = new Float64Array(n);
+  const r = Float64Array.from(b);
+  const d = Float64Array.from(b);
+  let rr = dotProduct(r, r);
+  for (let k = 0; k < iters && rr >= tol; k++) {
+    const Ad = Av(d);
+    const alpha = rr / dotProduct(d, Ad);
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * d[i];
+      r[i] -= alpha * Ad[i];
+    }
+    const rrNew = dotProduct(r, r);
+    const beta = rrNew / rr;
+    for (let i = 0; i < n; i++) d[i] = r[i] + beta * d[i];
+    rr = rrNew;
+  }
+  return x;
+}
+
+/** `aᵀb`, accumulated in float64. */
+export function dotProduct(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
 }

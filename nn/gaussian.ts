@@ -109,3 +109,34 @@ export class DiagGaussian {
     return sum(perDim, 1);
   }
 }
+
+/**
+ * The rollout's allocation-free sampler: for `rows` rows of raw means `y` (`rows × d`, no
+ * tape) and `logStd` (`d`), draws `a = μ + σ·ε`, `ε ~ N(0, I)` (or `a = μ` when
+ * `deterministic`), and writes `log π(a) = Σ_j (−½ z_j² − log σ_j − ½ log 2π)` with
+ * `z = (a − μ)/σ` computed from the float32 action as stored.
+ */
+export function sampleGaussianRows(
+  y: Float32Array,
+  logStd: Float32Array,
+  rows: number,
+  d: number,
+  rng: Rng,
+  actions: Float32Array,
+  logProbs: Float32Array,
+  deterministic: boolean,
+): void {
+  const ls = logStd;
+  for (let i = 0; i < rows; i++) {
+    const o = i * d;
+    let lp = 0;
+    for (let j = 0; j < d; j++) {
+      const noise = deterministic ? 0 : rng.normal();
+      const a = y[o + j] + Math.exp(ls[j]) * noise;
+      actions[o + j] = a;
+      const z = (actions[o + j] - y[o + j]) / Math.exp(ls[j]);
+      lp += -0.5 * z * z - ls[j] - HALF_LOG_2PI;
+    }
+    logProbs[i] = lp;
+  }
+}

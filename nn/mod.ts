@@ -75,9 +75,11 @@ export {
   SGD,
   type SgdOptions,
 } from "./optim.ts";
-export { Categorical } from "./categorical.ts";
-export { DiagGaussian } from "./gaussian.ts";
+export { Categorical, sampleCategoricalRows } from "./categorical.ts";
+export { DiagGaussian, sampleGaussianRows } from "./gaussian.ts";
 export {
+  conjugateGradient,
+  dotProduct,
   FisherOperator,
   fisherParameters,
   type FisherPolicy,

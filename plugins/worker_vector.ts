@@ -6,7 +6,7 @@
  * is about `max_k (work of Worker k) + one message round trip` instead of the sum of all.
  * It pays off when a single step is expensive compared with a message (tens of µs).
  *
- * Semantics match the in-process `VectorEnv`: SAME-STEP autoreset (row `i` of
+ * Semantics are those of the in-process `VectorEnv`, which each Worker runs over its slice: SAME-STEP autoreset (row `i` of
  * `observations` is the first observation of the next episode when copy `i` ended, and
  * row `i` of `finalObservations` the last one of the finished episode), the time limit
  * (`maxEpisodeSteps`, default the spec's) counted per copy, `reset(seed)` seeding copy `i`
@@ -170,12 +170,12 @@ export class WorkerVectorEnv implements VectorEnvLike {
   /** Resets every copy (copy `i` seeded with `seed + i`); returns `N × obsDim` observations. */
   async reset(seed?: number): Promise<Float32Array> {
     this.#assertOpen("reset");
-    const replies = await Promise.all(this.#slices.map((s) => {
-      const seeds = seed === undefined
-        ? null
-        : Array.from({ length: s.count }, (_, j) => seed + s.first + j);
-      return s.worker.call<Float32Array>({ type: "vecReset", seeds });
-    }));
+    const replies = await Promise.all(this.#slices.map((s) =>
+      s.worker.call<Float32Array>({
+        type: "vecReset",
+        seed: seed === undefined ? null : seed + s.first,
+      })
+    ));
     replies.forEach((obs, k) => this.#observations.set(obs, this.#slices[k].first * this.obsDim));
     return this.#observations;
   }

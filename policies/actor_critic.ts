@@ -1,9 +1,10 @@
 /**
  * The actor-critic network every algorithm trains: separate actor and critic MLPs.
  *
- * - Actor: `y = MLP_θ(s)`; discrete actions `π_θ(·|s) = softmax(y)` (Categorical over
- *   logits `y`); box actions `π_θ(·|s) = N(y, diag(exp(2·logStd)))` with a
- *   state-independent, learned `logStd` (DiagGaussian).
+ * - Actor: `y = MLP_θ(s)`, then a policy head chosen once from the action space
+ *   (`heads.ts`): discrete actions `π_θ(·|s) = softmax(y)` (Categorical over logits `y`);
+ *   box actions `π_θ(·|s) = N(y, diag(exp(2·logStd)))` with a state-independent, learned
+ *   `logStd` (DiagGaussian).
  * - Critic: `v_φ(s) = MLP_φ(s)` with one output.
  * - Initialisation as the PPO literature: orthogonal, gain √2 on hidden layers, 0.01 on
  *   the policy head, 1 on the value head; biases zero.
@@ -15,6 +16,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rng } from "../random.ts";
  * import { ActorCritic } from "./actor_critic.ts";
  * const ac = new ActorCritic({
@@ -25,24 +27,15 @@
  * });
  * const out = ac.createActBuffers(1);
  * ac.act(new Float32Array([0.1, 0.2, 0.3]), 1, new Rng(1), out);
- * console.assert(out.actions[0] === 0 || out.actions[0] === 1);
+ * assert.ok(out.actions[0] === 0 || out.actions[0] === 1);
  * ```
  * @module
  */
 import type { Rng } from "../random.ts";
 import type { Space } from "../envs/spaces.ts";
-import {
-  type Activation,
-  Categorical,
-  DiagGaussian,
-  type FisherPolicy,
-  MLP,
-  Parameter,
-  type Tensor,
-} from "../nn/mod.ts";
+import { type Activation, type FisherPolicy, MLP, Parameter, type Tensor } from "../nn/mod.ts";
+import { type PolicyDistribution, type PolicyHead, policyHead } from "./heads.ts";
 import type { ObsNormSpec, PolicyProvenance, PolicySpec } from "./spec.ts";
-
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** Options of {@link ActorCritic}. */
 export interface ActorCriticOptions {
@@ -80,6 +73,8 @@ export class ActorCritic {
   readonly observationSpace: Space;
   /** Action space. */
   readonly actionSpace: Space;
+  /** The policy head, chosen from the action space (`heads.ts`). */
+  readonly head: PolicyHead;
   /** True for discrete actions (Categorical), false for box (DiagGaussian). */
   readonly discrete: boolean;
   /** Observation width. */
@@ -94,22 +89,19 @@ export class ActorCritic {
   readonly critic: MLP | null;
   /** The Gaussian's log standard deviation (1 × d), or `null` for discrete actions. */
   readonly logStd: Parameter | null;
-  #probs = new Float64Array(0);
 
   /** Builds both networks with orthogonal initialisation. */
   constructor(options: ActorCriticOptions) {
     const { observationSpace, actionSpace, rng } = options;
-    if (actionSpace.type !== "discrete" && actionSpace.type !== "box") {
-      throw new TypeError(
-        `ActorCritic: action space must be discrete or box, got ${actionSpace.type}`,
-      );
-    }
+    const head = policyHead(actionSpace, options.logStdInit ?? 0);
+    this.head = head;
     this.observationSpace = observationSpace;
     this.actionSpace = actionSpace;
-    this.discrete = actionSpace.type === "discrete";
+    this.discrete = head.discrete;
     this.obsDim = spaceSize(observationSpace);
-    this.actDim = actionSpace.type === "discrete" ? 1 : spaceSize(actionSpace);
-    this.paramDim = actionSpace.type === "discrete" ? actionSpace.n : this.actDim;
+    this.actDim = head.actDim;
+    this.paramDim = head.paramDim;
+    this.logStd = head.parameters[0] ?? null;
     const hidden = options.hiddenSizes ?? [64, 64];
     const activation = options.activation ?? "tanh";
     this.actor = new MLP({
@@ -126,18 +118,11 @@ export class ActorCritic {
       outputGain: 1,
       name: "critic",
     });
-    this.logStd = this.discrete ? null : new Parameter(
-      "logStd",
-      1,
-      this.actDim,
-      new Float32Array(this.actDim).fill(options.logStdInit ?? 0),
-    );
   }
 
-  /** The actor's parameters (the `logStd` last, for box actions). */
+  /** The actor's parameters (the head's, such as `logStd`, last). */
   actorParameters(): Parameter[] {
-    const ps = this.actor.parameters();
-    return this.logStd ? [...ps, this.logStd] : ps;
+    return [...this.actor.parameters(), ...this.head.parameters];
   }
 
   /** The critic's parameters (empty without a critic). */
@@ -151,31 +136,32 @@ export class ActorCritic {
   }
 
   /** `π_θ(·|s)` for a batch of observations (`rows × obsDim`), on the tape. */
-  distribution(obs: Tensor): Categorical | DiagGaussian {
-    const y = this.actor.forward(obs);
-    return this.discrete ? new Categorical(y) : new DiagGaussian(y, this.logStd!);
+  distribution(obs: Tensor): PolicyDistribution {
+    return this.head.distribution(this.actor.forward(obs));
   }
 
   /**
    * `π` built from given distribution parameters (logits or means), e.g. the old policy;
    * for box actions with `logStd` (default: the current, learnable one).
    */
-  distributionFromParams(params: Tensor, logStd?: Tensor): Categorical | DiagGaussian {
-    return this.discrete
-      ? new Categorical(params)
-      : new DiagGaussian(params, logStd ?? this.logStd!);
+  distributionFromParams(params: Tensor, logStd?: Tensor): PolicyDistribution {
+    return this.head.distribution(params, logStd);
+  }
+
+  /** A frozen copy of `logStd` (named `logStd.old`), for `π_old`; `undefined` without one. */
+  frozenLogStd(): Parameter | undefined {
+    const ls = this.logStd;
+    return ls ? new Parameter("logStd.old", 1, ls.cols, ls.data) : undefined;
   }
 
   /** `log π(a|s)` (`rows × 1`) of flat actions under `pi` (from {@link ActorCritic.distribution}). */
-  logProb(pi: Categorical | DiagGaussian, actions: Int32Array | Float32Array): Tensor {
-    return pi instanceof Categorical ? pi.logProb(actions) : pi.logProb(actions as Float32Array);
+  logProb(pi: PolicyDistribution, actions: Int32Array | Float32Array): Tensor {
+    return this.head.logProb(pi, actions);
   }
 
-  /** `KL(old ‖ pi)` per row (`rows × 1`), both from this policy's family. */
-  kl(old: Categorical | DiagGaussian, pi: Categorical | DiagGaussian): Tensor {
-    if (old instanceof Categorical && pi instanceof Categorical) return old.kl(pi);
-    if (old instanceof DiagGaussian && pi instanceof DiagGaussian) return old.kl(pi);
-    throw new TypeError("ActorCritic.kl: distributions of different families");
+  /** `KL(old ‖ pi)` per row (`rows × 1`), both from this policy's head. */
+  kl(old: PolicyDistribution, pi: PolicyDistribution): Tensor {
+    return this.head.kl(old, pi);
   }
 
   /** `v_φ(s)` (`rows × 1`), on the tape. */
@@ -186,15 +172,13 @@ export class ActorCritic {
 
   /** The policy in the form `FisherOperator` needs. */
   fisherPolicy(): FisherPolicy {
-    return this.discrete
-      ? { net: this.actor, distribution: "categorical" }
-      : { net: this.actor, distribution: "gaussian", logStd: this.logStd! };
+    return this.head.fisherPolicy(this.actor);
   }
 
   /** Allocates buffers for {@link ActorCritic.act} on `rows` observations. */
   createActBuffers(rows: number): ActBuffers {
     return {
-      actions: this.discrete ? new Int32Array(rows) : new Float32Array(rows * this.actDim),
+      actions: this.head.createActions(rows),
       logProbs: new Float32Array(rows),
       params: new Float32Array(rows * this.paramDim),
       values: new Float32Array(rows),
@@ -217,49 +201,7 @@ export class ActorCritic {
   ): void {
     this.actor.forwardInto(obs, rows, out.params);
     if (withValues && this.critic) this.critic.forwardInto(obs, rows, out.values);
-    const k = this.paramDim;
-    const y = out.params;
-    if (this.discrete) {
-      const actions = out.actions as Int32Array;
-      if (this.#probs.length < k) this.#probs = new Float64Array(k);
-      const p = this.#probs;
-      for (let i = 0; i < rows; i++) {
-        const o = i * k;
-        let max = -Infinity;
-        for (let j = 0; j < k; j++) if (y[o + j] > max) max = y[o + j];
-        let z = 0;
-        for (let j = 0; j < k; j++) z += p[j] = Math.exp(y[o + j] - max);
-        if (!(z > 0 && z < Infinity)) {
-          throw new RangeError(
-            `ActorCritic.act: actor output row ${i} is not finite (${y.subarray(o, o + k)})`,
-          );
-        }
-        let a: number;
-        if (deterministic) {
-          a = 0;
-          for (let j = 1; j < k; j++) if (y[o + j] > y[o + a]) a = j;
-        } else {
-          a = rng.categorical(p, 0, k);
-        }
-        actions[i] = a;
-        out.logProbs[i] = y[o + a] - max - Math.log(z);
-      }
-    } else {
-      const actions = out.actions as Float32Array;
-      const ls = this.logStd!.data;
-      for (let i = 0; i < rows; i++) {
-        const o = i * k;
-        let lp = 0;
-        for (let j = 0; j < k; j++) {
-          const noise = deterministic ? 0 : rng.normal();
-          const a = y[o + j] + Math.exp(ls[j]) * noise;
-          actions[o + j] = a;
-          const z = (actions[o + j] - y[o + j]) / Math.exp(ls[j]);
-          lp += -0.5 * z * z - ls[j] - HALF_LOG_2PI;
-        }
-        out.logProbs[i] = lp;
-      }
-    }
+    this.head.sampleInto(out.params, rows, rng, out, deterministic);
   }
 
   /** `v(s)` of `rows` observations into `out` (no-grad, allocation-free after warm-up). */
@@ -277,7 +219,7 @@ export class ActorCritic {
       provenance,
     };
     if (obsNorm) spec.obsNorm = obsNorm;
-    if (this.logStd) spec.logStd = this.logStd.data.slice();
+    Object.assign(spec, this.head.specFields());
     if (this.critic) spec.critic = this.critic.toSpec();
     return spec;
   }

@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
 import "./algorithms_toy_envs.ts";
 import { Rng } from "../random.ts";
-import { backward, Parameter, sum, tensor } from "../nn/mod.ts";
+import { backward, conjugateGradient, Parameter, sum, tensor } from "../nn/mod.ts";
 import { ActorCritic } from "../policies/actor_critic.ts";
-import {
-  adaptKlCoef,
-  collectRollout,
-  conjugateGradient,
-  EnvRunner,
-  RolloutBuffer,
-} from "../algorithms/mod.ts";
+import { adaptKlCoef, collectRollout, RolloutBuffer } from "../algorithms/mod.ts";
+import { makeVectorEnv } from "../envs/vector.ts";
 import { RolloutScratch } from "../algorithms/rollout.ts";
 import {
   clippedSurrogateLoss,
@@ -64,17 +59,17 @@ Deno.test("conjugate gradient solves a small SPD system", () => {
 });
 
 async function rollout(env: string, T: number) {
-  const runner = await EnvRunner.create(env, 1);
-  runner.reset(0);
+  const envs = await makeVectorEnv(env, 1, { seedStreams: true });
+  envs.reset(0);
   const policy = new ActorCritic({
-    observationSpace: runner.singleObservationSpace,
-    actionSpace: runner.singleActionSpace,
+    observationSpace: envs.singleObservationSpace,
+    actionSpace: envs.singleActionSpace,
     hiddenSizes: [4],
     rng: new Rng(1),
   });
   const buf = new RolloutBuffer(policy, T, 1);
   const ok = await collectRollout(
-    { policy, runner, rng: new Rng(2), toEnvActions: (a) => a, onStep: () => true },
+    { policy, envs, rng: new Rng(2), toEnvActions: (a) => a, onStep: () => true },
     buf,
     new RolloutScratch(policy, 1),
   );
@@ -105,14 +100,15 @@ Deno.test("rollout: a terminated episode does not bootstrap", async () => {
   for (let t = 0; t < 3; t++) close(buf.advantages[t], buf.rewards[t] - buf.values[t], 1e-6);
 });
 
-Deno.test("EnvRunner state round trip continues identically", async () => {
-  const a = await EnvRunner.create("CartPole-v1", 2, { normalizeObservation: true });
+Deno.test("VectorEnv state round trip continues identically", async () => {
+  const opts = { normalizeObservation: { clip: 10 }, seedStreams: true };
+  const a = await makeVectorEnv("CartPole-v1", 2, opts);
   a.reset(5);
   const acts = new Int32Array([1, 0]);
   for (let i = 0; i < 30; i++) a.step(acts);
   const state = a.getState();
   assert.ok(state.exact);
-  const b = await EnvRunner.create("CartPole-v1", 2, { normalizeObservation: true });
+  const b = await makeVectorEnv("CartPole-v1", 2, opts);
   await b.setState(JSON.parse(JSON.stringify(state)));
   for (let i = 0; i < 200; i++) {
     acts[0] = i % 2;

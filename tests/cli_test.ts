@@ -5,6 +5,7 @@
  * seeds. Bad flags and values exit non-zero with a message that names them.
  */
 import assert from "node:assert/strict";
+import { describeFields, trpoSchema } from "../algorithms/mod.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -111,6 +112,23 @@ Deno.test("train --help documents every flag", async () => {
   for (const flag of ["--set", "--plugin", "--quiet", "--resume", "--checkpoint-every"]) {
     assert.ok(r.stdout.includes(flag), `--help lacks ${flag}`);
   }
+});
+
+Deno.test("train --algo X --help lists every hyper-parameter of X from its schema", async () => {
+  const r = await run("train.ts", ["--algo", "trpo", "--help"]);
+  assert.equal(r.code, 0);
+  const rows = new Map(
+    r.stdout.split("\n").map((l) => l.trim().split(/\s{2,}/)).map((c) => [c[0], c.slice(1)]),
+  );
+  for (const f of describeFields(trpoSchema)) {
+    assert.deepEqual(rows.get(f.name), [f.type, f.default, f.description], f.name);
+    assert.ok(f.description.length > 0, `${f.name} has a description`);
+  }
+  assert.deepEqual(rows.get("backtrackCoef")?.slice(0, 2), ["number in (0, 1)", "0.8"]);
+  assert.deepEqual(rows.get("cgIters")?.slice(0, 2), ["integer > 0", "10"]);
+  const bad = await run("train.ts", ["--algo", "nope", "--help"]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /unknown algorithm "nope"/);
 });
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {

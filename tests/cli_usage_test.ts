@@ -28,12 +28,33 @@ Deno.test("train: usage errors exit 2 with plain, specific messages", async () =
     [["--env", "acme/Corridor-v0"], /namespace acme is not loaded.*--plugin SPEC/],
     [["--algo", "ppx"], /unknown algorithm "ppx"/],
     [["--set", "nosuchkey=1", "--steps", "100"], /nosuchkey/],
+    [
+      ["--set", "learningrate=1e-3"],
+      /--set: unknown key "learningrate"; did you mean learningRate\?/,
+    ],
+    [["--set", "clip_coef=0.1"], /"clip_coef": that is CleanRL's name for clipCoef/],
+    [["--set", "n_steps=64"], /"n_steps": that is SB3's name for numSteps/],
+    [["--set", "batch_size=64"], /SB3's batch_size is the minibatch size/],
+    [["--set", "learning_rate=0.1"], /given learning_rate=0\.1 in --set/],
   ];
   for (const [args, message] of cases) {
     const r = await cli("cli/train.ts", "--quiet", "--out", "/nonexistent/never", ...args);
     assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
     assert.match(r.stderr, message, args.join(" "));
     assert.doesNotMatch(r.stderr, /Uncaught|at file:/, "no stack trace for a usage error");
+  }
+});
+
+Deno.test("train --config FILE: an unknown key names the file and the file's value", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ascent_cfgkey_" });
+  try {
+    await Deno.writeTextFile(`${dir}/c.json`, JSON.stringify({ learningRate: 0.01, num_envs: 3 }));
+    const r = await cli("cli/train.ts", "--config", `${dir}/c.json`, "--set", "num_envs=5");
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`--config ${dir}/c\\.json: unknown key "num_envs"`));
+    assert.match(r.stderr, /CleanRL's name for numEnvs.*given num_envs=3 in --config/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -338,3 +338,124 @@ Deno.test("vector: nested TimeLimits keep the fast path with the tightest limit"
   assert.equal(syncStep(v, new Int32Array([0])).truncated[0], 0);
   assert.equal(syncStep(v, new Int32Array([1])).truncated[0], 1);
 });
+
+/** A stateful env with no fast path: x ← x + a − ½ + noise(seeded at reset), never ends. */
+class Drift implements Env {
+  readonly observationSpace = { type: "box" as const, low: -100, high: 100, shape: [1] };
+  readonly actionSpace = { type: "discrete" as const, n: 2 };
+  #x = 0;
+  #rng = new Rng(0);
+  reset(o?: ResetOptions) {
+    if (o?.seed !== undefined) this.#rng.seed(o.seed);
+    this.#x = this.#rng.uniform();
+    return { observation: [this.#x], info: {} };
+  }
+  step(a: Action): StepResult {
+    this.#x += (a as number) - 0.5;
+    return {
+      observation: [this.#x],
+      reward: this.#x,
+      terminated: false,
+      truncated: false,
+      info: {},
+    };
+  }
+  getState(): number[] {
+    return [this.#x];
+  }
+  setState(s: ArrayLike<number>): void {
+    this.#x = s[0];
+  }
+}
+
+/** CartPole without its fast path (getState/setState kept): the generic path. */
+class SlowCartPole extends Wrapper<CartPoleEnv> {
+  getState(): number[] {
+    return this.env.getState();
+  }
+  setState(s: ArrayLike<number>): void {
+    this.env.setState(s);
+  }
+}
+
+const stateOpts = {
+  normalizeObservation: { clip: 10 },
+  normalizeReward: { gamma: 0.9, clip: 10 },
+  seedStreams: true,
+};
+
+/** Steps `v` `steps` times with actions from `Rng(seed)`; snapshots every result. */
+function trace(v: VectorEnv, steps: number, rng: Rng) {
+  const out = [];
+  for (let t = 0; t < steps; t++) {
+    const r = syncStep(v, randomActions(rng, v.numEnvs));
+    out.push(JSON.parse(JSON.stringify({
+      observations: Array.from(r.observations),
+      rewards: Array.from(r.rewards),
+      terminated: Array.from(r.terminated),
+      truncated: Array.from(r.truncated),
+      finalObservations: Array.from(r.finalObservations).map((x, j) =>
+        r.terminated[Math.floor(j / v.obsDim)] || r.truncated[Math.floor(j / v.obsDim)] ? x : 0
+      ),
+      finished: r.finishedEpisodes,
+    })));
+  }
+  return out;
+}
+
+/** An uninterrupted run against one saved after `cut` steps and resumed in a new vector env. */
+function assertResumeExact(make: () => VectorEnv, steps: number, cut: number) {
+  const whole = make();
+  whole.reset(3);
+  const expected = trace(whole, steps, new Rng(4));
+  const first = make();
+  first.reset(3);
+  const rng = new Rng(4);
+  const head = trace(first, cut, rng);
+  const state = JSON.parse(JSON.stringify(first.getState()));
+  assert.ok(state.exact);
+  const second = make();
+  const done = second.setState(state);
+  assert.ok(!isPromiseLike(done), "an exact state of sync envs restores synchronously");
+  assert.deepEqual([...head, ...trace(second, steps - cut, rng)], expected);
+  return expected;
+}
+
+Deno.test("vector: the generic path counts the time limit across a resume (5-step limit)", () => {
+  const make = () =>
+    VectorEnv.fromEnvs([new TimeLimit(new Drift(), 5), new TimeLimit(new Drift(), 5)], stateOpts);
+  assert.equal(make().fastPath, false);
+  for (const cut of [2, 5, 7]) {
+    const steps = assertResumeExact(make, 23, cut);
+    // Every episode is cut at its 5th step (steps 5, 10, 15, 20), uninterrupted or resumed.
+    const truncatedAt = steps.flatMap((s, t) => (s.truncated[0] ? [t + 1] : []));
+    assert.deepEqual(truncatedAt, [5, 10, 15, 20]);
+    for (const s of steps) for (const e of s.finished) assert.equal(e.length, 5);
+  }
+});
+
+Deno.test("vector: resume is bit-identical on the fast and the generic path (normalised, time limit)", () => {
+  const fast = () =>
+    VectorEnv.fromEnvs(
+      [0, 1, 2].map(() => new TimeLimit(new CartPoleEnv(), 9)),
+      stateOpts,
+    );
+  const slow = () =>
+    VectorEnv.fromEnvs(
+      [0, 1, 2].map(() => new TimeLimit(new SlowCartPole(new CartPoleEnv()), 9)),
+      stateOpts,
+    );
+  assert.ok(fast().fastPath);
+  assert.ok(!slow().fastPath);
+  const a = assertResumeExact(fast, 120, 31);
+  const b = assertResumeExact(slow, 120, 31);
+  assert.deepEqual(a, b, "both paths step the same episodes");
+  assert.ok(a.some((s) => s.terminated.includes(1)), "some episodes terminate");
+  assert.ok(a.some((s) => s.truncated.includes(1)), "some episodes are truncated");
+  // Later episodes are seeded from the streams, so copies diverge from their first seeds.
+  const v = fast();
+  v.reset(3);
+  const restarted = v.setState({ ...v.getState(), exact: false, envStates: [null, null, null] });
+  assert.ok(!isPromiseLike(restarted));
+  assert.equal(v.getState().lengths.join(), "0,0,0", "an inexact state restarts the episodes");
+});

@@ -38,7 +38,7 @@ export type Request =
     options: Record<string, unknown>;
     maxEpisodeSteps: number | null;
   }
-  | { id: number; type: "vecReset"; seeds: number[] | null }
+  | { id: number; type: "vecReset"; seed: number | null }
   | { id: number; type: "vecStep"; actions: Int32Array | Float32Array }
   | { id: number; type: "vecClose" };
 

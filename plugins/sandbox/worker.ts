@@ -12,13 +12,21 @@
  * file, remote URL or `npm:` package. The host sees such failures as errors naming the
  * method.
  *
- * Batch mode (`vecInit`/`vecStep`) implements same-step autoreset: when environment i's
- * episode ends (terminated, truncated, or the time limit `maxEpisodeSteps`), its final
- * observation is written to `finalObservations` row i and row i of `observations` holds
- * the first observation of the next episode.
+ * Batch mode (`vecInit`/`vecReset`/`vecStep`) steps the Worker's copies with the toolkit's
+ * one `VectorEnv` (same-step autoreset, the time limit `maxEpisodeSteps` as a `TimeLimit`),
+ * so a Worker slice behaves exactly like the in-process vector environment. Plugin copies
+ * are wrapped in {@link CheckedEnv}, which validates every result and names every failure.
  * @module
  */
-import type { Env } from "../../envs/types.ts";
+import {
+  type Action,
+  type Env,
+  isPromiseLike,
+  type MaybePromise,
+  type ResetOptions,
+} from "../../envs/types.ts";
+import { VectorEnv } from "../../envs/vector_env.ts";
+import { TimeLimit } from "../../envs/wrappers/time_limit.ts";
 import { looseFlatDim, plainResult, type Problem, resultProblem } from "../validate.ts";
 import {
   decodeFrame,
@@ -35,18 +43,15 @@ interface PluginEnvLike {
 }
 
 interface Batch {
+  id: string;
   envs: Env[];
-  obsDim: number;
-  actDim: number;
-  actionKind: "discrete" | "box" | "multi-discrete";
-  maxEpisodeSteps: number | null;
-  returns: Float64Array;
-  lengths: Int32Array;
+  vector: VectorEnv | null;
 }
 
 type Maker = (envId: string, options: Record<string, unknown>) => Promise<Env>;
 
 let makeEnv: Maker | null = null;
+let builtins = false;
 const envs = new Map<number, Env>();
 let batch: Batch | null = null;
 
@@ -124,6 +129,7 @@ async function useBuiltins(): Promise<void> {
   };
   makeEnv = (envId, options) =>
     mod.make(envId, { check: false, maxEpisodeSteps: null, envOptions: options });
+  builtins = true;
 }
 
 function describe(error: unknown): string {
@@ -160,15 +166,20 @@ function spacesOf(env: Env, envId: string): { observationSpace: unknown; actionS
   };
 }
 
+/** A failure of `method` from what the environment threw. */
+function thrownBy(method: string, error: unknown): Failure {
+  if (error instanceof Failure) return error;
+  return new Failure({
+    problem: { method, path: "(thrown)", problem: describe(error), value: undefined },
+    thrown: true,
+  });
+}
+
 async function callEnv<T>(method: string, run: () => T | Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof Failure) throw error;
-    throw new Failure({
-      problem: { method, path: "(thrown)", problem: describe(error), value: undefined },
-      thrown: true,
-    });
+    throw thrownBy(method, error);
   }
 }
 
@@ -197,6 +208,37 @@ function envAt(handle: number): Env {
   return env;
 }
 
+/**
+ * A plugin environment whose results are validated and whose failures are named (a
+ * synchronous environment stays synchronous); `reset()` passes `{}` for no options.
+ */
+class CheckedEnv implements Env {
+  constructor(readonly env: Env, readonly obsDim: number) {}
+  get observationSpace(): Env["observationSpace"] {
+    return this.env.observationSpace;
+  }
+  get actionSpace(): Env["actionSpace"] {
+    return this.env.actionSpace;
+  }
+  reset(options?: ResetOptions): MaybePromise<never> {
+    return this.#checked("reset", () => this.env.reset(options ?? {}));
+  }
+  step(action: Action): MaybePromise<never> {
+    return this.#checked("step", () => this.env.step(action));
+  }
+  #checked(method: "reset" | "step", run: () => unknown): MaybePromise<never> {
+    let r: unknown;
+    try {
+      r = run();
+    } catch (error) {
+      throw thrownBy(method, error);
+    }
+    const check = (v: unknown) => checked(method, v, this.obsDim) as never;
+    if (isPromiseLike(r)) return r.then(check, (error) => Promise.reject(thrownBy(method, error)));
+    return check(r);
+  }
+}
+
 async function vecInit(
   msg: Extract<Request, { type: "vecInit" }>,
 ): Promise<{ observationSpace: unknown; actionSpace: unknown }> {
@@ -204,83 +246,39 @@ async function vecInit(
   const list: Env[] = [];
   for (let i = 0; i < msg.count; i++) list.push(await makeEnv(msg.envId, msg.options));
   const spaces = spacesOf(list[0], msg.envId);
-  const act = list[0].actionSpace;
-  const actDim = act.type === "discrete" ? 1 : looseFlatDim(act);
+  const obsDim = looseFlatDim(list[0].observationSpace);
+  const limit = msg.maxEpisodeSteps;
   batch = {
-    envs: list,
-    obsDim: looseFlatDim(list[0].observationSpace),
-    actDim,
-    actionKind: act.type,
-    maxEpisodeSteps: msg.maxEpisodeSteps,
-    returns: new Float64Array(msg.count),
-    lengths: new Int32Array(msg.count),
+    id: msg.envId,
+    envs: list.map((e) => {
+      const env = builtins ? e : new CheckedEnv(e, obsDim);
+      return limit === null ? env : new TimeLimit(env, limit);
+    }),
+    vector: null,
   };
   return spaces;
 }
 
-async function vecReset(seeds: number[] | null): Promise<Float32Array<ArrayBuffer>> {
-  const b = batch!;
-  const out = new Float32Array(b.envs.length * b.obsDim);
-  for (let i = 0; i < b.envs.length; i++) {
-    const seed = seeds?.[i];
-    const r = await callEnv("reset", () => b.envs[i].reset(seed === undefined ? {} : { seed }));
-    const c = checked("reset", r, b.obsDim);
-    out.set(c.observation as ArrayLike<number>, i * b.obsDim);
-    b.returns[i] = 0;
-    b.lengths[i] = 0;
-  }
-  return out;
+/** The batch's vector env, built on first use (after the host has checked the spaces). */
+function vectorOf(b: Batch | null): VectorEnv {
+  if (!b) fail({ method: "vecStep", path: "batch", problem: "no vecInit yet", value: null });
+  return b.vector ??= VectorEnv.fromEnvs(b.envs, { id: b.id });
 }
 
-function actionFor(b: Batch, actions: Int32Array | Float32Array, i: number) {
-  if (b.actionKind === "discrete") return actions[i];
-  const row = actions.slice(i * b.actDim, (i + 1) * b.actDim);
-  return b.actionKind === "box" ? Float32Array.from(row) : Int32Array.from(row);
+async function vecReset(seed: number | null): Promise<Float32Array<ArrayBuffer>> {
+  return (await vectorOf(batch).reset(seed ?? undefined)).slice();
 }
 
 async function vecStep(actions: Int32Array | Float32Array) {
-  const b = batch!;
-  const n = b.envs.length;
-  const d = b.obsDim;
-  const observations = new Float32Array(n * d);
-  const finalObservations = new Float32Array(n * d);
-  const rewards = new Float64Array(n);
-  const terminated = new Uint8Array(n);
-  const truncated = new Uint8Array(n);
-  const finished: { env: number; return: number; length: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    const env = b.envs[i];
-    const action = actionFor(b, actions, i);
-    let r: unknown;
-    try {
-      r = env.step(action);
-    } catch (error) {
-      r = await callEnv("step", () => Promise.reject(error));
-    }
-    if (r instanceof Promise) r = await callEnv("step", () => r as Promise<unknown>);
-    const c = checked("step", r, d);
-    const obs = c.observation as ArrayLike<number>;
-    const reward = c.reward as number;
-    rewards[i] = reward;
-    b.returns[i] += reward;
-    b.lengths[i]++;
-    const term = c.terminated === true;
-    const trunc = c.truncated === true ||
-      (b.maxEpisodeSteps !== null && b.lengths[i] >= b.maxEpisodeSteps);
-    terminated[i] = term ? 1 : 0;
-    truncated[i] = trunc ? 1 : 0;
-    finalObservations.set(obs, i * d);
-    if (term || trunc) {
-      finished.push({ env: i, return: b.returns[i], length: b.lengths[i] });
-      b.returns[i] = 0;
-      b.lengths[i] = 0;
-      const rr = await callEnv("reset", () => env.reset({}));
-      observations.set(checked("reset", rr, d).observation as ArrayLike<number>, i * d);
-    } else {
-      observations.set(obs, i * d);
-    }
-  }
-  return { observations, finalObservations, rewards, terminated, truncated, finished };
+  const r = await vectorOf(batch).step(actions);
+  return {
+    observations: r.observations.slice(),
+    finalObservations: r.finalObservations.slice(),
+    rewards: r.rewards.slice(),
+    terminated: r.terminated.slice(),
+    truncated: r.truncated.slice(),
+    finished: r.finishedEpisodes.slice(),
+  };
 }
 
 async function handle(msg: Request): Promise<{ result: unknown; transfer: Transferable[] }> {
@@ -342,14 +340,16 @@ async function handle(msg: Request): Promise<{ result: unknown; transfer: Transf
     case "vecInit":
       return { result: await vecInit(msg), transfer: [] };
     case "vecReset": {
-      const obs = await vecReset(msg.seeds);
+      const obs = await vecReset(msg.seed);
       return { result: obs, transfer: [obs.buffer] };
     }
     case "vecClose": {
       const list = batch?.envs ?? [];
       batch = null;
       for (const env of list) {
-        if (typeof env.close === "function") await callEnv("close", () => env.close!());
+        const inner = env instanceof TimeLimit ? env.env : env;
+        const raw = inner instanceof CheckedEnv ? inner.env : inner;
+        if (typeof raw.close === "function") await callEnv("close", () => raw.close!());
       }
       return { result: null, transfer: [] };
     }
