@@ -85,6 +85,14 @@ export type Reply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: WorkerFailure };
 
+// Captured when this module loads, before any plugin code runs in the same realm: a
+// plugin that replaces Number.isFinite or JSON.stringify does not change the encoding.
+const isFiniteNumber = Number.isFinite;
+const stringify = JSON.stringify;
+const parse = JSON.parse;
+const isView = ArrayBuffer.isView;
+const arrayFrom = Array.from;
+
 const TYPED_ARRAYS: Record<string, new (data: number[]) => ArrayBufferView> = {
   Float32Array,
   Float64Array,
@@ -104,13 +112,13 @@ const TYPED_ARRAYS: Record<string, new (data: number[]) => ArrayBufferView> = {
  * {@link decodeFrame}; a float32 or float64 value survives the round trip exactly.
  */
 export function encodeFrame(message: unknown): string {
-  return JSON.stringify(message, function (this: unknown, _key, value: unknown) {
-    if (typeof value === "number") return Number.isFinite(value) ? value : { $num: String(value) };
+  return stringify(message, function (this: unknown, _key, value: unknown) {
+    if (typeof value === "number") return isFiniteNumber(value) ? value : { $num: String(value) };
     if (typeof value === "bigint") return { $big: String(value) };
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    if (isView(value) && !(value instanceof DataView)) {
       return {
         $ta: value.constructor.name,
-        d: Array.from(value as unknown as ArrayLike<number>),
+        d: arrayFrom(value as unknown as ArrayLike<number>),
       };
     }
     return value;
@@ -119,7 +127,7 @@ export function encodeFrame(message: unknown): string {
 
 /** Decodes a line written by {@link encodeFrame}. */
 export function decodeFrame(line: string): unknown {
-  return JSON.parse(line, (_key, value: unknown) => {
+  return parse(line, (_key, value: unknown) => {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
     const v = value as Record<string, unknown>;
     const keys = Object.keys(v);
@@ -129,7 +137,7 @@ export function decodeFrame(line: string): unknown {
     }
     if (
       keys.length === 2 && typeof v.$ta === "string" && Array.isArray(v.d) &&
-      Object.hasOwn(TYPED_ARRAYS, v.$ta)
+      Object.hasOwn(TYPED_ARRAYS, v.$ta) && v.d.every((x) => typeof x === "number")
     ) {
       return new TYPED_ARRAYS[v.$ta](v.d as number[]);
     }
