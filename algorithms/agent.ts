@@ -23,7 +23,12 @@ import type { PolicySpec } from "../policies/spec.ts";
 import type { JsonValue } from "../policies/checkpoint.ts";
 import { Adam, backward, type Optimizer, type Parameter, type Tensor } from "../nn/mod.ts";
 import { Predictor } from "./actions.ts";
-import { loadAgentCheckpoint, nextCheckpointAt, saveAgentCheckpoint } from "./agent_checkpoint.ts";
+import {
+  assertCounters,
+  loadAgentCheckpoint,
+  nextCheckpointAt,
+  saveAgentCheckpoint,
+} from "./agent_checkpoint.ts";
 import type { Callbacks, LearnOptions, PredictOptions } from "./callbacks.ts";
 import { combineCallbacks, recordEpisodes } from "./callbacks.ts";
 import { type CommonConfig, type ConfigSchema, parseWithSchema } from "./config.ts";
@@ -283,6 +288,7 @@ export abstract class Agent<
     await this.ready();
     ck.restoreModel(this.policy.parameters(), this.optimizers);
     const s = ck.state;
+    assertCounters(ck.path, s, this.stepsPerUpdate);
     ({ timesteps: this.timesteps, updates: this.updates, totalTimesteps: this.totalTimesteps } = s);
     this.rng.setState(s.rng);
     this.episodeWindow.setState(s.window);

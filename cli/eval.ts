@@ -10,7 +10,7 @@
 import { evaluate, loadAgent } from "../algorithms/mod.ts";
 import { EnvWorker } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
-import { readRunConfig, runPaths } from "./run_folder.ts";
+import { assertCheckpointMatchesRun, readRunConfig, runPaths } from "./run_folder.ts";
 import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import {
   DEFAULT_EVAL_EPISODES,
@@ -54,6 +54,7 @@ async function main(args: string[]): Promise<void> {
   const run = await readRunConfig(dir);
   const seed = seedFlag ?? evaluationSeed(run.seed);
   await loadRunPlugins(run, values);
+  await assertCheckpointMatchesRun(dir, run);
   const agent = await loadAgent(runPaths(dir).checkpoint);
   const deterministic = !values.stochastic;
   const result = await evaluate(agent, run.env, { episodes, deterministic, seed });

@@ -12,7 +12,7 @@ import { readOnnxInfo } from "../policies/onnx/mod.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { EnvWorker } from "../plugins/mod.ts";
 import { parseCommandLine, runMain, UsageError } from "./args.ts";
-import { readRunConfig, runPaths } from "./run_folder.ts";
+import { assertCheckpointMatchesRun, readRunConfig, runPaths } from "./run_folder.ts";
 import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 
 const HELP = `deno task export DIR [flags]
@@ -85,6 +85,7 @@ async function main(args: string[]): Promise<void> {
   const out = values.out ?? runPaths(dir).onnx;
   if (!values.force) await assertReplaceable(out);
   await loadRunPlugins(run, values);
+  await assertCheckpointMatchesRun(dir, run);
   const agent = await loadAgent(runPaths(dir).checkpoint);
   const bytes = await exportOnnx(agent.toPolicySpec(), out, {
     deterministic: !values.stochastic,

@@ -260,3 +260,45 @@ export async function describeCheckpoint(dir: string): Promise<string> {
     }`;
   }
 }
+
+/** Canonical JSON (sorted keys), for comparing configurations read from two files. */
+function canonical(v: unknown): string {
+  return JSON.stringify(
+    v,
+    (_k, x) =>
+      x && typeof x === "object" && !Array.isArray(x)
+        ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+        : x,
+  );
+}
+
+/**
+ * Checks that the run folder's checkpoint belongs to the run: the algorithm, the
+ * environment and every hyper-parameter (network shape included) in the checkpoint equal
+ * those of `config.json`. Called before anything is written, so a checkpoint copied from
+ * another run cannot be trained, reported or exported under this run's name.
+ * @throws Error naming both files and each field that differs.
+ */
+export async function assertCheckpointMatchesRun(dir: string, run: RunConfig): Promise<void> {
+  const path = `${runPaths(dir).checkpoint}/checkpoint.safetensors`;
+  const meta = (await loadCheckpoint(path)).metadata as {
+    algo?: unknown;
+    config?: Record<string, unknown>;
+  } | null;
+  const ck = meta?.config ?? {};
+  const diffs: string[] = [];
+  if (meta?.algo !== run.algo) diffs.push(`algorithm ${String(meta?.algo)} (run: ${run.algo})`);
+  if (ck.env !== run.env) diffs.push(`env ${String(ck.env)} (run: ${run.env})`);
+  const keys = new Set([...Object.keys(ck), ...Object.keys(run.config)]);
+  for (const key of [...keys].sort()) {
+    if (key === "env") continue;
+    const a = canonical(ck[key]);
+    const b = canonical(run.config[key]);
+    if (a !== b) diffs.push(`${key} ${a ?? "(absent)"} (run: ${b ?? "(absent)"})`);
+  }
+  if (diffs.length > 0) {
+    throw new Error(
+      `${path} does not belong to the run in ${runPaths(dir).config}: ${diffs.join("; ")}`,
+    );
+  }
+}

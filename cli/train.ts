@@ -25,7 +25,8 @@ import {
   resolveConfig,
   type UpdateMetrics,
 } from "../algorithms/mod.ts";
-import { defaultRegistry, spec as envSpec } from "../envs/mod.ts";
+import { defaultRegistry, flatDim, make, spec, spec as envSpec } from "../envs/mod.ts";
+import { assertMemoryFits, estimateTrainingMemory } from "../algorithms/memory.ts";
 import { EnvWorker } from "../plugins/mod.ts";
 import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
@@ -35,6 +36,7 @@ import { formatDuration, ProgressPrinter } from "./progress.ts";
 import { DEFAULT_EVAL_EPISODES, evaluationSeed } from "./evaluation_defaults.ts";
 import { checkHyperparameterKeys } from "./hyperparameter_keys.ts";
 import {
+  assertCheckpointMatchesRun,
   clearRunOutputs,
   describeCheckpoint,
   freshDir,
@@ -48,6 +50,44 @@ import {
 } from "./run_folder.ts";
 import { removeStrayTemps, writeFileAtomic } from "../policies/atomic.ts";
 import { handleInterrupts } from "./signals.ts";
+
+/**
+ * Refuses a configuration whose memory estimate (`algorithms/memory.ts`) exceeds what the
+ * machine has, before anything is allocated; returns `config` otherwise. One environment
+ * is made (and closed) to learn the observation and action sizes.
+ */
+async function checkedMemory<C extends object>(algo: string, config: C): Promise<C> {
+  const c = config as unknown as Record<string, unknown>;
+  const env = await make(String(c.env), {
+    check: false,
+    envOptions: (c.envOptions ?? {}) as Record<string, unknown>,
+  });
+  try {
+    const obsDim = flatDim(env.observationSpace);
+    const act = env.actionSpace;
+    const actDim = act.type === "discrete" ? 1 : flatDim(act);
+    const paramDim = act.type === "discrete" ? act.n : act.type === "box" ? 2 * actDim : actDim;
+    const numEnvs = Number(c.numEnvs ?? 1);
+    const rows = typeof c.numSteps === "number"
+      ? c.numSteps * numEnvs
+      : Number(c.episodesPerUpdate ?? 1) * (spec(String(c.env)).maxEpisodeSteps ?? 1000);
+    const minibatches = typeof c.numMinibatches === "number" ? c.numMinibatches : 1;
+    const sizes = {
+      numEnvs,
+      rows,
+      minibatchRows: Math.ceil(rows / minibatches),
+      obsDim,
+      actDim,
+      paramDim,
+      hiddenSizes: (c.hiddenSizes ?? []) as number[],
+      outputs: paramDim,
+    };
+    assertMemoryFits(algo, estimateTrainingMemory(sizes), sizes);
+  } finally {
+    await env.close?.();
+  }
+  return config;
+}
 
 /** After a first Ctrl-C, how long an update may keep waiting before its environments end. */
 const INTERRUPT_GRACE_MS = 3000;
@@ -366,9 +406,11 @@ async function main(args: string[]): Promise<void> {
   envSpec(run.env); // unknown ids fail here, with suggestions
 
   // 3. The agent: fresh, or restored from the checkpoint.
-  const agent = resuming
-    ? await loadAgent(paths.checkpoint)
-    : createAgent(run.algo, resolveConfig(run.algo, run.env, run.preset, run.config));
+  if (resuming) await assertCheckpointMatchesRun(dir, run);
+  const agent = resuming ? await loadAgent(paths.checkpoint) : createAgent(
+    run.algo,
+    await checkedMemory(run.algo, resolveConfig(run.algo, run.env, run.preset, run.config)),
+  );
   if (claimAs !== null) {
     dir = await freshDir(claimAs);
     paths = runPaths(dir);

@@ -206,3 +206,22 @@ Deno.test("checkpoint: the CRC covers the whole file: one flipped bit in the met
     assert.throws(() => decodeCheckpoint(b, "x"), CheckpointError, `byte ${i}`);
   }
 });
+
+Deno.test("checkpoint: agent counters are checked against each other", async () => {
+  const { assertCounters } = await import("../algorithms/agent_checkpoint.ts");
+  assertCounters("ok", { timesteps: 512, updates: 4, totalTimesteps: 1024 }, 128);
+  assertCounters("episodes", { timesteps: 517, updates: 4, totalTimesteps: 1024 }, 0);
+  assert.throws(
+    () =>
+      assertCounters("x.safetensors", { timesteps: 1120, updates: 40, totalTimesteps: 2048 }, 128),
+    /checkpoint x\.safetensors: counters disagree: 1120 steps after 40 updates of 128 steps \(expected 5120\)/,
+  );
+  assert.throws(
+    () => assertCounters("x", { timesteps: 3, updates: 4, totalTimesteps: 9 }, 0),
+    /4 updates in 3 steps/,
+  );
+  assert.throws(
+    () => assertCounters("x", { timesteps: -1, updates: 0, totalTimesteps: 9 }, 0),
+    /counter timesteps is -1/,
+  );
+});

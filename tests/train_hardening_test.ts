@@ -184,3 +184,81 @@ Deno.test("train: Ctrl-C cuts a hung sandboxed environment short; a second Ctrl-
     assert.match(err2, /SIGINT again: exiting now/);
   });
 });
+
+Deno.test("train: a checkpoint from another run (a2c in a ppo folder, Acrobot in CartPole) is refused before anything is written", async () => {
+  await withDir(async (dir) => {
+    const tiny = (out: string, algo: string, env: string) =>
+      run("train.ts", [
+        "--algo",
+        algo,
+        "--env",
+        env,
+        "--steps",
+        "256",
+        "--eval-episodes",
+        "1",
+        "--no-onnx",
+        "--out",
+        out,
+        "--quiet",
+      ]);
+    for (
+      const [name, algo, env] of [["ppo", "ppo", "CartPole-v1"], ["a2c", "a2c", "CartPole-v1"], [
+        "acro",
+        "ppo",
+        "Acrobot-v1",
+      ]]
+    ) {
+      const r = await tiny(`${dir}/${name}`, algo, env);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    for (
+      const [from, pattern] of [["a2c", /algorithm a2c \(run: ppo\)/], [
+        "acro",
+        /env Acrobot-v1 \(run: CartPole-v1\)/,
+      ]] as const
+    ) {
+      await Deno.remove(`${dir}/ppo/checkpoint`, { recursive: true });
+      await Deno.mkdir(`${dir}/ppo/checkpoint`);
+      await Deno.copyFile(
+        `${dir}/${from}/checkpoint/checkpoint.safetensors`,
+        `${dir}/ppo/checkpoint/checkpoint.safetensors`,
+      );
+      const before = await Deno.readTextFile(`${dir}/ppo/metrics.jsonl`);
+      for (
+        const [script, args] of [["train.ts", ["--resume", `${dir}/ppo`, "--steps", "512"]], [
+          "export.ts",
+          [`${dir}/ppo`],
+        ], ["eval.ts", [`${dir}/ppo`, "--episodes", "1"]]] as const
+      ) {
+        const r = await run(script, [...args]);
+        assert.equal(r.code, 1, `${script}: ${r.stderr}`);
+        assert.match(
+          r.stderr,
+          /checkpoint\.safetensors does not belong to the run in .*config\.json/,
+        );
+        assert.match(r.stderr, pattern);
+      }
+      assert.equal(await Deno.readTextFile(`${dir}/ppo/metrics.jsonl`), before, "log untouched");
+      await assert.rejects(Deno.stat(`${dir}/ppo/policy.onnx`), Deno.errors.NotFound);
+    }
+  });
+});
+
+Deno.test("train: a numEnvs or rollout that cannot fit in memory is refused at once with the estimate", async () => {
+  await withDir(async (dir) => {
+    const t = Date.now();
+    const r = await run("train.ts", [
+      "--set",
+      "numEnvs=200000000",
+      "--out",
+      `${dir}/huge`,
+      "--quiet",
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\(memory\): training needs at least \d+\.\d\d GiB \(/);
+    assert.match(r.stderr, /GiB this machine has available; lower numEnvs/);
+    assert.ok(Date.now() - t < 20_000, `took ${Date.now() - t} ms`);
+    await assert.rejects(Deno.stat(`${dir}/huge`), Deno.errors.NotFound, "nothing written");
+  });
+});
