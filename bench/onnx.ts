@@ -30,6 +30,16 @@ import { OnnxPolicy } from "../policies/onnx/runtime.ts";
 import type { PolicySpec } from "../policies/spec.ts";
 
 const quick = isQuick();
+
+/** The 1-minute load average (other processes on the machine make the figures noisy). */
+function loadAverage(): number | null {
+  try {
+    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+  } catch {
+    return null;
+  }
+}
+const loadBefore = loadAverage();
 const OBS = 8;
 const ACTIONS = 4;
 const HIDDEN = [64, 64];
@@ -287,6 +297,7 @@ const results = {
   latencyBatch1: latency,
   throughputBatch1024: throughput,
   onnxVsToolkitThroughput: round(throughput.onnxObsPerSec / throughput.toolkitObsPerSec, 2),
+  loadAverage: { before: loadBefore, after: loadAverage() },
   server: {
     serial,
     loaded,
@@ -362,7 +373,8 @@ const body = [
   `${rssAfterSlow} after the slow-client row, ${rssEnd} at the end.`,
   "",
   `Micro-batching: ${results.server.meanRowsPerOrtCall} rows per ONNX Runtime call on average ` +
-  `over the whole server run.`,
+  `over the whole server run. Load average of the machine (2 cores, shared): ` +
+  `${results.loadAverage.before} before, ${results.loadAverage.after} after.`,
 ].join("\n");
 
 console.log(body);

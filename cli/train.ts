@@ -405,6 +405,40 @@ async function main(args: string[]): Promise<void> {
   }
   envSpec(run.env); // unknown ids fail here, with suggestions
 
+  // Signals, from here on. First signal: stop after this update and save a checkpoint; if
+  // the update is stuck waiting for an environment (a hung Worker or sandbox process), end
+  // the environment processes after INTERRUPT_GRACE_MS so that the wait fails; before
+  // training has started, stop at once. Second signal: exit now, even when the main thread
+  // is blocked (see signals.ts).
+  let interrupted: string | null = null;
+  let cutShort = false;
+  let graceTimer: ReturnType<typeof setInterval> | undefined;
+  let learning: { requestStop(): void } | null = null;
+  const interrupts = await handleInterrupts((signal) => {
+    interrupted = signal;
+    if (learning === null) {
+      console.error(`\n${signal}: interrupted before training started; nothing was trained`);
+      EnvWorker.terminateAll();
+      Deno.exit(130);
+    }
+    learning.requestStop();
+    if (!quiet) console.error(`\n${signal}: stopping after this update and saving a checkpoint…`);
+    // Repeated: environments started after the first tick (still being made) end too.
+    graceTimer = setInterval(() => {
+      if (!cutShort) {
+        console.error(
+          `${signal}: the update is still waiting after ${INTERRUPT_GRACE_MS / 1000} s; ` +
+            `ending the environment Workers and processes`,
+        );
+      }
+      cutShort = true;
+      EnvWorker.terminateAll();
+    }, INTERRUPT_GRACE_MS);
+  }, (signal) => {
+    console.error(`\n${signal} again: exiting now (the last checkpoint on disk is kept)`);
+    EnvWorker.terminateAll();
+  });
+
   // 3. The agent: fresh, or restored from the checkpoint.
   if (resuming) await assertCheckpointMatchesRun(dir, run);
   const agent = resuming ? await loadAgent(paths.checkpoint) : createAgent(
@@ -438,30 +472,7 @@ async function main(args: string[]): Promise<void> {
   const progress = new ProgressPrinter(quiet);
   let metricsFile: Deno.FsFile | null = await Deno.open(paths.metrics, { append: true });
   const encoder = new TextEncoder();
-  let interrupted: string | null = null;
-  let cutShort = false;
-  let graceTimer: ReturnType<typeof setTimeout> | undefined;
-  // First signal: stop after this update and save a checkpoint; if the update is stuck
-  // waiting for an environment (a hung Worker or sandbox process), end the environment
-  // processes after INTERRUPT_GRACE_MS so that the wait fails. Second signal: exit now,
-  // even when the main thread is blocked (see signals.ts).
-  const interrupts = await handleInterrupts((signal) => {
-    interrupted = signal;
-    agent.requestStop();
-    if (!quiet) console.error(`\n${signal}: stopping after this update and saving a checkpoint…`);
-    graceTimer = setTimeout(() => {
-      cutShort = true;
-      console.error(
-        `${signal}: the update is still waiting after ${INTERRUPT_GRACE_MS / 1000} s; ending ` +
-          `the environment Workers and processes`,
-      );
-      EnvWorker.terminateAll();
-    }, INTERRUPT_GRACE_MS);
-  }, (signal) => {
-    console.error(`\n${signal} again: exiting now (the last checkpoint on disk is kept)`);
-    EnvWorker.terminateAll();
-  });
-
+  learning = agent;
   let last: UpdateMetrics | null = null;
   const t0 = performance.now();
   const steps0 = agent.timesteps;
@@ -490,17 +501,21 @@ async function main(args: string[]): Promise<void> {
     if (error instanceof NonFiniteError) {
       throw new Error(`${error.message}\ntraining stopped; ${await describeCheckpoint(dir)}`);
     }
-    if (cutShort) {
+    if (interrupted !== null) {
+      // The wait was cut short (or the environments died with the signal).
+      const kept = await describeCheckpoint(dir);
       console.error(
         `${interrupted}: interrupted while waiting for the environment ` +
-          `(${(error as Error).message}); the update in progress is lost and ` +
-          `${await describeCheckpoint(dir)}\ncontinue with: deno task train --resume ${dir}`,
+          `(${(error as Error).message}); the update in progress is lost and ${kept}` +
+          (kept.startsWith("the last checkpoint")
+            ? `\ncontinue with: deno task train --resume ${dir}`
+            : ""),
       );
       Deno.exit(130);
     }
     throw error;
   } finally {
-    clearTimeout(graceTimer);
+    clearInterval(graceTimer);
     metricsFile.close();
     metricsFile = null;
     interrupts.dispose();

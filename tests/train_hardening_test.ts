@@ -150,13 +150,13 @@ const loopRun = (out: string, sandbox: boolean) =>
     out,
   ]).spawn();
 
-Deno.test("train: Ctrl-C cuts a hung sandboxed environment short; a second Ctrl-C exits even from an in-process loop", async () => {
+Deno.test("train: Ctrl-C while a looping environment is being made and checked stops at once; a second one exits from a stuck main thread", async () => {
   await withDir(async (dir) => {
     // Sandboxed: the first SIGINT ends the wait within the grace period (not the 60 s timeout).
     const child = loopRun(`${dir}/sandboxed`, true);
     const errors = stderrOf(child);
-    const started = await waitFor(child, /training \w+ on/, 30_000);
-    assert.match(started, /training \w+ on/);
+    const started = await waitFor(child, /plugins: registered/, 30_000);
+    assert.match(started, /plugins: registered/);
     await new Promise((r) => setTimeout(r, 500));
     const t = Date.now();
     child.kill("SIGINT");
@@ -164,12 +164,14 @@ Deno.test("train: Ctrl-C cuts a hung sandboxed environment short; a second Ctrl-
     const stderr = await errors;
     assert.equal(status.code, 130, stderr);
     assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
-    assert.match(stderr, /interrupted while waiting for the environment/);
-    assert.match(stderr, /no checkpoint was written yet|the last checkpoint, at \d+ steps/);
+    assert.match(
+      stderr,
+      /interrupted while waiting for the environment|interrupted before training started/,
+    );
     // In process: the main thread is stuck; the second SIGINT still ends the process.
     const stuck = loopRun(`${dir}/inprocess`, false);
     const errors2 = stderrOf(stuck);
-    assert.match(await waitFor(stuck, /training \w+ on/, 30_000), /training \w+ on/);
+    assert.match(await waitFor(stuck, /plugins: registered/, 30_000), /plugins: registered/);
     await new Promise((r) => setTimeout(r, 500));
     stuck.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 300));
@@ -260,5 +262,62 @@ Deno.test("train: a numEnvs or rollout that cannot fit in memory is refused at o
     assert.match(r.stderr, /GiB this machine has available; lower numEnvs/);
     assert.ok(Date.now() - t < 20_000, `took ${Date.now() - t} ms`);
     await assert.rejects(Deno.stat(`${dir}/huge`), Deno.errors.NotFound, "nothing written");
+  });
+});
+
+const stallRun = (out: string, id: string, sandbox: boolean) =>
+  command("train.ts", [
+    "--plugin",
+    `${fixtures}/stall.ts`,
+    ...(sandbox ? ["--sandbox"] : []),
+    "--env",
+    id,
+    "--algo",
+    "a2c",
+    "--steps",
+    "100000",
+    "--checkpoint-every",
+    "20",
+    "--out",
+    out,
+  ]).spawn();
+
+Deno.test("train: Ctrl-C during training ends a stalled environment wait and keeps the last checkpoint; a second one exits from a stuck main thread", async () => {
+  await withDir(async (dir) => {
+    const child = stallRun(`${dir}/wait`, "stall/Stall-v0", true);
+    const errors = stderrOf(child);
+    const out = await waitFor(child, /training a2c on/, 30_000);
+    if (!/training a2c on/.test(out)) assert.fail(`${out}\n${await errors}`);
+    // Wait for the first checkpoint, then for the copies to pass their 100 steps and stall.
+    const ck = `${dir}/wait/checkpoint/checkpoint.safetensors`;
+    for (let i = 0; i < 300; i++) {
+      if (await Deno.stat(ck).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const t = Date.now();
+    child.kill("SIGINT");
+    const status = await child.status;
+    const stderr = await errors;
+    assert.equal(status.code, 130, stderr);
+    assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+    assert.match(stderr, /interrupted while waiting for the environment/);
+    assert.match(stderr, /the last checkpoint, at \d+ steps, is kept in/);
+    assert.match(stderr, /continue with: deno task train --resume/);
+    const stuck = stallRun(`${dir}/sync`, "stall/StallSync-v0", false);
+    const errors2 = stderrOf(stuck);
+    assert.match(await waitFor(stuck, /training a2c on/, 30_000), /training a2c on/);
+    await new Promise((r) => setTimeout(r, 1500));
+    stuck.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 300));
+    const t2 = Date.now();
+    stuck.kill("SIGINT");
+    const timer = setTimeout(() => stuck.kill("SIGKILL"), 10_000);
+    const st = await stuck.status;
+    clearTimeout(timer);
+    const err2 = await errors2;
+    assert.ok(Date.now() - t2 < 5000, `second SIGINT took ${Date.now() - t2} ms: ${err2}`);
+    assert.equal(st.signal, "SIGKILL", "ended by the watchdog");
+    assert.match(err2, /SIGINT again: exiting now/);
   });
 });
