@@ -280,6 +280,7 @@ export abstract class Agent<
     await this.ready();
     ck.restoreModel(this.policy.parameters(), this.optimizers);
     const s = ck.state;
+    ckpt.assertCounters(ck.path, s, this.stepsPerUpdate);
     ({ timesteps: this.timesteps, updates: this.updates, totalTimesteps: this.totalTimesteps } = s);
     this.rng.setState(s.rng);
     this.episodeWindow.setState(s.window);

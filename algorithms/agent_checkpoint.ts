@@ -195,3 +195,37 @@ export async function loadAgentCheckpoint(
 export function nextCheckpointAt(timesteps: number, every: number): number {
   return every > 0 ? (Math.floor(timesteps / every) + 1) * every : Infinity;
 }
+
+/**
+ * Checks a checkpoint's counters against each other: `timesteps`, `updates` and
+ * `totalTimesteps` are non-negative integers, no update is shorter than one step, and for
+ * algorithms with a fixed rollout length (`stepsPerUpdate` > 0) `timesteps` is exactly
+ * `updates × stepsPerUpdate`.
+ * @throws CheckpointError naming the file and the counters that disagree.
+ */
+export function assertCounters(
+  path: string,
+  s: { timesteps: unknown; updates: unknown; totalTimesteps: unknown },
+  stepsPerUpdate: number,
+): void {
+  for (const key of ["timesteps", "updates", "totalTimesteps"] as const) {
+    const v = s[key];
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+      throw new CheckpointError(path, `counter ${key} is ${String(v)}, not a non-negative integer`);
+    }
+  }
+  const { timesteps, updates } = s as { timesteps: number; updates: number };
+  if (updates > timesteps) {
+    throw new CheckpointError(
+      path,
+      `counters disagree: ${updates} updates in ${timesteps} steps (an update takes at least one)`,
+    );
+  }
+  if (stepsPerUpdate > 0 && timesteps !== updates * stepsPerUpdate) {
+    throw new CheckpointError(
+      path,
+      `counters disagree: ${timesteps} steps after ${updates} updates of ${stepsPerUpdate} ` +
+        `steps (expected ${updates * stepsPerUpdate})`,
+    );
+  }
+}

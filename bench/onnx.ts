@@ -12,8 +12,11 @@
  * - throughput at batch 1024: observations per second;
  * - server: `cli/serve.ts` in a child process on 127.0.0.1; an in-script load generator
  *   keeps C requests (one observation each) in flight for a fixed time, bounded in count,
- *   and reports requests/s, p50 and p99 latency, and the mean rows per ONNX Runtime call
- *   (micro-batching).
+ *   and reports requests/s, p50 and p99 latency at C = 1, 32 and 200, and the mean rows per
+ *   ONNX Runtime call (micro-batching); then the same load at C = 32 while 300 slow clients
+ *   (100 idle connections, 100 slowloris dripping one header byte every 200 ms, 100 that
+ *   never send their declared body) hold connections; and the server's resident memory
+ *   (VmRSS of the child) after start-up, after the load, and after the slow clients.
  *
  * `--quick` shortens every phase (under a minute in all). The last stdout line is JSON.
  * Run: `deno run -A bench/onnx.ts [--quick]`.
@@ -27,6 +30,16 @@ import { OnnxPolicy } from "../policies/onnx/runtime.ts";
 import type { PolicySpec } from "../policies/spec.ts";
 
 const quick = isQuick();
+
+/** The 1-minute load average (other processes on the machine make the figures noisy). */
+function loadAverage(): number | null {
+  try {
+    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+  } catch {
+    return null;
+  }
+}
+const loadBefore = loadAverage();
 const OBS = 8;
 const ACTIONS = 4;
 const HIDDEN = [64, 64];
@@ -204,9 +217,61 @@ while (!/http:\/\/127\.0\.0\.1:(\d+)/.test(serverText)) {
 }
 const port = Number(/http:\/\/127\.0\.0\.1:(\d+)/.exec(serverText)![1]);
 const seconds = quick ? 2 : 6;
+
+/** Resident set size of the server process in MiB. */
+function serverRssMiB(): number {
+  const status = Deno.readTextFileSync(`/proc/${server.pid}/status`);
+  return round(Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024, 1);
+}
+
+/**
+ * Opens `n` connections of each slow kind for `seconds` while `during` runs: idle ones,
+ * slowloris ones (one header byte every 200 ms) and ones that never send their body.
+ */
+async function withSlowClients<T>(n: number, during: () => Promise<T>): Promise<T> {
+  const enc = new TextEncoder();
+  const head = enc.encode(
+    "POST /v1/act HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n" +
+      "content-length: 64\r\n\r\n",
+  );
+  const conns: Deno.Conn[] = [];
+  for (let i = 0; i < 3 * n; i++) {
+    conns.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+  }
+  const noBody = conns.slice(2 * n);
+  await Promise.all(noBody.map((c) => c.write(head).catch(() => 0)));
+  const slowloris = conns.slice(n, 2 * n);
+  let dripping = true;
+  const drip = (async () => {
+    for (let i = 0; i < head.length && dripping; i++) {
+      await Promise.all(slowloris.map((c) => c.write(head.subarray(i, i + 1)).catch(() => 0)));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  try {
+    return await during();
+  } finally {
+    dripping = false;
+    await drip;
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch { /* closed by the server */ }
+    }
+  }
+}
+
+const rssStart = serverRssMiB();
 await load(port, 4, 0.5); // warm-up
 const serial = await load(port, 1, seconds);
 const loaded = await load(port, 32, seconds);
+const heavy = await load(port, 200, seconds);
+const rssAfterLoad = serverRssMiB();
+const SLOW = 100;
+const withSlow = await withSlowClients(SLOW, () => load(port, 32, seconds));
+const rssAfterSlow = serverRssMiB();
+const afterSlow = await load(port, 32, quick ? 1 : 3);
+const rssEnd = serverRssMiB();
 server.kill("SIGTERM");
 for (;;) {
   const { value, done } = await reader.read();
@@ -232,9 +297,14 @@ const results = {
   latencyBatch1: latency,
   throughputBatch1024: throughput,
   onnxVsToolkitThroughput: round(throughput.onnxObsPerSec / throughput.toolkitObsPerSec, 2),
+  loadAverage: { before: loadBefore, after: loadAverage() },
   server: {
     serial,
     loaded,
+    heavy,
+    withSlowClients: { slowClients: 3 * SLOW, ...withSlow },
+    afterSlowClients: afterSlow,
+    rssMiB: { start: rssStart, afterLoad: rssAfterLoad, afterSlow: rssAfterSlow, end: rssEnd },
     meanRowsPerOrtCall: round(serverStats.rows / Math.max(1, serverStats.runs), 2),
   },
 };
@@ -269,12 +339,42 @@ const body = [
   `${seconds} s per row, one observation per request):`,
   "",
   markdownTable(["in flight", "requests", "errors", "requests/s", "p50 (ms)", "p99 (ms)"], [
-    [1, serial.requests, serial.errors, serial.requestsPerSec, serial.p50Ms, serial.p99Ms],
-    [32, loaded.requests, loaded.errors, loaded.requestsPerSec, loaded.p50Ms, loaded.p99Ms],
+    ...[serial, loaded, heavy].map((r) => [
+      r.concurrency,
+      r.requests,
+      r.errors,
+      r.requestsPerSec,
+      r.p50Ms,
+      r.p99Ms,
+    ]),
+    [
+      `32, with ${3 * SLOW} slow clients connected`,
+      withSlow.requests,
+      withSlow.errors,
+      withSlow.requestsPerSec,
+      withSlow.p50Ms,
+      withSlow.p99Ms,
+    ],
+    [
+      "32, after the slow clients left",
+      afterSlow.requests,
+      afterSlow.errors,
+      afterSlow.requestsPerSec,
+      afterSlow.p50Ms,
+      afterSlow.p99Ms,
+    ],
   ]),
   "",
+  `Slow clients: ${SLOW} idle connections, ${SLOW} slowloris (one header byte every 200 ms) ` +
+  `and ${SLOW} that send headers but never their 64-byte body, all open during the whole row ` +
+  `(the server's default limits: 10 s header and body timeouts, 5 s idle, 1 024 connections).`,
+  "",
+  `Server RSS (MiB): ${rssStart} after start-up, ${rssAfterLoad} after the 1/32/200 rows, ` +
+  `${rssAfterSlow} after the slow-client row, ${rssEnd} at the end.`,
+  "",
   `Micro-batching: ${results.server.meanRowsPerOrtCall} rows per ONNX Runtime call on average ` +
-  `over the whole server run.`,
+  `over the whole server run. Load average of the machine (2 cores, shared): ` +
+  `${results.loadAverage.before} before, ${results.loadAverage.after} after.`,
 ].join("\n");
 
 console.log(body);

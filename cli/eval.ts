@@ -10,9 +10,10 @@
  * @module
  */
 import { evaluate, loadAgent } from "../algorithms/mod.ts";
-import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { EnvWorker } from "../plugins/mod.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
-import { readRunOrAgentConfig } from "./run_folder.ts";
+import { assertCheckpointMatchesRun, readRunOrAgentConfig } from "./run_folder.ts";
+import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import { meanStd } from "../algorithms/metrics.ts";
 import { recordEpisodes } from "./dashboard/record.ts";
 import { writeReplay } from "./render.ts";
@@ -30,8 +31,8 @@ const HELP = `deno task eval DIR [flags]
   --seed N         seed of the first episode (default: the training seed + ${EVAL_SEED_OFFSET},
                    the seeds of train's final evaluation)
   --stochastic     sample actions instead of taking the most probable one
-  --plugin SPEC    load another environment plugin (the run's own are reloaded)
-  --sandbox        run plugin environments in permission-less Workers
+${PLUGIN_FLAGS_HELP}
+                   (the run's own plugins are reloaded, sandboxed if they were)
   --render         also write a replay of the episodes (DIR/eval-replay.html)
   --render-out F   where --render writes (.html, or .svg for an animated SVG of the first)
   -h, --help       this text
@@ -44,8 +45,7 @@ async function main(args: string[]): Promise<void> {
       episodes: { type: "string" },
       seed: { type: "string" },
       stochastic: { type: "boolean" },
-      plugin: { type: "string", multiple: true },
-      sandbox: { type: "boolean" },
+      ...PLUGIN_FLAGS,
       render: { type: "boolean" },
       "render-out": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -62,11 +62,8 @@ async function main(args: string[]): Promise<void> {
   const seedFlag = intFlag(values.seed, "--seed");
   const run = await readRunOrAgentConfig(dir);
   const seed = seedFlag ?? evaluationSeed(run.seed);
-  const plugins = [...run.plugins, ...(values.plugin ?? [])];
-  if (plugins.length > 0) {
-    const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
-    for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
-  }
+  await loadRunPlugins(run, values);
+  await assertCheckpointMatchesRun(dir, run);
   const agent = await loadAgent(dir);
   const deterministic = !values.stochastic;
   const renderOut = values["render-out"] ?? `${dir.replace(/\/+$/, "")}/eval-replay.html`;

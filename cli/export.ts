@@ -10,21 +10,52 @@
 import { loadAgent } from "../algorithms/mod.ts";
 import { readOnnxInfo } from "../policies/onnx/mod.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
-import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { EnvWorker } from "../plugins/mod.ts";
 import { parseCommandLine, runMain, UsageError } from "./args.ts";
-import { readRunOrAgentConfig, runPaths } from "./run_folder.ts";
+import { assertCheckpointMatchesRun, readRunOrAgentConfig, runPaths } from "./run_folder.ts";
+import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 
 const HELP = `deno task export DIR [flags]
 
-  --out FILE        where to write (default DIR/policy.onnx)
+  --out FILE        where to write (default DIR/policy.onnx); an existing file is replaced
+                    only when it is an ONNX policy written by export (else use --force)
+  --force           replace --out even when it is not a policy export wrote
   --deterministic   action = argmax / Gaussian mean (default)
   --stochastic      action sampled inside the graph
   --with-value      add the critic's value output
   --no-clip         do not clip continuous actions to the action space
-  --plugin SPEC     load another environment plugin (the run's own are reloaded)
-  --sandbox         run plugin environments in permission-less Workers
+${PLUGIN_FLAGS_HELP}
+                    (the run's own plugins are reloaded, sandboxed if they were)
   -h, --help        this text
 `;
+
+/**
+ * Refuses to replace `path` unless it is absent or an ONNX policy written by Ascent (its
+ * metadata holds `ascent.*` keys): `--out` pointing at a run's `config.json`, a checkpoint
+ * or any other file is a usage error, not a silent overwrite.
+ */
+async function assertReplaceable(path: string): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    const stat = await Deno.stat(path);
+    if (stat.isDirectory) throw new UsageError("--out", `${path} is a folder, not a file`);
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  let ours = false;
+  try {
+    ours = Object.keys(readOnnxInfo(bytes).metadata).some((k) => k.startsWith("ascent."));
+  } catch { /* not ONNX */ }
+  if (!ours) {
+    throw new UsageError(
+      "--out",
+      `${path} exists and is not an ONNX policy written by export; refusing to overwrite ` +
+        `it (use --force to replace it anyway)`,
+    );
+  }
+}
 
 async function main(args: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(
@@ -35,8 +66,8 @@ async function main(args: string[]): Promise<void> {
       stochastic: { type: "boolean" },
       "with-value": { type: "boolean" },
       "no-clip": { type: "boolean" },
-      plugin: { type: "string", multiple: true },
-      sandbox: { type: "boolean" },
+      ...PLUGIN_FLAGS,
+      force: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     "export",
@@ -51,13 +82,11 @@ async function main(args: string[]): Promise<void> {
   }
   const dir = positionals[0];
   const run = await readRunOrAgentConfig(dir);
-  const plugins = [...run.plugins, ...(values.plugin ?? [])];
-  if (plugins.length > 0) {
-    const report = await loadPlugins(plugins, { sandbox: values.sandbox || undefined });
-    for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
-  }
-  const agent = await loadAgent(dir);
   const out = values.out ?? runPaths(dir).onnx;
+  if (!values.force) await assertReplaceable(out);
+  await loadRunPlugins(run, values);
+  await assertCheckpointMatchesRun(dir, run);
+  const agent = await loadAgent(dir);
   const bytes = await exportOnnx(agent.toPolicySpec(), out, {
     deterministic: !values.stochastic,
     withValue: values["with-value"] ?? false,

@@ -22,7 +22,30 @@ import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
 import { type Action, flatDim, make, type Observation, playEpisode } from "../envs/mod.ts";
 import { OnnxPolicy } from "../policies/onnx/runtime.ts";
 import { MetadataKey } from "../policies/onnx/metadata.ts";
-import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { EnvWorker } from "../plugins/mod.ts";
+import {
+  loadRunPlugins,
+  PLUGIN_FLAGS,
+  PLUGIN_FLAGS_HELP,
+  type RunPluginRecord,
+} from "./plugin_trust.ts";
+import { readRunConfig } from "./run_folder.ts";
+
+/** The plugin record of the run folder holding `file`, if it is in one (else none). */
+async function runBeside(file: string): Promise<RunPluginRecord> {
+  const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) || "/" : ".";
+  try {
+    await Deno.stat(`${dir}/config.json`);
+  } catch {
+    return { plugins: [] };
+  }
+  try {
+    const run = await readRunConfig(dir);
+    return { plugins: run.plugins, sandboxedPlugins: run.sandboxedPlugins };
+  } catch {
+    return { plugins: [] }; // a config.json that is not a run's
+  }
+}
 import {
   DEFAULT_EVAL_EPISODES,
   EVAL_SEED_OFFSET,
@@ -41,8 +64,9 @@ standard deviation of the episode returns (episode i is reset with seed S + i).
   --episodes N      number of episodes (default ${DEFAULT_EVAL_EPISODES})
   --seed S          seed of the first episode (default: the training seed stored in the
                     file + ${EVAL_SEED_OFFSET}, as eval and train's final evaluation)
-  --plugin SPEC     load an environment plugin first (path or URL; repeatable)
-  --sandbox         run plugin environments in permission-less Workers
+${PLUGIN_FLAGS_HELP}
+                    (FILE inside a run folder: that run's plugins are loaded first,
+                    sandboxed if they were)
   --ep LIST         execution providers in order of preference (default cpu)
   --strict          fail instead of falling back when a provider is unavailable
   --max-steps M     override the environment's time limit
@@ -161,8 +185,7 @@ async function main(args: string[]): Promise<void> {
       ep: { type: "string" },
       strict: { type: "boolean" },
       "max-steps": { type: "string" },
-      plugin: { type: "string", multiple: true },
-      sandbox: { type: "boolean" },
+      ...PLUGIN_FLAGS,
       help: { type: "boolean", short: "h" },
     },
     "infer",
@@ -179,10 +202,7 @@ async function main(args: string[]): Promise<void> {
   const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? DEFAULT_EVAL_EPISODES;
   const seedFlag = intFlag(values.seed, "--seed");
   const maxSteps = intFlag(values["max-steps"], "--max-steps", { min: 1 });
-  if ((values.plugin ?? []).length > 0) {
-    const report = await loadPlugins(values.plugin!, { sandbox: values.sandbox || undefined });
-    for (const f of report.failures) console.error(`plugin: ${f.error.message}`);
-  }
+  await loadRunPlugins(await runBeside(file), values);
   const policy = await OnnxPolicy.load(file, {
     executionProviders: parseProviders(values.ep),
     strict: values.strict ?? false,

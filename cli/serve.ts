@@ -10,7 +10,9 @@
  *   `"probs"` (discrete) and `"values"` when the model has those outputs. Bodies are
  *   validated by Zod: an invalid body gets 400 with `{"error", "issues": [{"path",
  *   "message"}]}`, where `path` is the field path (`observations.3.1`); a body above
- *   `maxBodyBytes` (default 1 MiB) gets 413.
+ *   `maxBodyBytes` (default 1 MiB) gets 413, a body shorter than its `Content-Length` 400.
+ *   Observations must be finite numbers that fit float32 (`1e39` would become +Infinity in
+ *   the model's input and is refused with 400).
  * - `GET /v1/model`: inputs, outputs, metadata, contract and the execution provider.
  * - `GET /healthz`: `{"status": "ok"}`.
  *
@@ -19,7 +21,15 @@
  * concatenated into one call and the outputs are split back by row ranges. At low load a
  * request runs alone at once (no added delay); under load, calls grow to the queue length.
  *
- * SIGINT and SIGTERM stop accepting connections, let in-flight requests finish, release the
+ * Connections (`cli/http1.ts`, not `Deno.serve`, which has no timeouts): a client gets
+ * `headerTimeoutMs` (10 s) to send its headers, `bodyTimeoutMs` (10 s) to send its body, and
+ * an open connection with no request is closed after `idleTimeoutMs` (5 s); beyond
+ * `maxConnections` (1 024) open connections a new one gets 503 at once. Slow clients
+ * therefore cost one file descriptor each for at most those times and never delay other
+ * clients' requests.
+ *
+ * SIGINT and SIGTERM stop accepting connections, let in-flight requests finish (at most
+ * `shutdownTimeoutMs`, 5 s, then the remaining connections are closed), release the
  * session and exit. Permissions: `--allow-read` (the model), `--allow-ffi` (ONNX Runtime),
  * `--allow-net=127.0.0.1` (or the `--host` given).
  * @module
@@ -28,9 +38,13 @@ import { z } from "../deps.ts";
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
 import { parseProviders } from "./infer.ts";
 import { OnnxPolicy, type RawOutputs } from "../policies/onnx/runtime.ts";
+import { fitsFloat32 } from "../policies/onnx/validate.ts";
+import { type Http1Limits, type Http1Request, type Http1Response, serveHttp1 } from "./http1.ts";
 
 const USAGE = `usage: deno task serve FILE.onnx [--port P] [--host H] [--ep cpu,cuda] [--strict]
-                        [--max-body-bytes N] [--max-batch-rows N]
+                        [--max-body-bytes N] [--max-batch-rows N] [--max-connections N]
+                        [--header-timeout MS] [--body-timeout MS] [--idle-timeout MS]
+                        [--shutdown-timeout MS]
 
 Serves POST /v1/act, GET /v1/model and GET /healthz on H:P (default 127.0.0.1:8000).
 
@@ -40,6 +54,11 @@ Serves POST /v1/act, GET /v1/model and GET /healthz on H:P (default 127.0.0.1:80
   --strict             fail instead of falling back when a provider cannot load
   --max-body-bytes N   largest request body accepted; larger ones get 413
   --max-batch-rows N   most observations in one request; more get 400
+  --max-connections N  open connections beyond which new ones get 503 (default 1024)
+  --header-timeout MS  time a client has to send its request headers (default 10000)
+  --body-timeout MS    time a client has to send its body / take the response (default 10000)
+  --idle-timeout MS    an open connection with no request is closed after this (default 5000)
+  --shutdown-timeout MS  SIGINT/SIGTERM wait at most this for in-flight requests (default 5000)
   -h, --help           this text
 
 Permissions: the task grants --allow-read --allow-ffi --allow-net=127.0.0.1. To listen on
@@ -59,8 +78,8 @@ async function checkNetPermission(host: string, port: number): Promise<void> {
   );
 }
 
-/** Options of {@link startServer}. */
-export interface ServeOptions {
+/** Options of {@link startServer}; the connection limits are those of `Http1Limits`. */
+export interface ServeOptions extends Omit<Http1Limits, "maxBodyBytes"> {
   /** TCP port (0 picks a free one; default 8000). */
   port?: number;
   /** Interface to bind (default `127.0.0.1`). */
@@ -83,6 +102,14 @@ export interface ServerStats {
   rows: number;
   /** Largest number of requests merged into one call. */
   maxRequestsPerRun: number;
+  /** Connections open now. */
+  openConnections: number;
+  /** Connections accepted since the start. */
+  acceptedConnections: number;
+  /** Connections refused with 503 because `maxConnections` were open. */
+  rejectedConnections: number;
+  /** Connections closed because a header, body, idle or write deadline expired. */
+  timedOutConnections: number;
 }
 
 /** A server started by {@link startServer}. */
@@ -91,7 +118,10 @@ export interface RunningServer {
   port: number;
   /** The host bound. */
   host: string;
-  /** Stops accepting connections and waits for in-flight requests. */
+  /**
+   * Stops accepting connections and waits for in-flight requests, at most
+   * `shutdownTimeoutMs`.
+   */
   shutdown(): Promise<void>;
   /** Resolves when the server has stopped. */
   finished: Promise<void>;
@@ -106,39 +136,12 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Http1Response {
+  return {
     status,
+    body: JSON.stringify(body),
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  });
-}
-
-class BodyTooLarge extends Error {}
-
-async function readBody(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
-  if (req.body === null) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      throw new BodyTooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  };
 }
 
 /** Splits the rows [offset, offset + batch) of every output into JSON-ready arrays. */
@@ -174,13 +177,19 @@ export function startServer(policy: OnnxPolicy, options: ServeOptions = {}): Run
   const maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
   const maxBatchRows = options.maxBatchRows ?? 4096;
   const obsDim = policy.observationDim;
-  const stats: ServerStats = { requests: 0, runs: 0, rows: 0, maxRequestsPerRun: 0 };
+  const stats = { requests: 0, runs: 0, rows: 0, maxRequestsPerRun: 0 };
 
   const ActRequest = z.object({
     observations: z.array(
-      z.array(z.number({ error: "must be a finite number" }), {
-        error: `must be an array of ${obsDim} numbers`,
-      }).length(obsDim, `must have exactly ${obsDim} elements (the observation size)`),
+      z.array(
+        z.number({ error: "must be a finite number" }).refine(
+          fitsFloat32,
+          "must fit float32 (|x| ≤ 3.4028234663852886e38; larger values become Infinity)",
+        ),
+        {
+          error: `must be an array of ${obsDim} numbers`,
+        },
+      ).length(obsDim, `must have exactly ${obsDim} elements (the observation size)`),
       { error: "must be an array of observations (arrays of numbers)" },
     ).min(1, "must hold at least one observation").max(
       maxBatchRows,
@@ -230,19 +239,10 @@ export function startServer(policy: OnnxPolicy, options: ServeOptions = {}): Run
     }
   };
 
-  const act = async (req: Request): Promise<Response> => {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readBody(req, maxBodyBytes);
-    } catch (e) {
-      if (e instanceof BodyTooLarge) {
-        return json(413, { error: `request body exceeds ${maxBodyBytes} bytes` });
-      }
-      throw e;
-    }
+  const act = async (req: Http1Request): Promise<Http1Response> => {
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder().decode(bytes));
+      body = JSON.parse(new TextDecoder().decode(req.body));
     } catch (e) {
       return json(400, {
         error: "request body is not JSON",
@@ -290,8 +290,8 @@ export function startServer(policy: OnnxPolicy, options: ServeOptions = {}): Run
     };
   };
 
-  const handler = async (req: Request): Promise<Response> => {
-    const { pathname } = new URL(req.url);
+  const handler = async (req: Http1Request): Promise<Http1Response> => {
+    const pathname = req.path;
     const routes: Record<string, string> = {
       "/v1/act": "POST",
       "/v1/model": "GET",
@@ -313,18 +313,19 @@ export function startServer(policy: OnnxPolicy, options: ServeOptions = {}): Run
     }
   };
 
-  const server = Deno.serve({
-    port: options.port ?? 8000,
-    hostname: host,
-    onListen: (addr) => options.onListen?.({ host: addr.hostname, port: addr.port }),
-  }, handler);
-  const addr = server.addr as Deno.NetAddr;
+  const server = serveHttp1(
+    { port: options.port ?? 8000, hostname: host },
+    { ...options, maxBodyBytes },
+    handler,
+  );
+  const addr = server.addr;
+  options.onListen?.({ host: addr.hostname, port: addr.port });
   return {
     port: addr.port,
     host,
     shutdown: () => server.shutdown(),
     finished: server.finished,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, ...server.stats() }),
   };
 }
 
@@ -338,6 +339,11 @@ async function main(args: string[]): Promise<void> {
       strict: { type: "boolean" },
       "max-body-bytes": { type: "string" },
       "max-batch-rows": { type: "string" },
+      "max-connections": { type: "string" },
+      "header-timeout": { type: "string" },
+      "body-timeout": { type: "string" },
+      "idle-timeout": { type: "string" },
+      "shutdown-timeout": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     "serve",
@@ -363,6 +369,11 @@ async function main(args: string[]): Promise<void> {
     host,
     maxBodyBytes: intFlag(values["max-body-bytes"], "--max-body-bytes", { min: 1 }),
     maxBatchRows: intFlag(values["max-batch-rows"], "--max-batch-rows", { min: 1 }),
+    maxConnections: intFlag(values["max-connections"], "--max-connections", { min: 1 }),
+    headerTimeoutMs: intFlag(values["header-timeout"], "--header-timeout", { min: 1 }),
+    bodyTimeoutMs: intFlag(values["body-timeout"], "--body-timeout", { min: 1 }),
+    idleTimeoutMs: intFlag(values["idle-timeout"], "--idle-timeout", { min: 1 }),
+    shutdownTimeoutMs: intFlag(values["shutdown-timeout"], "--shutdown-timeout", { min: 0 }),
   });
   console.log(
     `serving ${positionals[0]} (${policy.info().executionProvider}) on ` +

@@ -26,8 +26,10 @@ import {
   resolveConfig,
   type UpdateMetrics,
 } from "../algorithms/mod.ts";
-import { defaultRegistry, spec as envSpec } from "../envs/mod.ts";
-import { EnvWorker, loadPlugins } from "../plugins/mod.ts";
+import { defaultRegistry, flatDim, make, spec, spec as envSpec } from "../envs/mod.ts";
+import { assertMemoryFits, estimateTrainingMemory } from "../algorithms/memory.ts";
+import { EnvWorker } from "../plugins/mod.ts";
+import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
 import { learningCurveSvg } from "./learning_curve.ts";
@@ -35,6 +37,9 @@ import { formatDuration, ProgressPrinter } from "./progress.ts";
 import { DEFAULT_EVAL_EPISODES, evaluationSeed } from "./evaluation_defaults.ts";
 import { checkHyperparameterKeys } from "./hyperparameter_keys.ts";
 import {
+  assertCheckpointMatchesRun,
+  clearRunOutputs,
+  describeCheckpoint,
   freshDir,
   isNonEmptyDir,
   readMetrics,
@@ -44,7 +49,7 @@ import {
   truncateMetrics,
   writeJsonAtomic,
 } from "./run_folder.ts";
-import { writeFileAtomic } from "../policies/atomic.ts";
+import { removeStrayTemps, writeFileAtomic } from "../policies/atomic.ts";
 import { ProgressCsv } from "./experiments/progress_csv.ts";
 import {
   attachRunEvaluation,
@@ -52,6 +57,48 @@ import {
   readEvalLog,
   type RunEvaluation,
 } from "./experiments/run_eval.ts";
+import { handleInterrupts } from "./signals.ts";
+
+/**
+ * Refuses a configuration whose memory estimate (`algorithms/memory.ts`) exceeds what the
+ * machine has, before anything is allocated; returns `config` otherwise. One environment
+ * is made (and closed) to learn the observation and action sizes.
+ */
+async function checkedMemory<C extends object>(algo: string, config: C): Promise<C> {
+  const c = config as unknown as Record<string, unknown>;
+  const env = await make(String(c.env), {
+    check: false,
+    envOptions: (c.envOptions ?? {}) as Record<string, unknown>,
+  });
+  try {
+    const obsDim = flatDim(env.observationSpace);
+    const act = env.actionSpace;
+    const actDim = act.type === "discrete" ? 1 : flatDim(act);
+    const paramDim = act.type === "discrete" ? act.n : act.type === "box" ? 2 * actDim : actDim;
+    const numEnvs = Number(c.numEnvs ?? 1);
+    const rows = typeof c.numSteps === "number"
+      ? c.numSteps * numEnvs
+      : Number(c.episodesPerUpdate ?? 1) * (spec(String(c.env)).maxEpisodeSteps ?? 1000);
+    const minibatches = typeof c.numMinibatches === "number" ? c.numMinibatches : 1;
+    const sizes = {
+      numEnvs,
+      rows,
+      minibatchRows: Math.ceil(rows / minibatches),
+      obsDim,
+      actDim,
+      paramDim,
+      hiddenSizes: (c.hiddenSizes ?? []) as number[],
+      outputs: paramDim,
+    };
+    assertMemoryFits(algo, estimateTrainingMemory(sizes), sizes);
+  } finally {
+    await env.close?.();
+  }
+  return config;
+}
+
+/** After a first Ctrl-C, how long an update may keep waiting before its environments end. */
+const INTERRUPT_GRACE_MS = 3000;
 
 const HELP = `deno task train [flags]
 
@@ -80,10 +127,11 @@ Trains a policy-gradient agent and writes a run folder.
                          seeds): DIR/eval.jsonl, the best policy so far in DIR/best/
   --stop-at-threshold    with --eval-every: stop once an evaluation reaches the env's
                          reward threshold
-  --plugin SPEC          load an environment plugin (path or URL; repeatable)
-  --sandbox              run plugin environments in permission-less Workers
+${PLUGIN_FLAGS_HELP}
+                         (whether a plugin ran sandboxed is recorded in config.json and
+                         reapplied by --resume, eval, export and infer)
   --no-onnx              do not export DIR/policy.onnx
-  --force                allow writing into a non-empty --out folder
+  --force                reuse a non-empty --out folder, removing the previous run's files
   --quiet                no progress or status lines; prints the summary as one JSON line
   -h, --help             this text
 
@@ -134,8 +182,7 @@ const OPTIONS = {
   "eval-episodes": { type: "string" },
   "eval-every": { type: "string" },
   "stop-at-threshold": { type: "boolean" },
-  plugin: { type: "string", multiple: true },
-  sandbox: { type: "boolean" },
+  ...PLUGIN_FLAGS,
   "no-onnx": { type: "boolean" },
   force: { type: "boolean" },
   quiet: { type: "boolean" },
@@ -327,6 +374,8 @@ async function main(args: string[]): Promise<void> {
   // 1. What to run: a new run, or the one in --resume DIR.
   let run: RunConfig;
   let dir: string;
+  // A default folder is claimed (create-exclusive) only once every setting is validated.
+  let claimAs: string | null = null;
   const resuming = values.resume !== undefined;
   if (resuming) {
     for (
@@ -343,7 +392,6 @@ async function main(args: string[]): Promise<void> {
     run = await readRunConfig(dir);
     const steps = intFlag(values.steps, "--steps", { min: 1 });
     if (steps !== undefined) run = { ...run, steps };
-    run.plugins.push(...(values.plugin ?? []));
   } else {
     const plan = await planNewRun(values);
     const explicitOut = values.out !== undefined || values.name !== undefined;
@@ -353,21 +401,35 @@ async function main(args: string[]): Promise<void> {
         `${plan.out} is not empty; use --resume ${plan.out} to continue it, or --force`,
       );
     }
-    dir = explicitOut ? plan.out : await freshDir(plan.out);
+    if (explicitOut && values.force && (await isNonEmptyDir(plan.out))) {
+      const removed = await clearRunOutputs(plan.out);
+      if (removed.length > 0) say(`--force: removed ${removed.join(", ")} from ${plan.out}`);
+    }
+    dir = plan.out;
+    if (!explicitOut) claimAs = plan.out;
     const { out: _out, ...rest } = plan;
     run = rest;
   }
-  const paths = runPaths(dir);
+  let paths = runPaths(dir);
+  // Temporary files of a process killed mid-write (only in a folder this run takes over).
+  if (claimAs === null) {
+    const strays = [...await removeStrayTemps(dir), ...await removeStrayTemps(paths.checkpoint)];
+    for (const stray of strays) say(`removed ${stray} (left by an interrupted write)`);
+  }
 
-  // 2. Plugins (before the environment is made).
-  if (run.plugins.length > 0) {
-    const report = await loadPlugins(run.plugins, { sandbox: values.sandbox || undefined });
-    for (const failure of report.failures) console.error(`plugin: ${failure.error.message}`);
+  // 2. Plugins (before the environment is made), at the run's recorded trust level.
+  if (run.plugins.length > 0 || (values.plugin ?? []).length > 0) {
+    const { report } = await loadRunPlugins(run, values);
     if (report.failures.length > 0 && !defaultRegistry.has(run.env)) {
       throw new Error(`plugin loading failed; cannot make ${run.env}`);
     }
-    // Keep the resolved sources, so that relative paths resolve on resume from elsewhere.
-    run = { ...run, plugins: report.plugins.map((p) => p.source) };
+    // Keep the resolved sources, so that relative paths resolve on resume from elsewhere,
+    // and which of them ran sandboxed: later commands sandbox them again.
+    run = {
+      ...run,
+      plugins: report.plugins.map((p) => p.source),
+      sandboxedPlugins: report.plugins.filter((p) => p.sandboxed).map((p) => p.source),
+    };
     say(`plugins: registered ${report.ids.join(", ") || "nothing"}`);
   }
   envSpec(run.env); // unknown ids fail here, with suggestions
@@ -376,10 +438,50 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError("--stop-at-threshold", `${run.env} has no reward threshold`);
   }
 
+  // Signals, from here on. First signal: stop after this update and save a checkpoint; if
+  // the update is stuck waiting for an environment (a hung Worker or sandbox process), end
+  // the environment processes after INTERRUPT_GRACE_MS so that the wait fails; before
+  // training has started, stop at once. Second signal: exit now, even when the main thread
+  // is blocked (see signals.ts).
+  let interrupted: string | null = null;
+  let cutShort = false;
+  let graceTimer: ReturnType<typeof setInterval> | undefined;
+  let learning: { requestStop(): void } | null = null;
+  const interrupts = await handleInterrupts((signal) => {
+    interrupted = signal;
+    if (learning === null) {
+      console.error(`\n${signal}: interrupted before training started; nothing was trained`);
+      EnvWorker.terminateAll();
+      Deno.exit(130);
+    }
+    learning.requestStop();
+    if (!quiet) console.error(`\n${signal}: stopping after this update and saving a checkpoint…`);
+    // Repeated: environments started after the first tick (still being made) end too.
+    graceTimer = setInterval(() => {
+      if (!cutShort) {
+        console.error(
+          `${signal}: the update is still waiting after ${INTERRUPT_GRACE_MS / 1000} s; ` +
+            `ending the environment Workers and processes`,
+        );
+      }
+      cutShort = true;
+      EnvWorker.terminateAll();
+    }, INTERRUPT_GRACE_MS);
+  }, (signal) => {
+    console.error(`\n${signal} again: exiting now (the last checkpoint on disk is kept)`);
+    EnvWorker.terminateAll();
+  });
+
   // 3. The agent: fresh, or restored from the checkpoint.
-  const agent = resuming
-    ? await loadAgent(paths.checkpoint)
-    : createAgent(run.algo, resolveConfig(run.algo, run.env, run.preset, run.config));
+  if (resuming) await assertCheckpointMatchesRun(dir, run);
+  const agent = resuming ? await loadAgent(paths.checkpoint) : createAgent(
+    run.algo,
+    await checkedMemory(run.algo, resolveConfig(run.algo, run.env, run.preset, run.config)),
+  );
+  if (claimAs !== null) {
+    dir = await freshDir(claimAs);
+    paths = runPaths(dir);
+  }
   if (!resuming) {
     const preset = presetUsed(run.algo, run.env, run.preset);
     say(
@@ -402,7 +504,13 @@ async function main(args: string[]): Promise<void> {
           `--steps N (more than ${agent.timesteps}) to extend it`,
       );
     }
-    await truncateMetrics(paths.metrics, agent.timesteps);
+    const dropped = await truncateMetrics(paths.metrics, agent.timesteps);
+    if (dropped > 0) {
+      console.error(
+        `note: dropped the last ${dropped} line(s) of ${paths.metrics}: updates after the ` +
+          `checkpoint at ${agent.timesteps} steps, which training repeats`,
+      );
+    }
     // An extension (--steps beyond the old length) is part of the run from now on.
     await writeJsonAtomic(paths.config, run);
   }
@@ -430,17 +538,7 @@ async function main(args: string[]): Promise<void> {
   const progress = new ProgressPrinter(quiet);
   let metricsFile: Deno.FsFile | null = await Deno.open(paths.metrics, { append: true });
   const encoder = new TextEncoder();
-  let interrupted: string | null = null;
-  const onSignal = (signal: Deno.Signal) => () => {
-    if (interrupted) return;
-    interrupted = signal;
-    agent.requestStop();
-    if (!quiet) console.error(`\n${signal}: stopping after this update and saving a checkpoint…`);
-  };
-  const handlers: [Deno.Signal, () => void][] = [["SIGINT", onSignal("SIGINT")]];
-  if (Deno.build.os !== "windows") handlers.push(["SIGTERM", onSignal("SIGTERM")]);
-  for (const [sig, fn] of handlers) Deno.addSignalListener(sig, fn);
-
+  learning = agent;
   let last: UpdateMetrics | null = null;
   const t0 = performance.now();
   const steps0 = agent.timesteps;
@@ -468,17 +566,28 @@ async function main(args: string[]): Promise<void> {
   } catch (error) {
     progress.finish();
     if (error instanceof NonFiniteError) {
-      throw new Error(
-        `${error.message}\ntraining stopped; the last good checkpoint is kept in ${paths.checkpoint}`,
+      throw new Error(`${error.message}\ntraining stopped; ${await describeCheckpoint(dir)}`);
+    }
+    if (interrupted !== null) {
+      // The wait was cut short (or the environments died with the signal).
+      const kept = await describeCheckpoint(dir);
+      console.error(
+        `${interrupted}: interrupted while waiting for the environment ` +
+          `(${(error as Error).message}); the update in progress is lost and ${kept}` +
+          (kept.startsWith("the last checkpoint")
+            ? `\ncontinue with: deno task train --resume ${dir}`
+            : ""),
       );
+      Deno.exit(130);
     }
     throw error;
   } finally {
+    clearInterval(graceTimer);
     metricsFile.close();
     metricsFile = null;
     csv.close();
     await periodic?.close();
-    for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);
+    interrupts.dispose();
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   progress.finish();

@@ -94,6 +94,17 @@ export class PluginError extends EnvError {
 
 /** A short description of a thrown value: `Name: message`. */
 export function describeThrown(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  // Plugin code may throw anything: a Proxy, an object whose getters or toString throw.
+  try {
+    if (error instanceof Error) return `${String(error.name)}: ${String(error.message)}`;
+  } catch { /* fall through */ }
+  try {
+    return String(error);
+  } catch {
+    try {
+      return `a value that cannot be described (${Object.prototype.toString.call(error)})`;
+    } catch {
+      return "a value that cannot be described";
+    }
+  }
 }

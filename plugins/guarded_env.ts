@@ -9,7 +9,11 @@
  *   `[id] step: (thrown): Error: …`; results must pass {@link resultProblem} (observation
  *   of the right length with finite values, finite reward, boolean flags), and during the
  *   first {@link YOUNG_CALLS} calls every observation must lie inside the space.
- * - Observations are handed on as `Float32Array`s; a missing `info` becomes `{}`.
+ * - Each result is first read once into plain data ({@link plainResult}): getters and
+ *   Proxies cannot show the check one value and the trainer another.
+ * - Observations are handed on as fresh `Float32Array`s; a missing `info` becomes `{}`.
+ * - Anything plugin code throws — while running, or while its result, spaces or thrown
+ *   value are read — becomes a `PluginError` naming the plugin.
  *
  * Synchronous environments stay synchronous: no Promise is created for them.
  * @module
@@ -29,7 +33,14 @@ import {
 import type { Frame } from "../envs/render.ts";
 import { parseFrame } from "../envs/render_schema.ts";
 import { describeThrown, PluginError } from "./errors.ts";
-import { boundsProblem, looseFlatDim, type Problem, resultProblem, toFloat32 } from "./validate.ts";
+import {
+  boundsProblem,
+  looseFlatDim,
+  plainResult,
+  type Problem,
+  resultProblem,
+  toFloat32,
+} from "./validate.ts";
 
 /** Calls during which observations are also checked against the space bounds. */
 export const YOUNG_CALLS = 64;
@@ -57,7 +68,9 @@ export function problemError(ctx: PluginEnvContext, p: Problem): PluginError {
 
 /** Wraps anything thrown by plugin code in `method` as a {@link PluginError}. */
 export function thrownError(ctx: PluginEnvContext, method: string, error: unknown): PluginError {
-  if (error instanceof PluginError) return error;
+  try {
+    if (error instanceof PluginError) return error;
+  } catch { /* a Proxy whose prototype trap throws: described below */ }
   return new PluginError({
     ...ctx,
     method,
@@ -159,9 +172,15 @@ export class ResultChecker {
     terminated?: unknown;
     truncated?: unknown;
   } {
-    const p = resultProblem(method, result, this.#obsDim);
+    let plain: unknown;
+    try {
+      plain = plainResult(result);
+    } catch (error) {
+      throw thrownError(this.ctx, method, error);
+    }
+    const p = resultProblem(method, plain, this.#obsDim);
     if (p) throw problemError(this.ctx, p);
-    const r = result as Record<string, unknown>;
+    const r = plain as Record<string, unknown>;
     const observation = toFloat32(r.observation as ArrayLike<number>);
     if (this.#young > 0) {
       this.#young--;
@@ -184,8 +203,13 @@ export class GuardedEnv implements Env {
 
   /** Guards `env`; throws a {@link PluginError} when it is not a valid environment. */
   constructor(readonly ctx: PluginEnvContext, env: unknown) {
-    checkEnvShape(ctx, env);
-    const spaces = checkedSpaces(ctx, env);
+    let spaces: { observationSpace: Space; actionSpace: Space };
+    try {
+      checkEnvShape(ctx, env);
+      spaces = checkedSpaces(ctx, env);
+    } catch (error) {
+      throw thrownError(ctx, "create", error);
+    }
     this.inner = env;
     this.observationSpace = spaces.observationSpace;
     this.actionSpace = spaces.actionSpace;
@@ -238,16 +262,25 @@ export class GuardedEnv implements Env {
 
   #call<T>(method: string, run: () => unknown, check: (r: unknown) => T): MaybePromise<T> {
     let out: unknown;
+    let async: boolean;
     try {
       out = run();
+      async = isPromiseLike(out); // reads `then`, which may be a throwing getter
     } catch (error) {
       throw thrownError(this.ctx, method, error);
     }
-    if (isPromiseLike(out)) {
-      return (out as Promise<unknown>).then(check, (error) => {
+    const checked = (r: unknown): T => {
+      try {
+        return check(r);
+      } catch (error) {
+        throw thrownError(this.ctx, method, error);
+      }
+    };
+    if (async) {
+      return Promise.resolve(out).then(checked, (error) => {
         throw thrownError(this.ctx, method, error);
       });
     }
-    return check(out);
+    return checked(out);
   }
 }

@@ -58,6 +58,16 @@ export interface LoadPluginOptions {
    * terminates it and fails naming the method (default {@link SANDBOX_TIMEOUT_MS}).
    */
   timeoutMs?: number;
+  /**
+   * Sandboxed plugins: memory limit of each sandbox process in MiB (V8 heap and resident
+   * set; default {@link SANDBOX_MEMORY_MB}). A plugin exceeding it fails with a
+   * `PluginError` naming it; the host keeps running.
+   */
+  memoryLimitMb?: number;
+  /** `http(s)` plugins: give up fetching the module after this many ms (default 30 000). */
+  fetchTimeoutMs?: number;
+  /** Sandboxed plugins: refuse modules larger than this many bytes (default 4 MiB). */
+  maxBytes?: number;
 }
 
 /** Default limit on one sandboxed call (a plugin stuck in a loop is stopped). */
@@ -99,6 +109,8 @@ export interface PluginEnvRecord {
   defaults?: Record<string, unknown>;
   /** Limit on one sandboxed call, in milliseconds. */
   timeoutMs?: number;
+  /** Memory limit of a sandbox process, in MiB. */
+  memoryLimitMb?: number;
 }
 
 const records = new WeakMap<Registry, Map<string, PluginEnvRecord>>();
@@ -128,13 +140,14 @@ async function importManifest(
   url: URL,
   sandbox: boolean,
   timeoutMs: number,
+  options: LoadPluginOptions,
 ): Promise<{ manifest: PluginManifest; code?: PluginSource }> {
   const source = url.href;
   if (sandbox) {
-    const code = await readPluginSource(url);
+    const code = await readPluginSource(url, options);
     assertSelfContained(code);
     const ctx = { source, plugin: "?", envId: MANIFEST_ENV_ID };
-    const worker = EnvWorker.start(ctx, true, timeoutMs);
+    const worker = EnvWorker.start(ctx, true, timeoutMs, { memoryLimitMb: options.memoryLimitMb });
     try {
       const summary = await worker.call({ type: "load", url: workerImportUrl(code, true) });
       return { manifest: validateManifest(restoreFunctions(summary), source), code };
@@ -225,6 +238,7 @@ function makeCreate(
           options,
           sandbox: true,
           timeoutMs: record.timeoutMs,
+          memoryLimitMb: record.memoryLimitMb,
         }),
       );
   }
@@ -260,7 +274,7 @@ export async function loadPluginInfo(
   const source = url.href;
   const sandboxed = options.sandbox ?? isRemote(url);
   const timeoutMs = options.timeoutMs ?? SANDBOX_TIMEOUT_MS;
-  const { manifest, code } = await importManifest(url, sandboxed, timeoutMs);
+  const { manifest, code } = await importManifest(url, sandboxed, timeoutMs, options);
   const plugin = manifest.name;
   const ids = manifest.envs.map((e) => `${plugin}/${e.id}`);
   ids.forEach((id, i) => {
@@ -290,6 +304,7 @@ export async function loadPluginInfo(
       maxEpisodeSteps: def.maxEpisodeSteps,
       defaults: def.defaults,
       timeoutMs: sandboxed ? timeoutMs : undefined,
+      memoryLimitMb: sandboxed ? options.memoryLimitMb : undefined,
     };
     const envSpec: EnvSpec = {
       id: ids[i],

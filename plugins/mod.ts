@@ -30,6 +30,7 @@ export {
   type PluginSource,
   type PluginSpec,
   readPluginSource,
+  type ReadSourceOptions,
   resolvePluginUrl,
 } from "./source.ts";
 export {

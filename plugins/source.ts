@@ -73,30 +73,119 @@ function mediaTypeOf(url: URL, contentType: string | null): string {
   return /\.(m|c)?tsx?$/i.test(url.pathname) ? "application/typescript" : "text/javascript";
 }
 
+/** Largest plugin module the sandbox accepts by default (bytes of source text). */
+export const MAX_PLUGIN_BYTES = 4 * 1024 * 1024;
+
+/** Default limit on fetching a plugin URL, in milliseconds. */
+export const FETCH_TIMEOUT_MS = 30_000;
+
+/** Options of {@link readPluginSource}. */
+export interface ReadSourceOptions {
+  /** Refuse modules larger than this many bytes (default {@link MAX_PLUGIN_BYTES}). */
+  maxBytes?: number;
+  /** Give up on an `http(s)` URL after this many ms (default {@link FETCH_TIMEOUT_MS}). */
+  fetchTimeoutMs?: number;
+}
+
+class SourceProblem extends Error {
+  constructor(readonly path: string, message: string, readonly value?: unknown) {
+    super(message);
+  }
+}
+
+async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: number) {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (body === null) return "";
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new SourceProblem(
+        "size",
+        `the plugin module is larger than the limit of ${maxBytes} bytes (option maxBytes; ` +
+          `sandboxed plugins are held in memory and sent to their process whole)`,
+        size,
+      );
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
+
 /**
- * Reads a plugin module's text (file read or HTTP GET by the host).
- * @throws PluginError naming the source when the module cannot be read.
+ * Reads a plugin module's text (file read or HTTP GET by the host), at most `maxBytes`
+ * bytes, giving up on a URL after `fetchTimeoutMs` (headers and body together).
+ * @throws PluginError naming the source when the module cannot be read, is too large, or
+ *   its host does not answer in time.
  */
-export async function readPluginSource(url: URL): Promise<PluginSource> {
+export async function readPluginSource(
+  url: URL,
+  options: ReadSourceOptions = {},
+): Promise<PluginSource> {
   const source = url.href;
+  const maxBytes = options.maxBytes ?? MAX_PLUGIN_BYTES;
+  const fetchTimeoutMs = options.fetchTimeoutMs ?? FETCH_TIMEOUT_MS;
   try {
     if (url.protocol === "file:") {
+      const size = (await Deno.stat(url)).size;
+      if (size > maxBytes) {
+        throw new SourceProblem(
+          "size",
+          `the plugin module is ${size} bytes, larger than the limit of ${maxBytes} bytes ` +
+            `(option maxBytes)`,
+          size,
+        );
+      }
       const code = await Deno.readTextFile(url);
       return { url: source, code, mediaType: mediaTypeOf(url, null) };
     }
     if (isRemote(url)) {
-      const response = await fetch(url);
-      const code = await response.text();
-      if (!response.ok) {
-        throw new Error(`HTTP ${response.status} ${response.statusText}`);
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), fetchTimeoutMs);
+      try {
+        const response = await fetch(url, { signal: controller.signal });
+        const code = await readLimited(response.body, maxBytes);
+        if (!response.ok) {
+          throw new Error(`HTTP ${response.status} ${response.statusText}`);
+        }
+        return {
+          url: source,
+          code,
+          mediaType: mediaTypeOf(url, response.headers.get("content-type")),
+        };
+      } catch (error) {
+        if (controller.signal.aborted) {
+          throw new SourceProblem(
+            "fetch",
+            `no complete answer from ${url.host} within ${fetchTimeoutMs} ms ` +
+              `(option fetchTimeoutMs, flag --plugin-fetch-timeout)`,
+          );
+        }
+        throw error;
+      } finally {
+        clearTimeout(timer);
       }
-      return {
-        url: source,
-        code,
-        mediaType: mediaTypeOf(url, response.headers.get("content-type")),
-      };
     }
   } catch (error) {
+    if (error instanceof SourceProblem) {
+      throw new PluginError({
+        source,
+        method: "load",
+        path: error.path,
+        problem: error.message,
+        value: error.value,
+      });
+    }
     throw new PluginError({
       source,
       method: "load",

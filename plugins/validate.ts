@@ -81,8 +81,53 @@ export function observationProblem(
     if (typeof v !== "number" || !Number.isFinite(v)) {
       return { method, path: `observation.${i}`, problem: "must be a finite number", value: v };
     }
+    if (!Number.isFinite(Math.fround(v))) {
+      return {
+        method,
+        path: `observation.${i}`,
+        problem: "must be a finite number within float32 range (|x| ≤ 3.4028234663852886e38)",
+        value: v,
+      };
+    }
   }
   return null;
+}
+
+/**
+ * Reads a `reset`/`step` result once into plain data: each field is read exactly once and
+ * the observation is copied element by element into a plain array, so that getters,
+ * Proxies or later mutation cannot show the validator one value and the consumer another
+ * (a reward getter answering 1, then NaN). Anything else is returned as it is (and then
+ * refused by {@link resultProblem}).
+ * @throws whatever plugin code throws while being read (callers name the plugin).
+ */
+export function plainResult(result: unknown): unknown {
+  if (result === null || typeof result !== "object") return result;
+  const r = result as Record<string, unknown>;
+  const out: Record<string, unknown> = {
+    observation: r.observation,
+    reward: r.reward,
+    terminated: r.terminated,
+    truncated: r.truncated,
+    info: r.info,
+  };
+  out.observation = plainArray(out.observation);
+  return out;
+}
+
+function plainArray(v: unknown): unknown {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    if (v instanceof BigInt64Array || v instanceof BigUint64Array) return Array.from(v);
+    // The constructor reads the internal length and elements, never a getter.
+    return Array.from(new Float64Array(v as unknown as ArrayLike<number>));
+  }
+  if (v === null || typeof v !== "object") return v;
+  const length = (v as { length?: unknown }).length;
+  if (typeof length !== "number" || !Number.isInteger(length) || length < 0) return v;
+  if (length > 1 << 26) return { length }; // refused by the length check
+  const out = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) out[i] = (v as Record<number, unknown>)[i];
+  return out;
 }
 
 /** Problems of a whole `reset` or `step` result. */

@@ -22,7 +22,8 @@ import { EnvError } from "../envs/errors.ts";
 import { defaultRegistry, type Registry } from "../envs/registry.ts";
 import { flatDim, type Space } from "../envs/spaces.ts";
 import type { FinishedEpisode, VectorEnvLike, VectorStepResult } from "../envs/vector.ts";
-import { checkedSpaces, type PluginEnvContext } from "./guarded_env.ts";
+import { checkedSpaces, type PluginEnvContext, problemError } from "./guarded_env.ts";
+import type { Problem } from "./validate.ts";
 import { pluginEnvRecord } from "./loader.ts";
 import { EnvWorker } from "./sandbox/channel.ts";
 import type { SpacesReply, VecStepReply } from "./sandbox/protocol.ts";
@@ -137,7 +138,9 @@ export class WorkerVectorEnv implements VectorEnvLike {
       for (let k = 0; k < w; k++) {
         const first = Math.floor((k * n) / w);
         const count = Math.floor(((k + 1) * n) / w) - first;
-        const worker = EnvWorker.start(ctx, record?.sandboxed ?? false, record?.timeoutMs);
+        const worker = EnvWorker.start(ctx, record?.sandboxed ?? false, record?.timeoutMs, {
+          memoryLimitMb: record?.memoryLimitMb,
+        });
         slices.push({ worker, first, count });
       }
       const replies = await Promise.all(slices.map(async (s) => {
@@ -176,7 +179,11 @@ export class WorkerVectorEnv implements VectorEnvLike {
         seed: seed === undefined ? null : seed + s.first,
       })
     ));
-    replies.forEach((obs, k) => this.#observations.set(obs, this.#slices[k].first * this.obsDim));
+    replies.forEach((obs, k) => {
+      const s = this.#slices[k];
+      this.#check(observationsProblem("vecReset", "observations", obs, s.count * this.obsDim), s);
+      this.#observations.set(obs, s.first * this.obsDim);
+    });
     return this.#observations;
   }
 
@@ -204,6 +211,7 @@ export class WorkerVectorEnv implements VectorEnvLike {
     const r = this.#result;
     const finished: FinishedEpisode[] = [];
     replies.forEach((reply, k) => {
+      this.#check(vecStepProblem(reply, this.#slices[k].count, d), this.#slices[k]);
       const first = this.#slices[k].first;
       r.observations.set(reply.observations, first * d);
       r.finalObservations.set(reply.finalObservations, first * d);
@@ -239,9 +247,143 @@ export class WorkerVectorEnv implements VectorEnvLike {
     }));
   }
 
+  /** Throws the {@link PluginError} for a reply problem, naming the copy index. */
+  #check(p: Problem | null, slice: Slice): void {
+    if (p === null) return;
+    const shifted = p.path.replace(/^(\w+)\.(\d+)/, (_m, field: string, i: string) => {
+      const rowWidth = field.endsWith("bservations") ? this.obsDim : 1;
+      return `${field}.${Number(i) + slice.first * rowWidth}`;
+    });
+    throw problemError(this.#ctx, { ...p, path: shifted });
+  }
+
   #assertOpen(method: string): void {
     if (this.#closed) {
       throw new EnvError(this.#ctx.envId, method, "(vector env)", "is closed", this.id);
     }
   }
+}
+
+/** Problems of a flat observation block: a `Float32Array` of `length` finite numbers. */
+function observationsProblem(
+  method: string,
+  field: string,
+  v: unknown,
+  length: number,
+): Problem | null {
+  if (!(v instanceof Float32Array) || v.length !== length) {
+    return {
+      method,
+      path: field,
+      problem: `must be a Float32Array of ${length} numbers (a forged or corrupt reply)`,
+      value: v instanceof Float32Array ? v.length : typeof v,
+    };
+  }
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) {
+      return { method, path: `${field}.${i}`, problem: "must be a finite number", value: v[i] };
+    }
+  }
+  return null;
+}
+
+/**
+ * Problems of one Worker's `vecStep` reply, checked on the host (the Worker runs plugin
+ * code, which can forge what it sends): array types and lengths, finite observations and
+ * rewards, 0/1 flags, and finished episodes that match the flags one to one with finite
+ * returns and positive integer lengths.
+ */
+export function vecStepProblem(reply: unknown, count: number, obsDim: number): Problem | null {
+  const m = "vecStep";
+  if (reply === null || typeof reply !== "object") {
+    return { method: m, path: "(reply)", problem: "must be an object", value: reply };
+  }
+  const r = reply as Record<string, unknown>;
+  for (const field of ["observations", "finalObservations"]) {
+    const p = observationsProblem(m, field, r[field], count * obsDim);
+    if (p) return p;
+  }
+  const rewards = r.rewards;
+  if (!(rewards instanceof Float64Array) || rewards.length !== count) {
+    return { method: m, path: "rewards", problem: `must be a Float64Array of ${count}`, value: 0 };
+  }
+  for (let i = 0; i < count; i++) {
+    if (!Number.isFinite(rewards[i])) {
+      return {
+        method: m,
+        path: `rewards.${i}`,
+        problem: "must be a finite number",
+        value: rewards[i],
+      };
+    }
+  }
+  for (const flag of ["terminated", "truncated"]) {
+    const f = r[flag];
+    if (!(f instanceof Uint8Array) || f.length !== count) {
+      return { method: m, path: flag, problem: `must be a Uint8Array of ${count}`, value: 0 };
+    }
+    for (let i = 0; i < count; i++) {
+      if (f[i] !== 0 && f[i] !== 1) {
+        return { method: m, path: `${flag}.${i}`, problem: "must be 0 or 1", value: f[i] };
+      }
+    }
+  }
+  const finished = r.finished;
+  if (!Array.isArray(finished)) {
+    return { method: m, path: "finished", problem: "must be an array", value: finished };
+  }
+  const ended = new Set<number>();
+  for (let j = 0; j < finished.length; j++) {
+    const e = finished[j] as Record<string, unknown> | null;
+    const env = e?.env;
+    if (typeof env !== "number" || !Number.isInteger(env) || env < 0 || env >= count) {
+      return {
+        method: m,
+        path: `finished.${j}.env`,
+        problem: `must be a copy index in [0, ${count})`,
+        value: env,
+      };
+    }
+    if (ended.has(env)) {
+      return {
+        method: m,
+        path: `finished.${j}.env`,
+        problem: "ends twice in one step",
+        value: env,
+      };
+    }
+    ended.add(env);
+    if (typeof e!.return !== "number" || !Number.isFinite(e!.return)) {
+      return {
+        method: m,
+        path: `finished.${j}.return`,
+        problem: "must be a finite number",
+        value: e!.return,
+      };
+    }
+    if (typeof e!.length !== "number" || !Number.isInteger(e!.length) || e!.length < 1) {
+      return {
+        method: m,
+        path: `finished.${j}.length`,
+        problem: "must be a positive integer",
+        value: e!.length,
+      };
+    }
+  }
+  const terminated = r.terminated as Uint8Array;
+  const truncated = r.truncated as Uint8Array;
+  for (let i = 0; i < count; i++) {
+    const done = terminated[i] === 1 || truncated[i] === 1;
+    if (done !== ended.has(i)) {
+      return {
+        method: m,
+        path: `${terminated[i] === 1 ? "terminated" : "truncated"}.${i}`,
+        problem: done
+          ? "says the episode ended, but no finished episode is reported for it"
+          : "a finished episode is reported, but neither flag is set",
+        value: done ? 1 : 0,
+      };
+    }
+  }
+  return null;
 }

@@ -47,3 +47,26 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
     throw error;
   }
 }
+
+/** The name pattern of the temporary files {@link writeFileAtomic} creates. */
+export const TEMP_FILE_PATTERN: RegExp = /\.tmp-[0-9a-f]{8}$/;
+
+/**
+ * Removes the temporary files (`*.tmp-xxxxxxxx`) a killed process left in `dir` (not
+ * recursive; a missing folder is fine). Returns the paths removed.
+ */
+export async function removeStrayTemps(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const d = dir.replace(/\/+$/, "");
+  try {
+    for await (const entry of Deno.readDir(d)) {
+      if (entry.isFile && TEMP_FILE_PATTERN.test(entry.name)) {
+        await Deno.remove(`${d}/${entry.name}`).catch(() => {});
+        removed.push(`${d}/${entry.name}`);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed.sort();
+}

@@ -5,15 +5,20 @@
  * Layout (all little-endian):
  *
  * 1. 8 bytes: `N`, the header length (unsigned 64-bit);
- * 2. `N` bytes: a UTF-8 JSON header `{ "__metadata__": { "format": "ascent-checkpoint/1",
- *    "crc32": "<hex of the data bytes>", "ascent": "<the metadata as a JSON string>" },
+ * 2. `N` bytes: a UTF-8 JSON header `{ "__metadata__": { "format": "ascent-checkpoint/2",
+ *    "crc32": "<8 hex digits>", "ascent": "<the metadata as a JSON string>" },
  *    "<tensor name>": { "dtype": "F32", "shape": [r, c], "data_offsets": [begin, end] }, … }`,
  *    padded with spaces to a multiple of 8 bytes;
  * 3. the tensor data, float32, contiguous, in header order.
  *
+ * The CRC-32 covers the **whole file**: it is computed with its own 8 hex digits written as
+ * `00000000`, then stored in their place; so one flipped bit anywhere — header length,
+ * tensor table, metadata (counters such as the step count) or data — is detected. (Files
+ * of the first format, `ascent-checkpoint/1`, whose CRC covers the tensor data only, are
+ * still read.)
+ *
  * Any safetensors reader can open the file. Loading checks every field, the offsets, the
- * sizes against the shapes and a CRC-32 of the data, and names the file and what is
- * wrong. Saving writes `path.tmp-<random>` and renames it over `path`, so a killed process
+ * sizes against the shapes and the CRC-32, and names the file and what is wrong. Saving writes `path.tmp-<random>` and renames it over `path`, so a killed process
  * leaves either the old or the new file, never a torn one. Every problem with a checkpoint
  * (unreadable, truncated, corrupt, mismatched, unwritable) is a {@link CheckpointError}.
  *
@@ -88,7 +93,29 @@ export interface Checkpoint {
   metadata: unknown;
 }
 
-const FORMAT = "ascent-checkpoint/1";
+const FORMAT = "ascent-checkpoint/2";
+/** The first format: its CRC covers the tensor data only. */
+const FORMAT_V1 = "ascent-checkpoint/1";
+const CRC_FIELD = new TextEncoder().encode('"crc32":"');
+const CRC_ZERO = "00000000";
+
+/** Byte offset of the CRC's 8 hex digits in a header (the first `"crc32":"`), or -1. */
+function crcDigitsAt(bytes: Uint8Array, from: number, to: number): number {
+  outer: for (let i = from; i + CRC_FIELD.length + 8 <= to; i++) {
+    for (let j = 0; j < CRC_FIELD.length; j++) {
+      if (bytes[i + j] !== CRC_FIELD[j]) continue outer;
+    }
+    return i + CRC_FIELD.length;
+  }
+  return -1;
+}
+
+/** CRC-32 of `bytes` with the 8 bytes at `at` read as ASCII zeros. */
+function crcWithZeroedDigits(bytes: Uint8Array, at: number): string {
+  const copy = bytes.slice();
+  copy.set(new TextEncoder().encode(CRC_ZERO), at);
+  return crc32(copy).toString(16).padStart(8, "0");
+}
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 let crcTable: Uint32Array | null = null;
@@ -146,7 +173,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   }
   header.__metadata__ = {
     format: FORMAT,
-    crc32: crc32(data).toString(16).padStart(8, "0"),
+    crc32: CRC_ZERO, // replaced below by the CRC of the whole file
     ascent: JSON.stringify(checkpoint.metadata ?? null),
   };
   // __metadata__ first, as safetensors writers do.
@@ -162,6 +189,8 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
   out.set(data, 8 + json.length);
+  const at = crcDigitsAt(out, 8, 8 + json.length);
+  out.set(new TextEncoder().encode(crc32(out).toString(16).padStart(8, "0")), at);
   return out;
 }
 
@@ -191,12 +220,21 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   if (meta === undefined || typeof meta !== "object" || meta === null) {
     fail(`header has no "__metadata__" object (not an Ascent checkpoint)`);
   }
-  if (meta!.format !== FORMAT) {
+  if (meta!.format !== FORMAT && meta!.format !== FORMAT_V1) {
     fail(`format is ${JSON.stringify(meta!.format)}, expected "${FORMAT}"`);
   }
   const data = bytes.subarray(8 + n);
   const expectedCrc = meta!.crc32;
-  const crc = crc32(data).toString(16).padStart(8, "0");
+  let crc: string;
+  let covers = "data";
+  if (meta!.format === FORMAT) {
+    covers = "file";
+    const at = crcDigitsAt(bytes, 8, 8 + n);
+    if (at < 0) fail(`header has no "crc32" field`);
+    crc = crcWithZeroedDigits(bytes, at);
+  } else {
+    crc = crc32(data).toString(16).padStart(8, "0");
+  }
   const tensors: Record<string, CheckpointTensor> = {};
   const ranges: [number, number, string][] = [];
   for (const [name, entry] of Object.entries(header)) {
@@ -248,7 +286,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   }
   if (pos !== data.length) fail(`${data.length - pos} unexpected trailing data bytes`);
   if (expectedCrc !== crc) {
-    fail(`data CRC-32 is ${crc}, header says ${String(expectedCrc)} (corrupt)`);
+    fail(`${covers} CRC-32 is ${crc}, header says ${String(expectedCrc)} (corrupt)`);
   }
   let metadata: unknown;
   try {

@@ -115,7 +115,7 @@ Deno.test("checkpoint: corrupt, truncated and mismatched files give clear errors
     await Deno.writeFile(path, flipped);
     await assert.rejects(
       loadCheckpoint(path),
-      bad(/bad.safetensors: data CRC-32 is [0-9a-f]{8}, header says [0-9a-f]{8} \(corrupt\)/),
+      bad(/bad.safetensors: file CRC-32 is [0-9a-f]{8}, header says [0-9a-f]{8} \(corrupt\)/),
     );
     const junk = good.slice();
     junk[8] = 0x78; // "x" instead of the opening brace
@@ -180,5 +180,48 @@ Deno.test("checkpoint: failed writes and bad optimiser states are CheckpointErro
   assert.throws(
     () => optimizerStateFromCheckpoint({ kind: "rmsprop" }, {}, "o.st"),
     { name: "CheckpointError", message: /o\.st: invalid optimiser state \{"kind":"rmsprop"\}/ },
+  );
+});
+
+Deno.test("checkpoint: the CRC covers the whole file: one flipped bit in the metadata (5120 → 1120 steps) is refused", () => {
+  const bytes = encodeCheckpoint({
+    tensors: { w: { shape: [1, 2], data: new Float32Array([1, 2]) } },
+    metadata: { timesteps: 5120, updates: 10 },
+  });
+  assert.deepEqual(decodeCheckpoint(bytes, "ok").metadata, { timesteps: 5120, updates: 10 });
+  const text = new TextDecoder().decode(bytes);
+  const at = text.indexOf("5120");
+  assert.ok(at > 0);
+  const flipped = bytes.slice();
+  flipped[at] ^= 0x04; // "5" (0x35) → "1" (0x31): still valid JSON, a plausible counter
+  assert.equal(new TextDecoder().decode(flipped).includes("1120"), true);
+  assert.throws(
+    () => decodeCheckpoint(flipped, "flipped.safetensors"),
+    /checkpoint flipped.safetensors: file CRC-32 is [0-9a-f]{8}, header says [0-9a-f]{8} \(corrupt\)/,
+  );
+  // Every single-bit flip anywhere in the file is refused.
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes.slice();
+    b[i] ^= 1 << (i % 8);
+    assert.throws(() => decodeCheckpoint(b, "x"), CheckpointError, `byte ${i}`);
+  }
+});
+
+Deno.test("checkpoint: agent counters are checked against each other", async () => {
+  const { assertCounters } = await import("../algorithms/agent_checkpoint.ts");
+  assertCounters("ok", { timesteps: 512, updates: 4, totalTimesteps: 1024 }, 128);
+  assertCounters("episodes", { timesteps: 517, updates: 4, totalTimesteps: 1024 }, 0);
+  assert.throws(
+    () =>
+      assertCounters("x.safetensors", { timesteps: 1120, updates: 40, totalTimesteps: 2048 }, 128),
+    /checkpoint x\.safetensors: counters disagree: 1120 steps after 40 updates of 128 steps \(expected 5120\)/,
+  );
+  assert.throws(
+    () => assertCounters("x", { timesteps: 3, updates: 4, totalTimesteps: 9 }, 0),
+    /4 updates in 3 steps/,
+  );
+  assert.throws(
+    () => assertCounters("x", { timesteps: -1, updates: 0, totalTimesteps: 9 }, 0),
+    /counter timesteps is -1/,
   );
 });

@@ -349,7 +349,7 @@ Deno.test("runtime: a model whose inputs do not match the contract is refused", 
   );
 });
 
-Deno.test("runtime: observations of the wrong length or with NaN are refused", async () => {
+Deno.test("runtime: observations of the wrong length, with NaN or beyond float32 (1e39) are refused", async () => {
   const spec = specs[3][1]();
   const policy = await OnnxPolicy.load(await exportOnnx(spec, null));
   try {
@@ -365,6 +365,17 @@ Deno.test("runtime: observations of the wrong length or with NaN are refused", a
       () => policy.act([[1, 2, 3, 4, 5], [1, 2, NaN, 4, 5]]),
       /observation row 1, element 2 is NaN: observations must be finite numbers/,
     );
+    // 1e39 is a finite double but +Infinity as float32: refused, not silently rounded.
+    await assert.rejects(
+      () => policy.act([[1, 2, 3, 4, 5], [1, 2, 3, 1e39, 5]]),
+      /observation row 1, element 3 is 1e\+39: observations must be finite numbers that fit float32/,
+    );
+    await assert.rejects(
+      () => policy.act([1, -1e39, 3, 4, 5]),
+      /observation row 0, element 1 is -1e\+39: .*fit float32/,
+    );
+    // The largest float32 itself is accepted.
+    assert.equal((await policy.act([1, 2, 3.4028234663852886e38, 4, 5])).actions.length, 1);
     await assert.rejects(
       () => policy.act(Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, Infinity)),
       /observation row 1, element 4 is Infinity/,

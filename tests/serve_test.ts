@@ -209,3 +209,165 @@ Deno.test("serve: the command serves with minimal permissions and stops on SIGTE
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// ---------------------------------------------------------------- slow and hostile clients
+
+const enc = new TextEncoder();
+
+/** Reads from `conn` until the peer closes or `ms` pass; returns the text. */
+async function readAll(conn: Deno.Conn, ms = 3000): Promise<string> {
+  const chunks: string[] = [];
+  const buf = new Uint8Array(4096);
+  const deadline = Date.now() + ms;
+  const dec = new TextDecoder();
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const n = await Promise.race([
+      conn.read(buf).catch(() => null),
+      new Promise<"t">((
+        r,
+      ) => (timer = setTimeout(() => r("t"), Math.max(0, deadline - Date.now())))),
+    ]);
+    clearTimeout(timer);
+    if (n === null || n === "t") break;
+    chunks.push(dec.decode(buf.subarray(0, n)));
+  }
+  return chunks.join("");
+}
+
+const actHead = (length: number) =>
+  `POST /v1/act HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+  `content-length: ${length}\r\n\r\n`;
+
+async function limitedServer(options: Record<string, number>) {
+  const policy = await OnnxPolicy.load(await exportOnnx(discreteSpec(), null));
+  const server = startServer(policy, { port: 0, ...options });
+  return { policy, server, base: `http://127.0.0.1:${server.port}` };
+}
+
+Deno.test("serve: idle, slowloris and no-body clients time out while others are answered; shutdown stops on time", async () => {
+  const { policy, server, base } = await limitedServer({
+    headerTimeoutMs: 400,
+    bodyTimeoutMs: 400,
+    idleTimeoutMs: 400,
+    shutdownTimeoutMs: 500,
+  });
+  const conns: Deno.Conn[] = [];
+  try {
+    const connect = async () => {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+      conns.push(c);
+      return c;
+    };
+    const idle = await Promise.all(Array.from({ length: 20 }, connect));
+    const slowloris = await Promise.all(Array.from({ length: 5 }, connect));
+    const noBody = await Promise.all(Array.from({ length: 5 }, connect));
+    for (const c of noBody) await c.write(enc.encode(actHead(100)));
+    // Slowloris: one header byte every 50 ms, for ever (bounded by the test: 40 bytes).
+    const head = enc.encode(actHead(10));
+    let dripping = true;
+    const drip = (async () => {
+      for (let i = 0; i < 40 && dripping; i++) {
+        await Promise.all(slowloris.map((c) => c.write(head.subarray(i, i + 1)).catch(() => 0)));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    // Meanwhile other clients are answered promptly.
+    const latencies: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      const res = await post(`${base}/v1/act`, { observations: [[i, 1, 2, 3]] });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+      latencies.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(Math.max(...latencies) < 250, `latencies ${latencies.map(Math.round)}`);
+    // Every slow client is cut off within its deadline.
+    const noBodyReplies = await Promise.all(noBody.map((c) => readAll(c, 2000)));
+    for (const r of noBodyReplies) {
+      assert.match(r, /^HTTP\/1\.1 408 /);
+      assert.match(r, /request body not complete within 400 ms \(0 of 100 bytes\)/);
+    }
+    const slowReplies = await Promise.all(slowloris.map((c) => readAll(c, 2000)));
+    for (const r of slowReplies) assert.match(r, /^HTTP\/1\.1 408 .*headers not complete/s);
+    dripping = false;
+    await drip;
+    const idleReplies = await Promise.all(idle.map((c) => readAll(c, 2000)));
+    assert.deepEqual(idleReplies, idle.map(() => ""), "idle connections are closed silently");
+    const s = server.stats();
+    assert.ok(s.timedOutConnections >= 30, JSON.stringify(s));
+    // A client stuck mid-body when shutdown starts does not hold the server beyond 500 ms.
+    const stuck = await connect();
+    await stuck.write(enc.encode(actHead(50) + "{"));
+    await new Promise((r) => setTimeout(r, 50));
+    const t = performance.now();
+    await server.shutdown();
+    await server.finished;
+    const took = performance.now() - t;
+    assert.ok(took >= 300 && took < 1500, `shutdown took ${Math.round(took)} ms`);
+  } finally {
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch { /* closed */ }
+    }
+    await server.shutdown();
+    await policy.close();
+  }
+});
+
+Deno.test("serve: beyond maxConnections a new connection gets 503, and is served again once one closes", async () => {
+  const { policy, server, base } = await limitedServer({ maxConnections: 3 });
+  const held: Deno.Conn[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      held.push(await Deno.connect({ hostname: "127.0.0.1", port: server.port }));
+    }
+    for (let i = 0; i < 50 && server.stats().openConnections < 3; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const extra = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    const reply = await readAll(extra, 2000);
+    extra.close();
+    assert.match(reply, /^HTTP\/1\.1 503 /);
+    assert.match(reply, /server busy: 3 connections open/);
+    assert.equal(server.stats().rejectedConnections, 1);
+    held.pop()!.close();
+    for (let i = 0; i < 50 && server.stats().openConnections >= 3; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const res = await post(`${base}/v1/act`, { observations: [[1, 2, 3, 4]] });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+  } finally {
+    for (const c of held) c.close();
+    await server.shutdown();
+    await policy.close();
+  }
+});
+
+Deno.test("serve: values beyond float32 (1e39) and bodies shorter than Content-Length get 400", async () => {
+  const { policy, server, base } = await limitedServer({});
+  try {
+    const res = await post(`${base}/v1/act`, '{"observations": [[1, 2, 1e39, 4]]}');
+    assert.equal(res.status, 400);
+    const err = await res.json();
+    assert.equal(err.issues[0].path, "observations.0.2");
+    assert.match(err.issues[0].message, /must fit float32/);
+    const ok = await post(`${base}/v1/act`, { observations: [[1, 2, 3.4028234663852886e38, 4]] });
+    assert.equal(ok.status, 200);
+    await ok.body?.cancel();
+    // Declares 100 bytes, sends 10, then ends its side of the connection.
+    const c = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+    await c.write(enc.encode(actHead(100) + '{"observa'));
+    await c.closeWrite();
+    const reply = await readAll(c, 2000);
+    c.close();
+    assert.match(reply, /^HTTP\/1\.1 400 /);
+    assert.match(reply, /request body ended after 9 of the 100 bytes declared by Content-Length/);
+  } finally {
+    await server.shutdown();
+    await policy.close();
+  }
+});

@@ -84,3 +84,63 @@ export interface WorkerFailure {
 export type Reply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: WorkerFailure };
+
+// Captured when this module loads, before any plugin code runs in the same realm: a
+// plugin that replaces Number.isFinite or JSON.stringify does not change the encoding.
+const isFiniteNumber = Number.isFinite;
+const stringify = JSON.stringify;
+const parse = JSON.parse;
+const isView = ArrayBuffer.isView;
+const arrayFrom = Array.from;
+
+const TYPED_ARRAYS: Record<string, new (data: number[]) => ArrayBufferView> = {
+  Float32Array,
+  Float64Array,
+  Int32Array,
+  Uint8Array,
+  Int8Array,
+  Int16Array,
+  Uint16Array,
+  Uint32Array,
+  Uint8ClampedArray,
+};
+
+/**
+ * Encodes a message as one line of JSON for the stdio channel of a sandbox process. Typed
+ * arrays, non-finite numbers and bigints, which JSON cannot carry, are tagged
+ * (`{"$ta": "Float32Array", "d": […]}`, `{"$num": "NaN"}`, `{"$big": "12"}`) and restored by
+ * {@link decodeFrame}; a float32 or float64 value survives the round trip exactly.
+ */
+export function encodeFrame(message: unknown): string {
+  return stringify(message, function (this: unknown, _key, value: unknown) {
+    if (typeof value === "number") return isFiniteNumber(value) ? value : { $num: String(value) };
+    if (typeof value === "bigint") return { $big: String(value) };
+    if (isView(value) && !(value instanceof DataView)) {
+      return {
+        $ta: value.constructor.name,
+        d: arrayFrom(value as unknown as ArrayLike<number>),
+      };
+    }
+    return value;
+  });
+}
+
+/** Decodes a line written by {@link encodeFrame}. */
+export function decodeFrame(line: string): unknown {
+  return parse(line, (_key, value: unknown) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    const v = value as Record<string, unknown>;
+    const keys = Object.keys(v);
+    if (keys.length === 1 && typeof v.$num === "string") return Number(v.$num);
+    if (keys.length === 1 && typeof v.$big === "string" && /^-?\d+$/.test(v.$big)) {
+      return BigInt(v.$big);
+    }
+    if (
+      keys.length === 2 && typeof v.$ta === "string" && Array.isArray(v.d) &&
+      Object.hasOwn(TYPED_ARRAYS, v.$ta) && v.d.every((x) => typeof x === "number")
+    ) {
+      return new TYPED_ARRAYS[v.$ta](v.d as number[]);
+    }
+    return value;
+  });
+}

@@ -31,6 +31,8 @@ export interface WorkerEnvOptions {
   sandbox?: boolean;
   /** Terminate the Worker when a call takes longer (default: no limit). */
   timeoutMs?: number;
+  /** Memory limit of the sandbox process in MiB (default `SANDBOX_MEMORY_MB`). */
+  memoryLimitMb?: number;
 }
 
 /** The import URL the Worker uses for a plugin: `data:` when sandboxed, else the URL. */
@@ -59,7 +61,9 @@ export class SandboxedEnv implements Env {
   /** Starts a Worker, imports the plugin, creates the environment and checks its spaces. */
   static async create(options: WorkerEnvOptions): Promise<SandboxedEnv> {
     const sandboxed = options.sandbox ?? true;
-    const worker = EnvWorker.start(options.ctx, sandboxed, options.timeoutMs);
+    const worker = EnvWorker.start(options.ctx, sandboxed, options.timeoutMs, {
+      memoryLimitMb: options.memoryLimitMb,
+    });
     try {
       await worker.call({ type: "load", url: workerImportUrl(options.source, sandboxed) });
       const spaces = await worker.call<SpacesReply>(

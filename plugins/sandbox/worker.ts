@@ -1,11 +1,16 @@
 /**
- * The environment Worker: imports a plugin module (from a `data:` URL when sandboxed, so it
- * needs no permission at all), creates its environments and steps them on request.
+ * The environment host script: imports a plugin module (from a `data:` URL when sandboxed,
+ * so it needs no permission at all), creates its environments and steps them on request.
  *
- * In a sandbox the Worker is started with `deno: { permissions: "none" }`: the plugin's
+ * It runs in one of two ways. Trusted (unsandboxed) plugins and the built-in environments
+ * run in a Deno Worker of the host process and talk by `postMessage`. Sandboxed plugins run
+ * it as the main module of a separate `deno` process started by `channel.ts` with no
+ * permissions at all, a V8 heap limit, no npm or remote module resolution and an unusable
+ * cache directory, and talk over stdin/stdout (see {@link serveOverStdio}): the plugin's
  * code can compute but `Deno.readTextFile`, `fetch`, `Deno.connect`, `Deno.env`,
  * `Deno.Command` and FFI all throw `NotCapable`, and so does a dynamic `import()` of a
- * file or remote URL. The host sees such failures as errors naming the method.
+ * file, remote URL or `npm:` package. The host sees such failures as errors naming the
+ * method.
  *
  * Batch mode (`vecInit`/`vecReset`/`vecStep`) steps the Worker's copies with the toolkit's
  * one `VectorEnv` (same-step autoreset, the time limit `maxEpisodeSteps` as a `TimeLimit`),
@@ -13,8 +18,6 @@
  * are wrapped in {@link CheckedEnv}, which validates every result and names every failure.
  * @module
  */
-/// <reference no-default-lib="true" />
-/// <reference lib="deno.worker" />
 import {
   type Action,
   type Env,
@@ -24,8 +27,15 @@ import {
 } from "../../envs/types.ts";
 import { VectorEnv } from "../../envs/vector_env.ts";
 import { TimeLimit } from "../../envs/wrappers/time_limit.ts";
-import { looseFlatDim, type Problem, resultProblem } from "../validate.ts";
-import { FUNCTION_MARKER, type Reply, type Request, type WorkerFailure } from "./protocol.ts";
+import { looseFlatDim, plainResult, type Problem, resultProblem } from "../validate.ts";
+import {
+  decodeFrame,
+  encodeFrame,
+  FUNCTION_MARKER,
+  type Reply,
+  type Request,
+  type WorkerFailure,
+} from "./protocol.ts";
 
 interface PluginEnvLike {
   id: string;
@@ -123,7 +133,12 @@ async function useBuiltins(): Promise<void> {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  try {
+    if (error instanceof Error) return `${String(error.name)}: ${String(error.message)}`;
+    return String(error);
+  } catch {
+    return "a thrown value that cannot be described";
+  }
 }
 
 function spacesOf(env: Env, envId: string): { observationSpace: unknown; actionSpace: unknown } {
@@ -173,9 +188,18 @@ function checked(
   result: unknown,
   obsDim: number,
 ): Record<string, unknown> {
-  const p = resultProblem(method, result, obsDim);
+  let plain: unknown;
+  try {
+    plain = plainResult(result);
+  } catch (error) {
+    throw new Failure({
+      problem: { method, path: "(thrown)", problem: describe(error), value: undefined },
+      thrown: true,
+    });
+  }
+  const p = resultProblem(method, plain, obsDim);
   if (p) fail({ ...p, value: cloneable(p.value) });
-  return result as Record<string, unknown>;
+  return plain as Record<string, unknown>;
 }
 
 function envAt(handle: number): Env {
@@ -345,24 +369,96 @@ async function handle(msg: Request): Promise<{ result: unknown; transfer: Transf
   }
 }
 
-// Requests are handled one at a time, in order.
-let queue: Promise<void> = Promise.resolve();
-self.onmessage = (event: MessageEvent<Request>) => {
-  const msg = event.data;
-  queue = queue.then(async () => {
-    let reply: Reply;
-    let transfer: Transferable[] = [];
-    try {
-      const out = await handle(msg);
-      reply = { id: msg.id, ok: true, result: out.result };
-      transfer = out.transfer;
-    } catch (error) {
-      const failure: WorkerFailure = error instanceof Failure ? error.failure : {
-        problem: { method: msg.type, path: "(thrown)", problem: describe(error), value: undefined },
-        thrown: true,
-      };
-      reply = { id: msg.id, ok: false, error: failure };
+/** Answers one request: the reply and the buffers to transfer. */
+async function answer(msg: Request): Promise<{ reply: Reply; transfer: Transferable[] }> {
+  try {
+    const out = await handle(msg);
+    return { reply: { id: msg.id, ok: true, result: out.result }, transfer: out.transfer };
+  } catch (error) {
+    const failure: WorkerFailure = error instanceof Failure ? error.failure : {
+      problem: { method: msg.type, path: "(thrown)", problem: describe(error), value: undefined },
+      thrown: true,
+    };
+    return { reply: { id: msg.id, ok: false, error: failure }, transfer: [] };
+  }
+}
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<Request>) => void) | null;
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  close(): void;
+}
+
+const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope ===
+    "function" &&
+  globalThis instanceof
+    (globalThis as unknown as { WorkerGlobalScope: new () => unknown }).WorkerGlobalScope;
+
+if (inWorker) {
+  // A Worker: messages from the host. A plugin that calls close() ends the Worker, so the
+  // host is told at once instead of waiting for a reply that never comes.
+  const scope = globalThis as unknown as WorkerScope;
+  const close = scope.close.bind(scope);
+  scope.close = () => {
+    scope.postMessage({ exit: "the plugin called close() in its Worker" }, []);
+    close();
+  };
+  // Requests are handled one at a time, in order.
+  let queue: Promise<void> = Promise.resolve();
+  scope.onmessage = (event: MessageEvent<Request>) => {
+    const msg = event.data;
+    queue = queue.then(async () => {
+      const { reply, transfer } = await answer(msg);
+      scope.postMessage(reply, transfer);
+    });
+  };
+} else if (import.meta.main) {
+  await serveOverStdio();
+}
+
+/**
+ * A separate sandbox process (see `channel.ts`): requests arrive as lines of
+ * {@link encodeFrame} JSON on stdin, the first line being a token that every reply line on
+ * stdout starts with (so that plugin code writing to stdout cannot forge a reply). Console
+ * output of the plugin goes to stderr. The process ends when stdin closes.
+ */
+async function serveOverStdio(): Promise<void> {
+  const stdout = Deno.stdout;
+  const out = (...args: unknown[]) => console.error(...args);
+  const c = console as unknown as Record<string, unknown>;
+  for (const k of ["log", "info", "debug", "dir", "dirxml", "table", "group", "groupCollapsed"]) {
+    c[k] = out;
+  }
+  const encoder = new TextEncoder();
+  const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  let token: string | null = null;
+  const write = (bytes: Uint8Array) => {
+    let at = 0;
+    while (at < bytes.length) at += stdout.writeSync(bytes.subarray(at));
+  };
+  let queue: Promise<void> = Promise.resolve();
+  for (;;) {
+    const { value, done } = await lines.read();
+    if (done) break;
+    buffered += value;
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (token === null) {
+        token = line;
+        write(encoder.encode(token + encodeFrame({ ready: true }) + "\n"));
+        continue;
+      }
+      const msg = decodeFrame(line) as Request;
+      const t = token;
+      queue = queue.then(async () => {
+        const { reply } = await answer(msg);
+        write(encoder.encode(t + encodeFrame(reply) + "\n"));
+      });
     }
-    self.postMessage(reply, transfer);
-  });
-};
+  }
+  await queue;
+  Deno.exit(0);
+}

@@ -8,7 +8,9 @@
  *
  * Observations are accepted as one flat observation (`number[]` or a `Float32Array` of
  * length D = d₁⋯d_k), a batch of rows (`number[][]`), or a flat `Float32Array` holding B·D
- * numbers; every row must have D elements and every element must be a finite number.
+ * numbers; every row must have D elements and every element must be a finite number that
+ * fits float32 (|x| ≤ 3.4028234663852886e38, {@link FLOAT32_MAX}): a larger double such as
+ * `1e39` would become ±Infinity in the model's float32 input, so it is refused.
  * @module
  */
 import { flatDim, preview, type Space } from "../../envs/spaces.ts";
@@ -115,6 +117,16 @@ export interface ObservationBatch {
   single: boolean;
 }
 
+/** The largest finite float32, 3.4028234663852886e38. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** True when `v` is a number that stays finite when rounded to float32. */
+export function fitsFloat32(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(Math.fround(v));
+}
+
+const FIT = `finite numbers that fit float32 (|x| ≤ ${FLOAT32_MAX})`;
+
 function show(v: unknown): string {
   return typeof v === "number" ? String(v) : preview(v);
 }
@@ -129,7 +141,7 @@ function checkFinite(data: Float32Array, obsDim: number, space: Space | null): v
       const row = Math.floor(i / obsDim);
       throw new RangeError(
         `observation row ${row}, element ${i % obsDim} is ${data[i]}: observations must be ` +
-          `finite numbers (${describeSpace(space, obsDim)})`,
+          `${FIT} (${describeSpace(space, obsDim)})`,
       );
     }
   }
@@ -172,10 +184,10 @@ export function toObservationBatch(
     const data = new Float32Array(obsDim);
     for (let j = 0; j < obsDim; j++) {
       const v = row[j];
-      if (typeof v !== "number" || !Number.isFinite(v)) {
+      if (!fitsFloat32(v)) {
         throw new RangeError(
-          `observation row 0, element ${j} is ${show(v)}: observations must be finite ` +
-            `numbers`,
+          `observation row 0, element ${j} is ${show(v)}: observations must be ` +
+            FIT,
         );
       }
       data[j] = v;
@@ -195,10 +207,10 @@ export function toObservationBatch(
     }
     for (let j = 0; j < obsDim; j++) {
       const v = row[j];
-      if (typeof v !== "number" || !Number.isFinite(v)) {
+      if (!fitsFloat32(v)) {
         throw new RangeError(
-          `observation row ${i}, element ${j} is ${show(v)}: observations must be finite ` +
-            `numbers`,
+          `observation row ${i}, element ${j} is ${show(v)}: observations must be ` +
+            FIT,
         );
       }
       data[i * obsDim + j] = v;

@@ -1,0 +1,323 @@
+/**
+ * The training command's hardening, end to end: the sandbox recorded in `config.json` and
+ * reapplied by `eval` (only `--no-sandbox` lowers it), `--force` clearing what it
+ * replaces, resume saying what it drops from `metrics.jsonl` (and refusing a log that
+ * disagrees with the checkpoint), stray temporary files removed, a first Ctrl-C cutting a
+ * hung environment wait short, and a second one exiting even when the main thread is
+ * stuck in an unsandboxed plugin's loop.
+ * @module
+ */
+import assert from "node:assert/strict";
+
+const root = new URL("../", import.meta.url).pathname;
+const fixtures = `${root}tests/fixtures/plugins`;
+const PERMS = ["--allow-read", "--allow-write", "--allow-net=127.0.0.1", "--allow-run=deno"];
+
+function command(script: string, args: string[]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", ...PERMS, `${root}cli/${script}`, ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+async function run(script: string, args: string[]) {
+  const out = await command(script, args).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+const lastJson = (text: string) => JSON.parse(text.trim().split("\n").at(-1)!);
+
+async function withDir(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "ascent_train_hardening_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const probeRun = (out: string, extra: string[] = []) =>
+  run("train.ts", [
+    "--plugin",
+    `${fixtures}/trust_probe.ts`,
+    "--env",
+    "trust/Probe-v0",
+    "--algo",
+    "a2c",
+    "--steps",
+    "200",
+    "--checkpoint-every",
+    "40",
+    "--eval-episodes",
+    "1",
+    "--out",
+    out,
+    "--quiet",
+    ...extra,
+  ]);
+
+Deno.test("train: the sandbox is recorded in config.json and reapplied by eval; --no-sandbox lowers it with a warning", async () => {
+  await withDir(async (dir) => {
+    const out = `${dir}/run`;
+    const train = await probeRun(out, ["--sandbox", "--no-onnx"]);
+    assert.equal(train.code, 0, train.stderr);
+    const config = JSON.parse(await Deno.readTextFile(`${out}/config.json`));
+    assert.deepEqual(config.sandboxedPlugins, [`file://${fixtures}/trust_probe.ts`]);
+    assert.equal(lastJson(train.stdout).evalMeanReturn, 0, "trained sandboxed");
+    const again = await run("eval.ts", [out, "--episodes", "1"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(lastJson(again.stdout).mean, 0, "eval keeps the sandbox (reward 0)");
+    const lowered = await run("eval.ts", [out, "--episodes", "1", "--no-sandbox"]);
+    assert.equal(lowered.code, 0, lowered.stderr);
+    assert.equal(lastJson(lowered.stdout).mean, 5, "in process: reward 1 per step");
+    assert.match(lowered.stderr, /ran in the sandbox when this run was trained; --no-sandbox/);
+  });
+});
+
+Deno.test("train: --force clears the replaced run; resume reports dropped metrics and removes stray temporary files", async () => {
+  await withDir(async (dir) => {
+    const out = `${dir}/run`;
+    const first = await probeRun(out);
+    assert.equal(first.code, 0, first.stderr);
+    await Deno.stat(`${out}/policy.onnx`);
+    const forced = await probeRun(out, ["--force", "--no-onnx"]);
+    assert.equal(forced.code, 0, forced.stderr);
+    await assert.rejects(Deno.stat(`${out}/policy.onnx`), Deno.errors.NotFound, "old policy left");
+    // Resume: lines after the checkpoint are dropped, and said so; temporary files go.
+    const metrics = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n");
+    const lastLine = JSON.parse(metrics.at(-1)!);
+    const extra = { ...lastLine, timesteps: lastLine.timesteps + 10, update: lastLine.update + 1 };
+    await Deno.writeTextFile(`${out}/metrics.jsonl`, JSON.stringify(extra) + "\n", {
+      append: true,
+    });
+    await Deno.writeTextFile(`${out}/summary.json.tmp-0a1b2c3d`, "torn");
+    const resumed = await run("train.ts", ["--resume", out, "--steps", "240"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /dropped the last 1 line\(s\) of .*metrics\.jsonl/);
+    assert.match(resumed.stdout + resumed.stderr, /removed .*summary\.json\.tmp-0a1b2c3d/);
+    await assert.rejects(Deno.stat(`${out}/summary.json.tmp-0a1b2c3d`), Deno.errors.NotFound);
+    // A log with lines beyond the checkpoint but none at it disagrees: nothing is changed.
+    const lines = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n");
+    const ck = JSON.parse(lines.at(-1)!).timesteps;
+    const broken = lines.filter((l) => JSON.parse(l).timesteps !== ck);
+    broken.push(JSON.stringify({ ...JSON.parse(lines.at(-1)!), timesteps: ck + 10 }));
+    const text = broken.join("\n") + "\n";
+    await Deno.writeTextFile(`${out}/metrics.jsonl`, text);
+    const refused = await run("train.ts", ["--resume", out, "--steps", "280"]);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /the checkpoint's counters and the log disagree/);
+    assert.equal(await Deno.readTextFile(`${out}/metrics.jsonl`), text);
+  });
+});
+
+/** Reads `child`'s stdout until `pattern` shows (training started) or `ms` pass. */
+async function waitFor(child: Deno.ChildProcess, pattern: RegExp, ms: number): Promise<string> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const deadline = Date.now() + ms;
+  while (!pattern.test(text) && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  void (async () => {
+    try {
+      while (!(await reader.read()).done) { /* drain */ }
+    } catch { /* closed */ }
+  })();
+  return text;
+}
+
+async function stderrOf(child: Deno.ChildProcess): Promise<string> {
+  let text = "";
+  for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) text += chunk;
+  return text;
+}
+
+const loopRun = (out: string, sandbox: boolean) =>
+  command("train.ts", [
+    "--plugin",
+    `${fixtures}/hostile.ts`,
+    ...(sandbox ? ["--sandbox"] : []),
+    "--env",
+    "hostile/Loop-v0",
+    "--steps",
+    "1000",
+    "--out",
+    out,
+  ]).spawn();
+
+Deno.test("train: Ctrl-C while a looping environment is being made and checked stops at once; a second one exits from a stuck main thread", async () => {
+  await withDir(async (dir) => {
+    // Sandboxed: the first SIGINT ends the wait within the grace period (not the 60 s timeout).
+    const child = loopRun(`${dir}/sandboxed`, true);
+    const errors = stderrOf(child);
+    const started = await waitFor(child, /plugins: registered/, 30_000);
+    assert.match(started, /plugins: registered/);
+    await new Promise((r) => setTimeout(r, 500));
+    const t = Date.now();
+    child.kill("SIGINT");
+    const status = await child.status;
+    const stderr = await errors;
+    assert.equal(status.code, 130, stderr);
+    assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+    assert.match(
+      stderr,
+      /interrupted while waiting for the environment|interrupted before training started/,
+    );
+    // In process: the main thread is stuck; the second SIGINT still ends the process.
+    const stuck = loopRun(`${dir}/inprocess`, false);
+    const errors2 = stderrOf(stuck);
+    assert.match(await waitFor(stuck, /plugins: registered/, 30_000), /plugins: registered/);
+    await new Promise((r) => setTimeout(r, 500));
+    stuck.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 300));
+    const t2 = Date.now();
+    stuck.kill("SIGINT");
+    const timer = setTimeout(() => stuck.kill("SIGKILL"), 10_000);
+    const st = await stuck.status;
+    clearTimeout(timer);
+    const err2 = await errors2;
+    assert.ok(Date.now() - t2 < 5000, `second SIGINT took ${Date.now() - t2} ms: ${err2}`);
+    assert.equal(st.signal, "SIGKILL", "ended by the watchdog");
+    assert.match(err2, /SIGINT again: exiting now/);
+  });
+});
+
+Deno.test("train: a checkpoint from another run (a2c in a ppo folder, Acrobot in CartPole) is refused before anything is written", async () => {
+  await withDir(async (dir) => {
+    const tiny = (out: string, algo: string, env: string) =>
+      run("train.ts", [
+        "--algo",
+        algo,
+        "--env",
+        env,
+        "--steps",
+        "256",
+        "--eval-episodes",
+        "1",
+        "--no-onnx",
+        "--out",
+        out,
+        "--quiet",
+      ]);
+    for (
+      const [name, algo, env] of [["ppo", "ppo", "CartPole-v1"], ["a2c", "a2c", "CartPole-v1"], [
+        "acro",
+        "ppo",
+        "Acrobot-v1",
+      ]]
+    ) {
+      const r = await tiny(`${dir}/${name}`, algo, env);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    for (
+      const [from, pattern] of [["a2c", /algorithm a2c \(run: ppo\)/], [
+        "acro",
+        /env Acrobot-v1 \(run: CartPole-v1\)/,
+      ]] as const
+    ) {
+      await Deno.remove(`${dir}/ppo/checkpoint`, { recursive: true });
+      await Deno.mkdir(`${dir}/ppo/checkpoint`);
+      await Deno.copyFile(
+        `${dir}/${from}/checkpoint/checkpoint.safetensors`,
+        `${dir}/ppo/checkpoint/checkpoint.safetensors`,
+      );
+      const before = await Deno.readTextFile(`${dir}/ppo/metrics.jsonl`);
+      for (
+        const [script, args] of [["train.ts", ["--resume", `${dir}/ppo`, "--steps", "512"]], [
+          "export.ts",
+          [`${dir}/ppo`],
+        ], ["eval.ts", [`${dir}/ppo`, "--episodes", "1"]]] as const
+      ) {
+        const r = await run(script, [...args]);
+        assert.equal(r.code, 1, `${script}: ${r.stderr}`);
+        assert.match(
+          r.stderr,
+          /checkpoint\.safetensors does not belong to the run in .*config\.json/,
+        );
+        assert.match(r.stderr, pattern);
+      }
+      assert.equal(await Deno.readTextFile(`${dir}/ppo/metrics.jsonl`), before, "log untouched");
+      await assert.rejects(Deno.stat(`${dir}/ppo/policy.onnx`), Deno.errors.NotFound);
+    }
+  });
+});
+
+Deno.test("train: a numEnvs or rollout that cannot fit in memory is refused at once with the estimate", async () => {
+  await withDir(async (dir) => {
+    const t = Date.now();
+    const r = await run("train.ts", [
+      "--set",
+      "numEnvs=200000000",
+      "--out",
+      `${dir}/huge`,
+      "--quiet",
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\(memory\): training needs at least \d+\.\d\d GiB \(/);
+    assert.match(r.stderr, /GiB this machine has available; lower numEnvs/);
+    assert.ok(Date.now() - t < 20_000, `took ${Date.now() - t} ms`);
+    await assert.rejects(Deno.stat(`${dir}/huge`), Deno.errors.NotFound, "nothing written");
+  });
+});
+
+const stallRun = (out: string, id: string, sandbox: boolean) =>
+  command("train.ts", [
+    "--plugin",
+    `${fixtures}/stall.ts`,
+    ...(sandbox ? ["--sandbox"] : []),
+    "--env",
+    id,
+    "--algo",
+    "a2c",
+    "--steps",
+    "100000",
+    "--checkpoint-every",
+    "20",
+    "--out",
+    out,
+  ]).spawn();
+
+Deno.test("train: Ctrl-C during training ends a stalled environment wait and keeps the last checkpoint; a second one exits from a stuck main thread", async () => {
+  await withDir(async (dir) => {
+    const child = stallRun(`${dir}/wait`, "stall/Stall-v0", true);
+    const errors = stderrOf(child);
+    const out = await waitFor(child, /training a2c on/, 30_000);
+    if (!/training a2c on/.test(out)) assert.fail(`${out}\n${await errors}`);
+    // Wait for the first checkpoint, then for the copies to pass their 100 steps and stall.
+    const ck = `${dir}/wait/checkpoint/checkpoint.safetensors`;
+    for (let i = 0; i < 300; i++) {
+      if (await Deno.stat(ck).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const t = Date.now();
+    child.kill("SIGINT");
+    const status = await child.status;
+    const stderr = await errors;
+    assert.equal(status.code, 130, stderr);
+    assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+    assert.match(stderr, /interrupted while waiting for the environment/);
+    assert.match(stderr, /the last checkpoint, at \d+ steps, is kept in/);
+    assert.match(stderr, /continue with: deno task train --resume/);
+    const stuck = stallRun(`${dir}/sync`, "stall/StallSync-v0", false);
+    const errors2 = stderrOf(stuck);
+    assert.match(await waitFor(stuck, /training a2c on/, 30_000), /training a2c on/);
+    await new Promise((r) => setTimeout(r, 1500));
+    stuck.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 300));
+    const t2 = Date.now();
+    stuck.kill("SIGINT");
+    const timer = setTimeout(() => stuck.kill("SIGKILL"), 10_000);
+    const st = await stuck.status;
+    clearTimeout(timer);
+    const err2 = await errors2;
+    assert.ok(Date.now() - t2 < 5000, `second SIGINT took ${Date.now() - t2} ms: ${err2}`);
+    assert.equal(st.signal, "SIGKILL", "ended by the watchdog");
+    assert.match(err2, /SIGINT again: exiting now/);
+  });
+});
