@@ -469,6 +469,20 @@ export abstract class MujocoEnv implements Env {
     return {};
   }
 
+  /**
+   * The usual start state: `qpos = qpos0 + U(−scale, scale)`, then `qvel = qvel0 +
+   * U(−scale, scale)` (`"uniform"`) or `qvel0 + scale · N(0, 1)` (`"normal"`).
+   */
+  protected addStartNoise(
+    v: MujocoViews,
+    scale: number,
+    velocityNoise: "uniform" | "normal",
+  ): void {
+    this.addUniformNoise(v.qpos, this.initQpos, scale);
+    if (velocityNoise === "uniform") this.addUniformNoise(v.qvel, this.initQvel, scale);
+    else this.addNormalNoise(v.qvel, this.initQvel, scale);
+  }
+
   /** Writes `init + U(−scale, scale)` into `out` (one draw per element, in order). */
   protected addUniformNoise(out: Float64Array, init: Float64Array, scale: number): void {
     for (let i = 0; i < out.length; i++) out[i] = init[i] + this.rng.uniformRange(-scale, scale);

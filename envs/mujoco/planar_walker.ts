@@ -93,9 +93,7 @@ export abstract class PlanarWalkerEnv extends MujocoEnv {
 
   /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
-    const s = this.options.resetNoiseScale;
-    this.addUniformNoise(v.qpos, this.initQpos, s);
-    this.addUniformNoise(v.qvel, this.initQvel, s);
+    this.addStartNoise(v, this.options.resetNoiseScale, "uniform");
   }
 
   /** The `info` of `reset`. */
