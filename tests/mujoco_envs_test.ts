@@ -18,6 +18,7 @@ import {
 } from "../envs/mujoco/mod.ts";
 import { compileModel } from "../envs/mujoco/common.ts";
 import { modelFacts } from "../tools/mujoco_model_facts.ts";
+import { runWithFreshDenoDir } from "./fresh_deno_dir.ts";
 
 interface Facts {
   [key: string]: number | number[] | boolean[];
@@ -255,39 +256,17 @@ Deno.test("compileModel: copies of one compiled template behave identically", as
 });
 
 Deno.test("lazy loading: mod.ts and classic-control training never download MuJoCo", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "ascent_mujoco_lazy_" });
-  try {
-    const entry = new URL("../mod.ts", import.meta.url).href;
-    await Deno.writeTextFile(
-      `${dir}/main.ts`,
-      [
-        `import { make, spec } from "${entry}";`,
-        `const env = await make("CartPole-v1", { seed: 0 });`,
-        `let steps = 0;`,
-        `for (let i = 0; i < 50; i++) { const s = await env.step(i % 2); steps++; if (s.terminated) await env.reset(); }`,
-        `console.log(JSON.stringify({ steps, release: spec("HalfCheetah-v5").simulator?.version }));`,
-      ].join("\n"),
-    );
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-lock", `--allow-read=${dir}`, `${dir}/main.ts`],
-      cwd: dir,
-      env: { DENO_DIR: `${dir}/deno_dir`, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), {
-      steps: 50,
-      release: "3.12.0",
-    });
-    assert.doesNotMatch(stderr, /mujoco/i);
-    const registry = `${dir}/deno_dir/npm/registry.npmjs.org`;
-    const packages = [...Deno.readDirSync(registry)].map((e) => e.name);
-    assert.ok(!packages.includes("@mujoco"), `downloaded: ${packages}`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const entry = new URL("../mod.ts", import.meta.url).href;
+  const { output, stderr, packages } = await runWithFreshDenoDir("ascent_mujoco_lazy_", [
+    `import { make, spec } from "${entry}";`,
+    `const env = await make("CartPole-v1", { seed: 0 });`,
+    `let steps = 0;`,
+    `for (let i = 0; i < 50; i++) { const s = await env.step(i % 2); steps++; if (s.terminated) await env.reset(); }`,
+    `console.log(JSON.stringify({ steps, release: spec("HalfCheetah-v5").simulator?.version }));`,
+  ]);
+  assert.deepEqual(output, { steps: 50, release: "3.12.0" });
+  assert.doesNotMatch(stderr, /mujoco/i);
+  assert.ok(!packages.includes("@mujoco"), `downloaded: ${packages}`);
 });
 
 Deno.test("WorkerVectorEnv: MuJoCo copies in Workers step as the same copies in-process", async () => {

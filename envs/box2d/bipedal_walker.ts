@@ -76,13 +76,16 @@ import {
   bodyState,
   box,
   ContactFlags,
+  contactReport,
   createWorld,
   type DrawSource,
   entropySeed,
   f32,
   FPS,
+  parseBox2DOptions,
   polygon,
   recycleWorld,
+  reseed,
   revoluteJoint,
   RngDraws,
   SCALE,
@@ -214,17 +217,9 @@ export class BipedalWalkerEnv implements FastStepEnv {
    * @throws TypeError for unknown or mistyped options.
    */
   constructor(planck: PlanckModule, options: BipedalWalkerOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw new TypeError(
-        `BipedalWalker-v3: invalid constructor options: ${
-          parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`)
-            .join("; ")
-        } (got ${preview(options)})`,
-      );
-    }
+    const o = parseBox2DOptions("BipedalWalker-v3", OptionsSchema, options);
     this.#planck = planck;
-    this.hardcore = parsed.data.hardcore ?? false;
+    this.hardcore = o.hardcore ?? false;
     this.id = this.hardcore ? "BipedalWalkerHardcore-v3" : "BipedalWalker-v3";
   }
 
@@ -284,12 +279,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
 
   /** Resets like {@link BipedalWalkerEnv.reset}, writing the observation into `out`. */
   resetInto(out: Float32Array, offset: number, seed?: number): void {
-    if (seed !== undefined) {
-      if (!Number.isSafeInteger(seed)) {
-        throw new RangeError(`${this.id}.reset: seed must be a safe integer, got ${seed}`);
-      }
-      this.#rng.seed(seed);
-    }
+    reseed(this.id, this.#rng, seed);
     this.#build();
     this.#advance(this.#zero);
     const s = this.#state;
@@ -314,8 +304,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
 
   /** The lower legs' contact flags and the game-over flag. */
   get contacts(): { groundContact: boolean[]; gameOver: boolean } {
-    const c = this.#contacts;
-    return { groundContact: c ? [...c.touching] : [false, false], gameOver: c?.gameOver ?? false };
+    return contactReport(this.#contacts);
   }
 
   /** A one-line summary of the walker's state. */

@@ -34,7 +34,9 @@
  * ```
  * @module
  */
+import type { z } from "../../deps.ts";
 import type { Rng } from "../../random.ts";
+import { preview } from "../spaces.ts";
 import { Revolute32 } from "./revolute32.ts";
 import type {
   PlanckBody,
@@ -387,4 +389,40 @@ export function bodyState(b: PlanckBody): number[] {
 export function entropySeed(): number {
   const words = crypto.getRandomValues(new Uint32Array(2));
   return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
+}
+
+/**
+ * Validates the constructor options of the environment `name` against `schema`.
+ * @throws TypeError `<name>: invalid constructor options: <path: problem; …> (got …)`.
+ */
+export function parseBox2DOptions<T>(name: string, schema: z.ZodType<T>, options: unknown): T {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    throw new TypeError(
+      `${name}: invalid constructor options: ${
+        parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`)
+          .join("; ")
+      } (got ${preview(options)})`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Re-seeds `rng` with the `seed` of `reset` of the environment `id` (nothing when undefined).
+ * @throws RangeError when the seed is not a safe integer.
+ */
+export function reseed(id: string, rng: Rng, seed: number | undefined): void {
+  if (seed === undefined) return;
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`${id}.reset: seed must be a safe integer, got ${seed}`);
+  }
+  rng.seed(seed);
+}
+
+/** The contact flags as the environments report them (all clear before the first reset). */
+export function contactReport(
+  c: ContactFlags | null,
+): { groundContact: boolean[]; gameOver: boolean } {
+  return { groundContact: c ? [...c.touching] : [false, false], gameOver: c?.gameOver ?? false };
 }

@@ -92,13 +92,16 @@ import {
   bodyState,
   box,
   ContactFlags,
+  contactReport,
   createWorld,
   type DrawSource,
   entropySeed,
   f32,
   FPS,
+  parseBox2DOptions,
   polygon,
   recycleWorld,
+  reseed,
   revoluteJoint,
   RngDraws,
   SCALE,
@@ -206,17 +209,8 @@ export class LunarLanderEnv implements FastStepEnv {
    * @throws TypeError for unknown or mistyped options, RangeError for gravity outside (−12, 0).
    */
   constructor(planck: PlanckModule, options: LunarLanderOptions = {}) {
-    const parsed = OptionsSchema.safeParse(options);
     const name = options?.continuous ? "LunarLanderContinuous-v3" : "LunarLander-v3";
-    if (!parsed.success) {
-      throw new TypeError(
-        `${name}: invalid constructor options: ${
-          parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`)
-            .join("; ")
-        } (got ${preview(options)})`,
-      );
-    }
-    const o = parsed.data;
+    const o = parseBox2DOptions(name, OptionsSchema, options);
     this.#planck = planck;
     this.continuous = o.continuous ?? false;
     this.id = this.continuous ? "LunarLanderContinuous-v3" : "LunarLander-v3";
@@ -309,12 +303,7 @@ export class LunarLanderEnv implements FastStepEnv {
 
   /** Resets like {@link LunarLanderEnv.reset}, writing the observation into `out`. */
   resetInto(out: Float32Array, offset: number, seed?: number): void {
-    if (seed !== undefined) {
-      if (!Number.isSafeInteger(seed)) {
-        throw new RangeError(`${this.id}.reset: seed must be a safe integer, got ${seed}`);
-      }
-      this.#rng.seed(seed);
-    }
+    reseed(this.id, this.#rng, seed);
     this.#build();
     this.#advance(0, 0, 0);
     const s = this.#state;
@@ -334,8 +323,7 @@ export class LunarLanderEnv implements FastStepEnv {
 
   /** The legs' contact flags and the game-over flag. */
   get contacts(): { groundContact: boolean[]; gameOver: boolean } {
-    const c = this.#contacts;
-    return { groundContact: c ? [...c.touching] : [false, false], gameOver: c?.gameOver ?? false };
+    return contactReport(this.#contacts);
   }
 
   /** The lander body (for tests that inspect mass, inertia or position). */

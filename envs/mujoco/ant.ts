@@ -64,15 +64,16 @@ import { z } from "../../deps.ts";
 import type { Info } from "../types.ts";
 import {
   clip,
-  frameSkipOption,
+  ctrlCost,
   loadMujoco,
+  locomotionOptionFields,
   MujocoEnv,
   type MujocoModule,
   type MujocoViews,
   numpySum,
   parseOptions,
   rangeOption,
-  sumSquaresFloat32,
+  writePositionsVelocities,
 } from "./common.ts";
 import { type BodyDesc, type ModelDesc, ROOT_JOINT } from "./mjcf.ts";
 
@@ -107,18 +108,14 @@ export interface AntOptions {
 }
 
 const OptionsSchema = z.object({
-  forwardRewardWeight: z.number().optional(),
-  ctrlCostWeight: z.number().optional(),
+  ...locomotionOptionFields,
   contactCostWeight: z.number().optional(),
   healthyReward: z.number().optional(),
   mainBody: z.number().int().min(1).max(13).optional(),
   terminateWhenUnhealthy: z.boolean().optional(),
   healthyZRange: rangeOption.optional(),
   contactForceRange: rangeOption.optional(),
-  resetNoiseScale: z.number().nonnegative().optional(),
-  excludeCurrentPositionsFromObservation: z.boolean().optional(),
   includeCfrcExtInObservation: z.boolean().optional(),
-  frameSkip: frameSkipOption.optional(),
 }).strict();
 
 /**
@@ -295,9 +292,7 @@ export class AntEnv extends MujocoEnv {
 
   /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
-    const s = this.options.resetNoiseScale;
-    this.addUniformNoise(v.qpos, this.initQpos, s);
-    this.addNormalNoise(v.qvel, this.initQvel, s);
+    this.addStartNoise(v, this.options.resetNoiseScale, "normal");
   }
 
   /** The `info` of `reset`. */
@@ -319,11 +314,7 @@ export class AntEnv extends MujocoEnv {
   /** Writes the observation (see the module documentation). */
   protected writeObservation(v: MujocoViews, out: Float64Array): void {
     const o = this.options;
-    let k = 0;
-    for (let i = o.excludeCurrentPositionsFromObservation ? 2 : 0; i < this.nq; i++) {
-      out[k++] = v.qpos[i];
-    }
-    for (let i = 0; i < this.nv; i++) out[k++] = v.qvel[i];
+    let k = writePositionsVelocities(v, out, o.excludeCurrentPositionsFromObservation ? 2 : 0);
     if (o.includeCfrcExtInObservation) {
       const [lo, hi] = o.contactForceRange;
       for (let i = 6; i < NBODY * 6; i++) out[k++] = clip(v.cfrcExt[i], lo, hi);
@@ -342,7 +333,7 @@ export class AntEnv extends MujocoEnv {
     const healthy = this.isHealthy;
     const forward = xVelocity * o.forwardRewardWeight;
     const survive = healthy ? o.healthyReward : 0;
-    const ctrlCost = o.ctrlCostWeight * sumSquaresFloat32(action);
+    const controlCost = ctrlCost(o.ctrlCostWeight, action);
     const [lo, hi] = o.contactForceRange;
     const sq = this.#contactSquares;
     for (let i = 0; i < NBODY * 6; i++) {
@@ -351,7 +342,7 @@ export class AntEnv extends MujocoEnv {
     }
     const contactCost = o.contactCostWeight * numpySum(sq);
     return {
-      reward: forward + survive - (ctrlCost + contactCost),
+      reward: forward + survive - (controlCost + contactCost),
       terminated: !healthy && o.terminateWhenUnhealthy,
       info: {
         x_position: v.qpos[0],
@@ -360,7 +351,7 @@ export class AntEnv extends MujocoEnv {
         x_velocity: xVelocity,
         y_velocity: yVelocity,
         reward_forward: forward,
-        reward_ctrl: -ctrlCost,
+        reward_ctrl: -controlCost,
         reward_contact: -contactCost,
         reward_survive: survive,
       },

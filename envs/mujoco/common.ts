@@ -105,6 +105,11 @@ export function sumSquaresFloat32(a: Float32Array): number {
   return numpySum(squares, 0, a.length, Math.fround);
 }
 
+/** Gymnasium's `control_cost`: `weight` · Σa², the sum in float32 ({@link sumSquaresFloat32}). */
+export function ctrlCost(weight: number, action: Float32Array): number {
+  return weight * sumSquaresFloat32(action);
+}
+
 /** min(max(x, lo), hi), as `np.clip`. */
 export function clip(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
@@ -118,6 +123,40 @@ export const rangeOption: z.ZodType<[number, number]> = z.tuple([
 
 /** Zod schema of `frameSkip`: a positive integer. */
 export const frameSkipOption: z.ZodType<number> = z.number().int().positive();
+
+/**
+ * The options the locomotion tasks (HalfCheetah, Hopper, Walker2d, Ant) share, as Zod
+ * fields to spread into an environment's own schema.
+ */
+export const locomotionOptionFields = {
+  forwardRewardWeight: z.number().optional(),
+  ctrlCostWeight: z.number().optional(),
+  resetNoiseScale: z.number().nonnegative().optional(),
+  excludeCurrentPositionsFromObservation: z.boolean().optional(),
+  frameSkip: frameSkipOption.optional(),
+};
+
+/**
+ * Writes `qpos[first:]`, then `qvel` (each clipped to ±`velocityLimit` when given) into `out`,
+ * as the locomotion tasks' observations begin; returns the number of entries written.
+ */
+export function writePositionsVelocities(
+  v: MujocoViews,
+  out: Float64Array,
+  first: number,
+  velocityLimit?: number,
+): number {
+  let k = 0;
+  for (let i = first; i < v.qpos.length; i++) out[k++] = v.qpos[i];
+  if (velocityLimit === undefined) {
+    for (let i = 0; i < v.qvel.length; i++) out[k++] = v.qvel[i];
+  } else {
+    for (let i = 0; i < v.qvel.length; i++) {
+      out[k++] = clip(v.qvel[i], -velocityLimit, velocityLimit);
+    }
+  }
+  return k;
+}
 
 /**
  * Compiled models by MJCF text, one per distinct text for the life of the process (a bounded
@@ -435,6 +474,20 @@ export abstract class MujocoEnv implements Env {
   /** The `info` of `reset` (default: empty). */
   protected resetInfo(_views: MujocoViews): Info {
     return {};
+  }
+
+  /**
+   * The usual start state: `qpos = qpos0 + U(−scale, scale)`, then `qvel = qvel0 +
+   * U(−scale, scale)` (`"uniform"`) or `qvel0 + scale · N(0, 1)` (`"normal"`).
+   */
+  protected addStartNoise(
+    v: MujocoViews,
+    scale: number,
+    velocityNoise: "uniform" | "normal",
+  ): void {
+    this.addUniformNoise(v.qpos, this.initQpos, scale);
+    if (velocityNoise === "uniform") this.addUniformNoise(v.qvel, this.initQvel, scale);
+    else this.addNormalNoise(v.qvel, this.initQvel, scale);
   }
 
   /** Writes `init + U(−scale, scale)` into `out` (one draw per element, in order). */

@@ -55,13 +55,14 @@
 import { z } from "../../deps.ts";
 import type { Info } from "../types.ts";
 import {
-  frameSkipOption,
+  ctrlCost,
   loadMujoco,
+  locomotionOptionFields,
   MujocoEnv,
   type MujocoModule,
   type MujocoViews,
   parseOptions,
-  sumSquaresFloat32,
+  writePositionsVelocities,
 } from "./common.ts";
 import { type JointDesc, type ModelDesc, ROOT_JOINT as free } from "./mjcf.ts";
 
@@ -81,13 +82,7 @@ export interface HalfCheetahOptions {
   frameSkip?: number;
 }
 
-const OptionsSchema = z.object({
-  forwardRewardWeight: z.number().optional(),
-  ctrlCostWeight: z.number().optional(),
-  resetNoiseScale: z.number().nonnegative().optional(),
-  excludeCurrentPositionsFromObservation: z.boolean().optional(),
-  frameSkip: frameSkipOption.optional(),
-}).strict();
+const OptionsSchema = z.object(locomotionOptionFields).strict();
 
 /** A leg hinge about the y axis: a damped spring with a soft range (radians). */
 function hinge(
@@ -225,9 +220,7 @@ export class HalfCheetahEnv extends MujocoEnv {
 
   /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
-    const s = this.options.resetNoiseScale;
-    this.addUniformNoise(v.qpos, this.initQpos, s);
-    this.addNormalNoise(v.qvel, this.initQvel, s);
+    this.addStartNoise(v, this.options.resetNoiseScale, "normal");
   }
 
   /** The `info` of `reset`. */
@@ -242,11 +235,7 @@ export class HalfCheetahEnv extends MujocoEnv {
 
   /** Writes the observation (see the module documentation). */
   protected writeObservation(v: MujocoViews, out: Float64Array): void {
-    let k = 0;
-    for (let i = this.options.excludeCurrentPositionsFromObservation ? 1 : 0; i < this.nq; i++) {
-      out[k++] = v.qpos[i];
-    }
-    for (let i = 0; i < this.nv; i++) out[k++] = v.qvel[i];
+    writePositionsVelocities(v, out, this.options.excludeCurrentPositionsFromObservation ? 1 : 0);
   }
 
   /** Reward, its terms and termination of the step just simulated. */
@@ -258,15 +247,15 @@ export class HalfCheetahEnv extends MujocoEnv {
     const x = v.qpos[0];
     const xVelocity = (x - this.#xBefore) / this.dt;
     const forward = o.forwardRewardWeight * xVelocity;
-    const ctrlCost = o.ctrlCostWeight * sumSquaresFloat32(action);
+    const cost = ctrlCost(o.ctrlCostWeight, action);
     return {
-      reward: forward - ctrlCost,
+      reward: forward - cost,
       terminated: false,
       info: {
         x_position: x,
         x_velocity: xVelocity,
         reward_forward: forward,
-        reward_ctrl: -ctrlCost,
+        reward_ctrl: -cost,
       },
     };
   }

@@ -57,57 +57,30 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import type { Info } from "../types.ts";
-import {
-  clip,
-  frameSkipOption,
-  loadMujoco,
-  MujocoEnv,
-  type MujocoModule,
-  type MujocoViews,
-  parseOptions,
-  rangeOption,
-  sumSquaresFloat32,
-} from "./common.ts";
+import { loadMujoco, type MujocoModule, parseOptions, rangeOption } from "./common.ts";
 import { type ModelDesc, ROOT_JOINT as free } from "./mjcf.ts";
+import {
+  planarWalkerDefaults,
+  PlanarWalkerEnv,
+  planarWalkerOptionFields,
+  type PlanarWalkerOptions,
+} from "./planar_walker.ts";
 
 const ID = "Hopper-v5";
 
 /** Constructor options of {@link HopperEnv} (Gymnasium's, in camelCase). */
-export interface HopperOptions {
-  /** Weight of the forward velocity (default 1). */
-  forwardRewardWeight?: number;
-  /** Weight of the control cost (default 1e−3). */
-  ctrlCostWeight?: number;
-  /** Reward per healthy step (default 1). */
-  healthyReward?: number;
-  /** End the episode when unhealthy (default true). */
-  terminateWhenUnhealthy?: boolean;
+export interface HopperOptions extends PlanarWalkerOptions {
   /** Open interval for `qpos[2:]` and `qvel` (default [−100, 100]). */
   healthyStateRange?: [number, number];
   /** Open interval for the torso height (default [0.7, ∞]). */
   healthyZRange?: [number, number];
   /** Open interval for the torso angle (default [−0.2, 0.2]). */
   healthyAngleRange?: [number, number];
-  /** Half-width of the start-state noise (default 5e−3). */
-  resetNoiseScale?: number;
-  /** Leave `qpos[0]` out of the observation (default true). */
-  excludeCurrentPositionsFromObservation?: boolean;
-  /** `mj_step` calls per step (default 4). */
-  frameSkip?: number;
 }
 
 const OptionsSchema = z.object({
-  forwardRewardWeight: z.number().optional(),
-  ctrlCostWeight: z.number().optional(),
-  healthyReward: z.number().optional(),
-  terminateWhenUnhealthy: z.boolean().optional(),
+  ...planarWalkerOptionFields,
   healthyStateRange: rangeOption.optional(),
-  healthyZRange: rangeOption.optional(),
-  healthyAngleRange: rangeOption.optional(),
-  resetNoiseScale: z.number().nonnegative().optional(),
-  excludeCurrentPositionsFromObservation: z.boolean().optional(),
-  frameSkip: frameSkipOption.optional(),
 }).strict();
 
 /** The model: torso, thigh, leg and foot capsules in the x–z plane. */
@@ -193,33 +166,25 @@ export const HOPPER_MODEL: ModelDesc = {
 };
 
 /** The Hopper-v5 environment (see the module documentation). */
-export class HopperEnv extends MujocoEnv {
+export class HopperEnv extends PlanarWalkerEnv {
   /** Gymnasium's id. */
   static readonly id: "Hopper-v5" = ID;
   /** The options in use, defaults filled in. */
   readonly options: Readonly<Required<HopperOptions>>;
-  #xBefore = 0;
 
   /** Builds the environment on a loaded MuJoCo module. */
   constructor(mj: MujocoModule, options: HopperOptions = {}) {
     const o = parseOptions(ID, OptionsSchema, options);
-    const exclude = o.excludeCurrentPositionsFromObservation ?? true;
+    const shared = planarWalkerDefaults(o, [0.7, Infinity], [-0.2, 0.2]);
     super(mj, {
       id: ID,
       model: HOPPER_MODEL,
       frameSkip: o.frameSkip ?? 4,
-      observationSize: exclude ? 11 : 12,
+      observationSize: shared.excludeCurrentPositionsFromObservation ? 11 : 12,
     });
     this.options = {
-      forwardRewardWeight: o.forwardRewardWeight ?? 1,
-      ctrlCostWeight: o.ctrlCostWeight ?? 1e-3,
-      healthyReward: o.healthyReward ?? 1,
-      terminateWhenUnhealthy: o.terminateWhenUnhealthy ?? true,
+      ...shared,
       healthyStateRange: o.healthyStateRange ?? [-100, 100],
-      healthyZRange: o.healthyZRange ?? [0.7, Infinity],
-      healthyAngleRange: o.healthyAngleRange ?? [-0.2, 0.2],
-      resetNoiseScale: o.resetNoiseScale ?? 5e-3,
-      excludeCurrentPositionsFromObservation: exclude,
       frameSkip: this.frameSkip,
     };
   }
@@ -230,63 +195,7 @@ export class HopperEnv extends MujocoEnv {
     const [lo, hi] = this.options.healthyStateRange;
     for (let i = 2; i < this.nq; i++) if (!(lo < v.qpos[i] && v.qpos[i] < hi)) return false;
     for (let i = 0; i < this.nv; i++) if (!(lo < v.qvel[i] && v.qvel[i] < hi)) return false;
-    const z = v.qpos[1];
-    const angle = v.qpos[2];
-    const [zLo, zHi] = this.options.healthyZRange;
-    const [aLo, aHi] = this.options.healthyAngleRange;
-    return zLo < z && z < zHi && aLo < angle && angle < aHi;
-  }
-
-  /** Draws the start state (see the module documentation). */
-  protected resetModel(v: MujocoViews): void {
-    const s = this.options.resetNoiseScale;
-    this.addUniformNoise(v.qpos, this.initQpos, s);
-    this.addUniformNoise(v.qvel, this.initQvel, s);
-  }
-
-  /** The `info` of `reset`. */
-  protected override resetInfo(v: MujocoViews): Info {
-    return { x_position: v.qpos[0], z_distance_from_origin: v.qpos[1] - this.initQpos[1] };
-  }
-
-  /** Records what the reward needs from before the step. */
-  protected override beforeStep(v: MujocoViews): void {
-    this.#xBefore = v.qpos[0];
-  }
-
-  /** Writes the observation (see the module documentation). */
-  protected writeObservation(v: MujocoViews, out: Float64Array): void {
-    let k = 0;
-    for (let i = this.options.excludeCurrentPositionsFromObservation ? 1 : 0; i < this.nq; i++) {
-      out[k++] = v.qpos[i];
-    }
-    for (let i = 0; i < this.nv; i++) out[k++] = clip(v.qvel[i], -10, 10);
-  }
-
-  /** Reward, its terms and termination of the step just simulated. */
-  protected evaluate(
-    v: MujocoViews,
-    action: Float32Array,
-  ): { reward: number; terminated: boolean; info: Info } {
-    const o = this.options;
-    const x = v.qpos[0];
-    const xVelocity = (x - this.#xBefore) / this.dt;
-    const healthy = this.isHealthy;
-    const forward = o.forwardRewardWeight * xVelocity;
-    const survive = healthy ? o.healthyReward : 0;
-    const ctrlCost = o.ctrlCostWeight * sumSquaresFloat32(action);
-    return {
-      reward: forward + survive - ctrlCost,
-      terminated: !healthy && o.terminateWhenUnhealthy,
-      info: {
-        x_position: x,
-        z_distance_from_origin: v.qpos[1] - this.initQpos[1],
-        x_velocity: xVelocity,
-        reward_forward: forward,
-        reward_ctrl: -ctrlCost,
-        reward_survive: survive,
-      },
-    };
+    return this.torsoHealthy;
   }
 }
 

@@ -139,8 +139,7 @@ export class InvertedDoublePendulumEnv extends MujocoEnv {
 
   /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
-    this.addUniformNoise(v.qpos, this.initQpos, this.resetNoiseScale);
-    this.addNormalNoise(v.qvel, this.initQvel, this.resetNoiseScale);
+    this.addStartNoise(v, this.resetNoiseScale, "normal");
   }
 
   /** Writes the observation (see the module documentation). */

@@ -128,8 +128,7 @@ export class InvertedPendulumEnv extends MujocoEnv {
 
   /** Draws the start state (see the module documentation). */
   protected resetModel(v: MujocoViews): void {
-    this.addUniformNoise(v.qpos, this.initQpos, this.resetNoiseScale);
-    this.addUniformNoise(v.qvel, this.initQvel, this.resetNoiseScale);
+    this.addStartNoise(v, this.resetNoiseScale, "uniform");
   }
 
   /** Writes the observation (see the module documentation). */

@@ -57,55 +57,26 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import type { Info } from "../types.ts";
-import {
-  clip,
-  frameSkipOption,
-  loadMujoco,
-  MujocoEnv,
-  type MujocoModule,
-  type MujocoViews,
-  parseOptions,
-  rangeOption,
-  sumSquaresFloat32,
-} from "./common.ts";
+import { loadMujoco, type MujocoModule, parseOptions } from "./common.ts";
 import { type BodyDesc, type ModelDesc, ROOT_JOINT as free } from "./mjcf.ts";
+import {
+  planarWalkerDefaults,
+  PlanarWalkerEnv,
+  planarWalkerOptionFields,
+  type PlanarWalkerOptions,
+} from "./planar_walker.ts";
 
 const ID = "Walker2d-v5";
 
 /** Constructor options of {@link Walker2dEnv} (Gymnasium's, in camelCase). */
-export interface Walker2dOptions {
-  /** Weight of the forward velocity (default 1). */
-  forwardRewardWeight?: number;
-  /** Weight of the control cost (default 1e−3). */
-  ctrlCostWeight?: number;
-  /** Reward per healthy step (default 1). */
-  healthyReward?: number;
-  /** End the episode when unhealthy (default true). */
-  terminateWhenUnhealthy?: boolean;
+export interface Walker2dOptions extends PlanarWalkerOptions {
   /** Open interval for the torso height (default [0.8, 2]). */
   healthyZRange?: [number, number];
   /** Open interval for the torso angle (default [−1, 1]). */
   healthyAngleRange?: [number, number];
-  /** Half-width of the start-state noise (default 5e−3). */
-  resetNoiseScale?: number;
-  /** Leave `qpos[0]` out of the observation (default true). */
-  excludeCurrentPositionsFromObservation?: boolean;
-  /** `mj_step` calls per step (default 4). */
-  frameSkip?: number;
 }
 
-const OptionsSchema = z.object({
-  forwardRewardWeight: z.number().optional(),
-  ctrlCostWeight: z.number().optional(),
-  healthyReward: z.number().optional(),
-  terminateWhenUnhealthy: z.boolean().optional(),
-  healthyZRange: rangeOption.optional(),
-  healthyAngleRange: rangeOption.optional(),
-  resetNoiseScale: z.number().nonnegative().optional(),
-  excludeCurrentPositionsFromObservation: z.boolean().optional(),
-  frameSkip: frameSkipOption.optional(),
-}).strict();
+const OptionsSchema = z.object(planarWalkerOptionFields).strict();
 
 /** One leg (thigh, leg, foot); `suffix` is "" for the right leg and "_left" for the left. */
 function leg(suffix: string): BodyDesc {
@@ -186,94 +157,28 @@ export const WALKER2D_MODEL: ModelDesc = {
 };
 
 /** The Walker2d-v5 environment (see the module documentation). */
-export class Walker2dEnv extends MujocoEnv {
+export class Walker2dEnv extends PlanarWalkerEnv {
   /** Gymnasium's id. */
   static readonly id: "Walker2d-v5" = ID;
   /** The options in use, defaults filled in. */
   readonly options: Readonly<Required<Walker2dOptions>>;
-  #xBefore = 0;
 
   /** Builds the environment on a loaded MuJoCo module. */
   constructor(mj: MujocoModule, options: Walker2dOptions = {}) {
     const o = parseOptions(ID, OptionsSchema, options);
-    const exclude = o.excludeCurrentPositionsFromObservation ?? true;
+    const shared = planarWalkerDefaults(o, [0.8, 2], [-1, 1]);
     super(mj, {
       id: ID,
       model: WALKER2D_MODEL,
       frameSkip: o.frameSkip ?? 4,
-      observationSize: exclude ? 17 : 18,
+      observationSize: shared.excludeCurrentPositionsFromObservation ? 17 : 18,
     });
-    this.options = {
-      forwardRewardWeight: o.forwardRewardWeight ?? 1,
-      ctrlCostWeight: o.ctrlCostWeight ?? 1e-3,
-      healthyReward: o.healthyReward ?? 1,
-      terminateWhenUnhealthy: o.terminateWhenUnhealthy ?? true,
-      healthyZRange: o.healthyZRange ?? [0.8, 2],
-      healthyAngleRange: o.healthyAngleRange ?? [-1, 1],
-      resetNoiseScale: o.resetNoiseScale ?? 5e-3,
-      excludeCurrentPositionsFromObservation: exclude,
-      frameSkip: this.frameSkip,
-    };
+    this.options = { ...shared, frameSkip: this.frameSkip };
   }
 
   /** Whether the torso height and angle are inside their healthy ranges. */
   get isHealthy(): boolean {
-    const q = this.views.qpos;
-    const [zLo, zHi] = this.options.healthyZRange;
-    const [aLo, aHi] = this.options.healthyAngleRange;
-    return zLo < q[1] && q[1] < zHi && aLo < q[2] && q[2] < aHi;
-  }
-
-  /** Draws the start state (see the module documentation). */
-  protected resetModel(v: MujocoViews): void {
-    const s = this.options.resetNoiseScale;
-    this.addUniformNoise(v.qpos, this.initQpos, s);
-    this.addUniformNoise(v.qvel, this.initQvel, s);
-  }
-
-  /** The `info` of `reset`. */
-  protected override resetInfo(v: MujocoViews): Info {
-    return { x_position: v.qpos[0], z_distance_from_origin: v.qpos[1] - this.initQpos[1] };
-  }
-
-  /** Records what the reward needs from before the step. */
-  protected override beforeStep(v: MujocoViews): void {
-    this.#xBefore = v.qpos[0];
-  }
-
-  /** Writes the observation (see the module documentation). */
-  protected writeObservation(v: MujocoViews, out: Float64Array): void {
-    let k = 0;
-    for (let i = this.options.excludeCurrentPositionsFromObservation ? 1 : 0; i < this.nq; i++) {
-      out[k++] = v.qpos[i];
-    }
-    for (let i = 0; i < this.nv; i++) out[k++] = clip(v.qvel[i], -10, 10);
-  }
-
-  /** Reward, its terms and termination of the step just simulated. */
-  protected evaluate(
-    v: MujocoViews,
-    action: Float32Array,
-  ): { reward: number; terminated: boolean; info: Info } {
-    const o = this.options;
-    const x = v.qpos[0];
-    const xVelocity = (x - this.#xBefore) / this.dt;
-    const healthy = this.isHealthy;
-    const forward = o.forwardRewardWeight * xVelocity;
-    const survive = healthy ? o.healthyReward : 0;
-    const ctrlCost = o.ctrlCostWeight * sumSquaresFloat32(action);
-    return {
-      reward: forward + survive - ctrlCost,
-      terminated: !healthy && o.terminateWhenUnhealthy,
-      info: {
-        x_position: x,
-        z_distance_from_origin: v.qpos[1] - this.initQpos[1],
-        x_velocity: xVelocity,
-        reward_forward: forward,
-        reward_ctrl: -ctrlCost,
-        reward_survive: survive,
-      },
-    };
+    return this.torsoHealthy;
   }
 }
 
