@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { LogTail, runId, scanRuns } from "../cli/dashboard/runs_index.ts";
 import { createDashboard } from "../cli/dashboard/server.ts";
-import { meanMinMaxBand } from "../cli/dashboard/browser/bands.ts";
+import { iqmBand } from "../cli/dashboard/browser/bands.ts";
 
 const CONFIG = (algo: string, env: string, seed: number) =>
   JSON.stringify({
@@ -129,21 +129,22 @@ Deno.test("the dashboard API lists runs, serves their logs and streams appended 
   }
 });
 
-Deno.test("meanMinMaxBand: mean, min and max on the steps every run covers", () => {
+Deno.test("iqmBand: the IQM with a 95 % bootstrap band on the steps every run covers", () => {
   // A missing value narrows the range: B covers steps 10…20 only.
-  const band = meanMinMaxBand([
+  const band = iqmBand([
     { x: [0, 10, 20], y: [0, 10, 20] },
     { x: [0, 10, 20], y: [null, 30, 40] },
   ], 3);
   assert.equal(band.runs, 2);
   assert.deepEqual(band.x, [10, 15, 20]);
   assert.deepEqual(band.mean, [20, 25, 30]);
-  assert.deepEqual(band.lo, [10, 15, 20]);
-  assert.deepEqual(band.hi, [30, 35, 40]);
-  const two = meanMinMaxBand([{ x: [0, 10], y: [0, 10] }, { x: [0, 10], y: [10, 30] }], 3);
-  assert.deepEqual(two.x, [0, 5, 10]);
-  assert.deepEqual(two.mean, [5, 12.5, 20]);
-  assert.deepEqual(two.lo, [0, 5, 10]);
-  assert.deepEqual(two.hi, [10, 20, 30]);
-  assert.deepEqual(meanMinMaxBand([{ x: [0, 1], y: [1, 1] }, { x: [2, 3], y: [1, 1] }]).x, []);
+  band.x.forEach((_, i) =>
+    assert.ok(band.lo[i] >= 10 && band.hi[i] <= 40 && band.lo[i] <= band.hi[i])
+  );
+  // Four runs, one an outlier: the IQM drops it (the mean would be 25.75).
+  const four = iqmBand([0, 1, 2, 100].map((v) => ({ x: [0, 10], y: [v, v] })), 2);
+  assert.deepEqual(four.mean, [1.5, 1.5]);
+  assert.ok(four.lo[0] <= 1.5 && four.hi[0] >= 1.5);
+  // Curves with no common steps: no band.
+  assert.deepEqual(iqmBand([{ x: [0, 1], y: [1, 1] }, { x: [2, 3], y: [1, 1] }]).x, []);
 });

@@ -8,7 +8,7 @@
  * - the runs table: algorithm, env, seed, status, steps, final evaluation; a checkbox
  *   selects a run for the overlay, a click on the row shows it below;
  * - learning curves of the selected runs (any numeric metric of `metrics.jsonl`), or per
- *   algorithm × env group the mean with a min–max band across seeds (`bands.ts`);
+ *   algorithm × env group the IQM with its 95 % bootstrap band across seeds (`bands.ts`);
  * - the shown run: its return with the min–max of recent episodes and its evaluations
  *   (`eval.jsonl`), summary, config, a replay of its latest checkpoint and a link to the live
  *   policy page;
@@ -21,7 +21,7 @@
  * @module
  */
 import uPlot from "./uplot_dep.ts";
-import { meanMinMaxBand } from "./bands.ts";
+import { iqmBand } from "./bands.ts";
 import { fmt, mountPlayer, type PlayerEpisode } from "./player.ts";
 
 interface RunEntry {
@@ -148,7 +148,7 @@ chartCard.append(
     { class: "tools" },
     h("label", { for: "metric" }, "metric"),
     metricSelect,
-    h("label", {}, groupToggle, " mean and min–max band per algorithm × env"),
+    h("label", {}, groupToggle, " IQM and 95 % bootstrap band per algorithm × env"),
   ),
   chartBox,
 );
@@ -332,7 +332,7 @@ function drawEnvChart(
     const tables: uPlot.AlignedData[] = [];
     let g = 0;
     for (const [key, members] of groups) {
-      const band = meanMinMaxBand(
+      const band = iqmBand(
         members.map((id) => {
           const [x, y] = curve(id, metric);
           return { x, y };
@@ -342,14 +342,14 @@ function drawEnvChart(
       const color = colorOf(members[0]);
       const base = 1 + g * 3;
       series.push(
-        { label: "max", stroke: color + "55", width: 1, points: { show: false } },
+        { label: "95% CI high", stroke: color + "55", width: 1, points: { show: false } },
         {
-          label: `${key.split(" · ")[0]} mean of ${band.runs}`,
+          label: `${key.split(" · ")[0]} IQM of ${band.runs}`,
           stroke: color,
           width: 2.5,
           points: { show: false },
         },
-        { label: "min", stroke: color + "55", width: 1, points: { show: false } },
+        { label: "95% CI low", stroke: color + "55", width: 1, points: { show: false } },
       );
       bands.push({ series: [base, base + 2], fill: color + "22" });
       mainSeries.push({ id: key, label: key, points: band.x.length });

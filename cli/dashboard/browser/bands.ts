@@ -1,26 +1,24 @@
 /**
  * The band drawn around a group of runs (same algorithm and environment, several seeds):
  * every run's curve is interpolated linearly onto a common grid of environment steps over
- * the range all runs cover, then the band is the mean with the minimum and maximum across
- * runs at each grid point.
+ * the range all runs cover.
  *
- * This is the dashboard's stand-in for the confidence intervals of `cli/experiments/`
- * (issue 14): one function, {@link meanMinMaxBand}, that the statistics module can replace
- * (an IQM with a bootstrap interval has the same shape: a centre line and a lower and an
- * upper edge on the grid).
+ * {@link iqmBand} draws what `deno task compare` reports: the interquartile mean across
+ * runs with its 95 % bootstrap interval (the statistics of `cli/experiments/statistics.ts`),
+ * in the same shape — a centre line and a lower and an upper edge on a grid.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { meanMinMaxBand } from "./bands.ts";
- * const band = meanMinMaxBand([
- *   { x: [0, 10], y: [0, 10] },
- *   { x: [0, 10], y: [2, 12] },
- * ], 3);
- * assert.deepEqual([band.lo[1], band.mean[1], band.hi[1]], [5, 6, 7]);
+ * import { iqmBand } from "./bands.ts";
+ * const band = iqmBand([{ x: [0, 10], y: [0, 10] }, { x: [0, 10], y: [2, 12] }], 3);
+ * assert.deepEqual(band.x, [0, 5, 10]);
+ * assert.deepEqual(band.mean, [1, 6, 11]); // the IQM of two runs is their mean
+ * assert.ok(band.lo[1] >= 5 && band.hi[1] <= 7);
  * ```
  * @module
  */
+import { aggregateCurves, iqm } from "../../experiments/statistics.ts";
 
 /** One run's curve: y against x, x increasing (null y: missing). */
 export interface Curve {
@@ -34,11 +32,11 @@ export interface Curve {
 export interface Band {
   /** The grid. */
   x: number[];
-  /** Mean across runs. */
+  /** The centre line (the IQM across runs). */
   mean: number[];
-  /** Minimum across runs. */
+  /** Lower edge (of the 95 % interval). */
   lo: number[];
-  /** Maximum across runs. */
+  /** Upper edge. */
   hi: number[];
   /** Runs in the band. */
   runs: number;
@@ -56,45 +54,21 @@ function clean(c: Curve): { x: number[]; y: number[] } {
   return { x, y };
 }
 
-/** Linear interpolation of (x, y) at `at` (x increasing, `at` within range). */
-function interpolate(x: number[], y: number[], at: number): number {
-  let lo = 0, hi = x.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x[mid] <= at) lo = mid;
-    else hi = mid;
-  }
-  if (x[hi] === x[lo]) return y[lo];
-  const t = (at - x[lo]) / (x[hi] - x[lo]);
-  return y[lo] + t * (y[hi] - y[lo]);
-}
-
 /**
- * Mean, minimum and maximum of `curves` on `points` grid points over the steps every curve
- * covers; empty when the curves share no range.
+ * The interquartile mean across `curves` with its 95 % stratified-bootstrap interval at
+ * `points` steps that every curve covers (seeded: the same band on every redraw).
  */
-export function meanMinMaxBand(curves: Curve[], points = 120): Band {
-  const cs = curves.map(clean).filter((c) => c.x.length > 0);
-  const empty: Band = { x: [], mean: [], lo: [], hi: [], runs: cs.length };
-  if (cs.length === 0) return empty;
-  const start = Math.max(...cs.map((c) => c.x[0]));
-  const end = Math.min(...cs.map((c) => c.x[c.x.length - 1]));
-  if (!(end >= start)) return empty;
-  const n = end === start ? 1 : Math.max(2, points);
-  const band: Band = { x: [], mean: [], lo: [], hi: [], runs: cs.length };
-  for (let i = 0; i < n; i++) {
-    const at = n === 1 ? start : start + (end - start) * i / (n - 1);
-    let sum = 0, lo = Infinity, hi = -Infinity;
-    for (const c of cs) {
-      const v = interpolate(c.x, c.y, at);
-      sum += v;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    band.x.push(at);
-    band.mean.push(sum / cs.length);
-    band.lo.push(lo);
-    band.hi.push(hi);
-  }
-  return band;
+export function iqmBand(curves: Curve[], points = 60): Band {
+  const live = curves.map(clean).filter((c) => c.x.length > 0);
+  const from = Math.max(...live.map((c) => c.x[0]));
+  const to = Math.min(...live.map((c) => c.x[c.x.length - 1]));
+  if (live.length === 0 || !(to >= from)) return { x: [], mean: [], lo: [], hi: [], runs: 0 };
+  const agg = aggregateCurves(live, iqm, { points: to > from ? points : 1, reps: 300, seed: 0 });
+  return {
+    x: agg.map((p) => p.x),
+    mean: agg.map((p) => p.y),
+    lo: agg.map((p) => p.lo),
+    hi: agg.map((p) => p.hi),
+    runs: live.length,
+  };
 }
