@@ -17,7 +17,7 @@
  */
 import { z } from "../deps.ts";
 import { type AlgorithmName, ALGORITHMS } from "../algorithms/mod.ts";
-import { loadAgentCheckpoint } from "../algorithms/agent_checkpoint.ts";
+import { agentCheckpointPath, loadAgentCheckpoint } from "../algorithms/agent_checkpoint.ts";
 import { formatZodIssues } from "../envs/spaces.ts";
 import { writeFileAtomic } from "../policies/atomic.ts";
 import { loadCheckpoint } from "../policies/checkpoint.ts";
@@ -276,7 +276,7 @@ export async function clearRunOutputs(dir: string): Promise<string[]> {
  * steps, is kept in DIR/checkpoint", or that there is none (or that it cannot be read).
  */
 export async function describeCheckpoint(dir: string): Promise<string> {
-  const path = `${runPaths(dir).checkpoint}/checkpoint.safetensors`;
+  const path = agentCheckpointPath(dir); // a run folder or an agent.save folder
   try {
     await Deno.stat(path);
   } catch {
@@ -312,7 +312,7 @@ function canonical(v: unknown): string {
  * @throws Error naming both files and each field that differs.
  */
 export async function assertCheckpointMatchesRun(dir: string, run: RunConfig): Promise<void> {
-  const path = `${runPaths(dir).checkpoint}/checkpoint.safetensors`;
+  const path = agentCheckpointPath(dir); // a run folder or an agent.save folder
   const meta = (await loadCheckpoint(path)).metadata as {
     algo?: unknown;
     config?: Record<string, unknown>;
