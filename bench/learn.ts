@@ -8,30 +8,18 @@
  * episodes first reached the environment's threshold (CartPole-v1 475, Pendulum-v1 −200,
  * MountainCarContinuous-v0 90), and steps per second of training (evaluation excluded).
  *
- * Usage: `deno run -A bench/learn.ts [--quick] [--only algo@Env,…] [--seeds N]`.
+ * Usage: `deno run -A bench/learn.ts [--suite classic] [--quick] [--only algo@Env,…] [--seeds N]`.
+ * Suites live in `bench/learn_suites/` (one file each).
  * Prints one JSON object as the last line and writes the "learn" section of BENCHMARKS.md
  * ("learn-quick" with `--quick`, so a quick run never replaces the full figures).
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  type AlgorithmName,
-  createAgent,
-  evaluate,
-  resolveConfig,
-  type UpdateMetrics,
-} from "../algorithms/mod.ts";
+import { createAgent, evaluate, resolveConfig, type UpdateMetrics } from "../algorithms/mod.ts";
+import type { LearnSuite } from "./learn_suites/job.ts";
+import { classicSuite } from "./learn_suites/classic.ts";
 import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
 import { median as medianOf, summarize } from "../cli/experiments/statistics.ts";
-
-interface Job {
-  algo: AlgorithmName;
-  env: string;
-  steps: number;
-  threshold: number;
-  preset?: string;
-  label?: string;
-}
 
 const quick = isQuick();
 const { values } = parseArgs({
@@ -40,45 +28,20 @@ const { values } = parseArgs({
     quick: { type: "boolean" },
     only: { type: "string" },
     seeds: { type: "string" },
+    suite: { type: "string" },
   },
 });
 
-const FULL: Job[] = [
-  { algo: "ppo", env: "CartPole-v1", steps: 100_000, threshold: 475 },
-  {
-    algo: "ppo",
-    env: "CartPole-v1",
-    steps: 250_000,
-    threshold: 475,
-    preset: "cleanrl",
-    label: "ppo (cleanrl)",
-  },
-  { algo: "ppo-kl", env: "CartPole-v1", steps: 200_000, threshold: 475 },
-  { algo: "trpo", env: "CartPole-v1", steps: 200_000, threshold: 475 },
-  { algo: "a2c", env: "CartPole-v1", steps: 500_000, threshold: 475 },
-  { algo: "vpg", env: "CartPole-v1", steps: 500_000, threshold: 475 },
-  { algo: "reinforce", env: "CartPole-v1", steps: 300_000, threshold: 475 },
-  { algo: "reinforce-baseline", env: "CartPole-v1", steps: 300_000, threshold: 475 },
-  { algo: "ppo", env: "Pendulum-v1", steps: 200_000, threshold: -200 },
-  { algo: "trpo", env: "Pendulum-v1", steps: 200_000, threshold: -200 },
-  { algo: "ppo-kl", env: "Pendulum-v1", steps: 200_000, threshold: -200 },
-  { algo: "ppo", env: "MountainCarContinuous-v0", steps: 100_000, threshold: 90 },
-];
-
-const QUICK: Job[] = [
-  { algo: "ppo", env: "CartPole-v1", steps: 100_000, threshold: 475 },
-  {
-    algo: "ppo",
-    env: "CartPole-v1",
-    steps: 30_000,
-    threshold: 475,
-    preset: "cleanrl",
-    label: "ppo (cleanrl)",
-  },
-  { algo: "a2c", env: "CartPole-v1", steps: 100_000, threshold: 475 },
-  { algo: "reinforce-baseline", env: "CartPole-v1", steps: 100_000, threshold: 475 },
-  { algo: "trpo", env: "Pendulum-v1", steps: 20_000, threshold: -200 },
-];
+const SUITES: Record<string, LearnSuite> = { classic: classicSuite };
+const suite = SUITES[values.suite ?? "classic"];
+if (suite === undefined) {
+  throw new Error(
+    `--suite: unknown suite ${JSON.stringify(values.suite)}; known: ${
+      Object.keys(SUITES).join(", ")
+    }`,
+  );
+}
+const FULL = suite.full, QUICK = suite.quick;
 
 let jobs = quick ? QUICK : FULL;
 if (values.only) {
@@ -206,13 +169,14 @@ const body = [
   ),
 ].join("\n");
 await updateBenchmarks(
-  quick ? "learn-quick" : "learn",
-  `deno run -A bench/learn.ts${quick ? " --quick" : ""}`,
+  quick ? `${suite.section}-quick` : suite.section,
+  `deno run -A bench/learn.ts --suite ${suite.name}${quick ? " --quick" : ""}`,
   body,
 );
 const cleanrl = summary.find((s) => s.algo === "ppo (cleanrl)");
 console.log(JSON.stringify({
   quick,
+  suite: suite.name,
   cleanrlPpoCartPoleSps: cleanrl?.medianSps ?? null,
   results: summary,
 }));
