@@ -26,6 +26,7 @@
  * ```
  * @module
  */
+import { sourceFiles } from "./walk.ts";
 
 /** One fenced code block of a doc comment or a Markdown file. */
 export interface DocExample {
@@ -115,22 +116,6 @@ function consoleAsserts(code: string): number[] {
   return code.split("\n").flatMap((l, i) => (/\bconsole\s*\.\s*assert\b/.test(l) ? [i] : []));
 }
 
-const SKIP_DIRS = new Set([".git", "node_modules", ".tmp", "runs"]);
-
-async function* walk(root: string, dir = ""): AsyncGenerator<string> {
-  const entries: Deno.DirEntry[] = [];
-  for await (const e of Deno.readDir(dir === "" ? root : `${root}/${dir}`)) entries.push(e);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const rel = dir === "" ? e.name : `${dir}/${e.name}`;
-    if (e.isDirectory && !SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) {
-      yield* walk(root, rel);
-    } else if (e.isFile && (e.name.endsWith(".ts") || e.name.endsWith(".md"))) {
-      yield rel;
-    }
-  }
-}
-
 interface DocNode {
   name: string;
   declarations: {
@@ -177,7 +162,7 @@ export async function checkDocs(
   const notes: string[] = [];
   const runnableCode: string[] = [];
   const stillPending = new Set<string>();
-  for await (const file of walk(root)) {
+  for await (const file of sourceFiles(root, [".ts", ".md"])) {
     const source = await Deno.readTextFile(`${root}/${file}`);
     const examples = file.endsWith(".md") ? markdownExamples(source) : docExamples(source);
     for (const ex of examples) {

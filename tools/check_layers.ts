@@ -27,6 +27,7 @@
  * ```
  * @module
  */
+import { sourceFiles } from "./walk.ts";
 
 /** One import found in a source file. */
 export interface FoundImport {
@@ -363,26 +364,10 @@ export function checkFile(file: string, source: string): Violation[] {
   return violations;
 }
 
-const SKIP_DIRS = new Set([".git", "node_modules", ".tmp", "runs"]);
-
-async function* walkTs(root: string, dir = ""): AsyncGenerator<string> {
-  const entries: Deno.DirEntry[] = [];
-  for await (const e of Deno.readDir(dir === "" ? root : `${root}/${dir}`)) entries.push(e);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const rel = dir === "" ? e.name : `${dir}/${e.name}`;
-    if (e.isDirectory && !SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) {
-      yield* walkTs(root, rel);
-    } else if (e.isFile && e.name.endsWith(".ts")) {
-      yield rel;
-    }
-  }
-}
-
 /** Checks every `.ts` file under `root`; the violations in path order. */
 export async function checkLayers(root: string): Promise<Violation[]> {
   const violations: Violation[] = [];
-  for await (const file of walkTs(root)) {
+  for await (const file of sourceFiles(root, [".ts"])) {
     violations.push(...checkFile(file, await Deno.readTextFile(`${root}/${file}`)));
   }
   return violations;
