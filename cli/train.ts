@@ -6,7 +6,10 @@
  * folder described in `run_folder.ts`. `--help` lists every flag.
  *
  * Robustness: checkpoints are written atomically every `--checkpoint-every` steps; Ctrl-C
- * (or SIGTERM) stops after the current update and saves a checkpoint; a killed process
+ * (or SIGTERM) stops after the current update and saves a checkpoint — when the update is
+ * stuck waiting for an environment, the wait is cancelled after 3 s and the state at the end
+ * of the last completed update is saved (the rollout in progress is dropped), exit code
+ * 130 either way; a second Ctrl-C exits at once, keeping what is on disk; a killed process
  * leaves the last complete checkpoint, from which `--resume DIR` continues; a NaN or
  * infinity stops training with a message naming the loss, update and parameter tensor.
  * @module
@@ -28,7 +31,7 @@ import {
 } from "../algorithms/mod.ts";
 import { defaultRegistry, flatDim, make, spec, spec as envSpec } from "../envs/mod.ts";
 import { assertMemoryFits, estimateTrainingMemory } from "../algorithms/memory.ts";
-import { EnvWorker } from "../plugins/mod.ts";
+import { EnvWorker, interruptEnvironments } from "../plugins/mod.ts";
 import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
@@ -439,8 +442,9 @@ async function main(args: string[]): Promise<void> {
   }
 
   // Signals, from here on. First signal: stop after this update and save a checkpoint; if
-  // the update is stuck waiting for an environment (a hung Worker or sandbox process), end
-  // the environment processes after INTERRUPT_GRACE_MS so that the wait fails; before
+  // the update is stuck waiting for an environment (a hung plugin call, Worker or sandbox
+  // process), fail every pending environment call and end the environment processes after
+  // INTERRUPT_GRACE_MS, then save the state at the end of the last completed update; before
   // training has started, stop at once. Second signal: exit now, even when the main thread
   // is blocked (see signals.ts).
   let interrupted: string | null = null;
@@ -461,11 +465,11 @@ async function main(args: string[]): Promise<void> {
       if (!cutShort) {
         console.error(
           `${signal}: the update is still waiting after ${INTERRUPT_GRACE_MS / 1000} s; ` +
-            `ending the environment Workers and processes`,
+            `cancelling the environment calls and ending the environment processes`,
         );
       }
       cutShort = true;
-      EnvWorker.terminateAll();
+      interruptEnvironments(signal);
     }, INTERRUPT_GRACE_MS);
   }, (signal) => {
     console.error(`\n${signal} again: exiting now (the last checkpoint on disk is kept)`);
@@ -569,12 +573,24 @@ async function main(args: string[]): Promise<void> {
       throw new Error(`${error.message}\ntraining stopped; ${await describeCheckpoint(dir)}`);
     }
     if (interrupted !== null) {
-      // The wait was cut short (or the environments died with the signal).
-      const kept = await describeCheckpoint(dir);
+      // The wait was cut short (or the environments died with the signal): the rollout in
+      // progress is dropped and the state at the end of the last completed update saved.
+      const why = (error as Error).message;
+      let saved: { timesteps: number; updates: number } | null = null;
+      let saveError = "";
+      try {
+        saved = await agent.saveLastUpdate(paths.checkpoint);
+      } catch (e) {
+        saveError = ` (saving a checkpoint failed: ${(e as Error).message})`;
+      }
+      const kept = saved === null ? `${await describeCheckpoint(dir)}${saveError}` : (
+        `saved a checkpoint at ${saved.timesteps} steps (the end of update ${saved.updates}, ` +
+        `the last one completed) in ${paths.checkpoint}`
+      );
       console.error(
-        `${interrupted}: interrupted while waiting for the environment ` +
-          `(${(error as Error).message}); the update in progress is lost and ${kept}` +
-          (kept.startsWith("the last checkpoint")
+        `${interrupted}: interrupted while waiting for the environment (${why}); the ` +
+          `rollout in progress is dropped; ${kept}` +
+          (saved !== null || kept.startsWith("the last checkpoint")
             ? `\ncontinue with: deno task train --resume ${dir}`
             : ""),
       );

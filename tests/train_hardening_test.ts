@@ -8,6 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { loadCheckpoint } from "../policies/checkpoint.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const fixtures = `${root}tests/fixtures/plugins`;
@@ -265,7 +266,7 @@ Deno.test("train: a numEnvs or rollout that cannot fit in memory is refused at o
   });
 });
 
-const stallRun = (out: string, id: string, sandbox: boolean) =>
+const stallRun = (out: string, id: string, sandbox: boolean, checkpointEvery = "20") =>
   command("train.ts", [
     "--plugin",
     `${fixtures}/stall.ts`,
@@ -277,33 +278,58 @@ const stallRun = (out: string, id: string, sandbox: boolean) =>
     "--steps",
     "100000",
     "--checkpoint-every",
-    "20",
+    checkpointEvery,
     "--out",
     out,
   ]).spawn();
 
-Deno.test("train: Ctrl-C during training ends a stalled environment wait and keeps the last checkpoint; a second one exits from a stuck main thread", async () => {
+Deno.test("train: Ctrl-C during a hung environment wait (sandboxed or in process) cancels it and saves the last completed update", async () => {
   await withDir(async (dir) => {
-    const child = stallRun(`${dir}/wait`, "stall/Stall-v0", true);
-    const errors = stderrOf(child);
-    const out = await waitFor(child, /training a2c on/, 30_000);
-    if (!/training a2c on/.test(out)) assert.fail(`${out}\n${await errors}`);
-    // Wait for the first checkpoint, then for the copies to pass their 100 steps and stall.
-    const ck = `${dir}/wait/checkpoint/checkpoint.safetensors`;
-    for (let i = 0; i < 300; i++) {
-      if (await Deno.stat(ck).then(() => true, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
+    for (const sandbox of [true, false]) {
+      // No periodic checkpoint: whatever checkpoint exists is written at interrupt time.
+      const out = `${dir}/${sandbox ? "sandboxed" : "inprocess"}`;
+      const child = stallRun(out, "stall/Stall-v0", sandbox, "0");
+      const errors = stderrOf(child);
+      const started = await waitFor(child, /training a2c on/, 30_000);
+      if (!/training a2c on/.test(started)) assert.fail(`${started}\n${await errors}`);
+      // Wait until the copies have passed their 100 steps and stalled: the log stops growing.
+      let lines = 0;
+      for (let i = 0; i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const now = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n").length;
+        if (now > 1 && now === lines) break;
+        lines = now;
+      }
+      const ck = `${out}/checkpoint/checkpoint.safetensors`;
+      await assert.rejects(Deno.stat(ck), Deno.errors.NotFound, "no checkpoint before Ctrl-C");
+      const t = Date.now();
+      child.kill("SIGINT");
+      const status = await child.status;
+      const stderr = await errors;
+      assert.equal(status.code, 130, stderr);
+      assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+      assert.match(
+        stderr,
+        /interrupted while waiting for the environment \(.*interrupted by SIGINT/,
+      );
+      const said =
+        /the rollout in progress is dropped; saved a checkpoint at (\d+) steps \(the end of update (\d+), the last one completed\) in /
+          .exec(stderr);
+      assert.ok(said, stderr);
+      assert.match(stderr, /continue with: deno task train --resume/);
+      // The checkpoint is the one of the last line of metrics.jsonl, and it loads.
+      const metrics = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n");
+      const last = JSON.parse(metrics.at(-1)!);
+      assert.equal(Number(said[1]), last.timesteps);
+      assert.equal(Number(said[2]), last.update);
+      const meta = (await loadCheckpoint(ck)).metadata as { timesteps: number; updates: number };
+      assert.deepEqual([meta.timesteps, meta.updates], [last.timesteps, last.update]);
     }
-    await new Promise((r) => setTimeout(r, 2000));
-    const t = Date.now();
-    child.kill("SIGINT");
-    const status = await child.status;
-    const stderr = await errors;
-    assert.equal(status.code, 130, stderr);
-    assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
-    assert.match(stderr, /interrupted while waiting for the environment/);
-    assert.match(stderr, /the last checkpoint, at \d+ steps, is kept in/);
-    assert.match(stderr, /continue with: deno task train --resume/);
+  });
+});
+
+Deno.test("train: a second Ctrl-C exits at once while an unsandboxed plugin loop blocks the main thread", async () => {
+  await withDir(async (dir) => {
     const stuck = stallRun(`${dir}/sync`, "stall/StallSync-v0", false);
     const errors2 = stderrOf(stuck);
     assert.match(await waitFor(stuck, /training a2c on/, 30_000), /training a2c on/);
