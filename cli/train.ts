@@ -32,7 +32,7 @@ import {
 import { defaultRegistry, flatDim, make, spec, spec as envSpec } from "../envs/mod.ts";
 import { assertMemoryFits, estimateTrainingMemory } from "../algorithms/memory.ts";
 import { EnvWorker, interruptEnvironments } from "../plugins/mod.ts";
-import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
+import { loadedRecord, loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
 import { learningCurveSvg } from "./learning_curve.ts";
@@ -428,11 +428,7 @@ async function main(args: string[]): Promise<void> {
     }
     // Keep the resolved sources, so that relative paths resolve on resume from elsewhere,
     // and which of them ran sandboxed: later commands sandbox them again.
-    run = {
-      ...run,
-      plugins: report.plugins.map((p) => p.source),
-      sandboxedPlugins: report.plugins.filter((p) => p.sandboxed).map((p) => p.source),
-    };
+    run = { ...run, ...loadedRecord(report) };
     say(`plugins: registered ${report.ids.join(", ") || "nothing"}`);
   }
   envSpec(run.env); // unknown ids fail here, with suggestions
@@ -523,6 +519,8 @@ async function main(args: string[]): Promise<void> {
       `${resuming ? `from ${agent.timesteps} ` : ""}to ${run.steps} steps → ${dir}`,
   );
 
+  // What the exported policies record about the plugins (infer reapplies the sandbox).
+  const policyPlugins = { plugins: run.plugins, sandboxedPlugins: run.sandboxedPlugins ?? [] };
   // Experiments: progress.csv beside metrics.jsonl; periodic evaluation (eval.jsonl, best/).
   const csv = await ProgressCsv.open(evalPaths(dir).progressCsv, await readMetrics(paths.metrics));
   const periodic: RunEvaluation | null = evalEvery === undefined ? null : await attachRunEvaluation(
@@ -534,6 +532,7 @@ async function main(args: string[]): Promise<void> {
       seed: run.seed + 2_000_000,
       stopAt,
       onnx: !values["no-onnx"],
+      plugins: policyPlugins,
       resuming,
     },
   );
@@ -646,7 +645,11 @@ async function main(args: string[]): Promise<void> {
   });
   const written = [paths.config, paths.metrics, paths.checkpoint, paths.curve];
   if (!values["no-onnx"]) {
-    await exportOnnx(agent.toPolicySpec(), paths.onnx, { deterministic: true, withValue: false });
+    await exportOnnx(agent.toPolicySpec(), paths.onnx, {
+      deterministic: true,
+      withValue: false,
+      plugins: policyPlugins,
+    });
     written.push(paths.onnx);
   }
   const summary = {

@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { loadCheckpoint } from "../policies/checkpoint.ts";
+import { readOnnxInfo } from "../policies/onnx/info.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const fixtures = `${root}tests/fixtures/plugins`;
@@ -74,6 +75,57 @@ Deno.test("train: the sandbox is recorded in config.json and reapplied by eval; 
     const lowered = await run("eval.ts", [out, "--episodes", "1", "--no-sandbox"]);
     assert.equal(lowered.code, 0, lowered.stderr);
     assert.equal(lastJson(lowered.stdout).mean, 5, "in process: reward 1 per step");
+    assert.match(lowered.stderr, /ran in the sandbox when this run was trained; --no-sandbox/);
+  });
+});
+
+Deno.test("infer: a policy trained with a sandboxed plugin runs it sandboxed wherever the file is; refused when the sandbox cannot start, lowered only by --no-sandbox", async () => {
+  await withDir(async (dir) => {
+    const out = `${dir}/run`;
+    const train = await probeRun(out, ["--sandbox", "--set", "numEnvs=1"]);
+    assert.equal(train.code, 0, train.stderr);
+    await Deno.mkdir(`${dir}/elsewhere`);
+    const copy = `${dir}/elsewhere/policy.onnx`;
+    await Deno.copyFile(`${out}/policy.onnx`, copy);
+    const exported = await run("export.ts", [out, "--out", `${dir}/elsewhere/exported.onnx`]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const source = `file://${fixtures}/trust_probe.ts`;
+    for (const file of [copy, `${dir}/elsewhere/exported.onnx`]) {
+      const meta = readOnnxInfo(await Deno.readFile(file)).metadata;
+      assert.deepEqual(JSON.parse(meta["ascent.plugins"]), [source], file);
+      assert.deepEqual(JSON.parse(meta["ascent.sandboxed_plugins"]), [source], file);
+    }
+    const infer = async (perms: string[], extra: string[] = []) => {
+      const o = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--no-prompt",
+          ...perms,
+          `${root}cli/infer.ts`,
+          copy,
+          "--episodes",
+          "1",
+          ...extra,
+        ],
+        cwd: dir,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const dec = new TextDecoder();
+      return { code: o.code, stdout: dec.decode(o.stdout), stderr: dec.decode(o.stderr) };
+    };
+    const all = ["--allow-read", "--allow-ffi", "--allow-net", "--allow-run=deno"];
+    const sandboxed = await infer(all);
+    assert.equal(sandboxed.code, 0, sandboxed.stderr);
+    assert.equal(lastJson(sandboxed.stdout).meanReturn, 0, "sandboxed: no file access");
+    // The sandbox cannot start without --allow-run: refused, not run in process.
+    const refused = await infer(["--allow-read", "--allow-ffi", "--allow-net"]);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /could not be loaded in the sandbox they ran in/);
+    assert.match(refused.stderr, /--allow-run/);
+    const lowered = await infer(all, ["--no-sandbox"]);
+    assert.equal(lowered.code, 0, lowered.stderr);
+    assert.equal(lastJson(lowered.stdout).meanReturn, 5, "in process: reward 1 per step");
     assert.match(lowered.stderr, /ran in the sandbox when this run was trained; --no-sandbox/);
   });
 });
