@@ -24,15 +24,9 @@ class FlakyCartPole extends CartPoleEnv {
     tick();
     return super.step(action);
   }
-  override stepInto(
-    action: number | Float32Array,
-    out: Float32Array,
-    offset: number,
-    terminated: Uint8Array,
-    index: number,
-  ): number {
+  override stepInto(...args: Parameters<CartPoleEnv["stepInto"]>): number {
     tick();
-    return super.stepInto(action, out, offset, terminated, index);
+    return super.stepInto(...args);
   }
 }
 register({ id: "TestFlakyCartPole-v0", create: () => new FlakyCartPole(), maxEpisodeSteps: 500 });

@@ -5,13 +5,16 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { withSilentServer } from "./silent_server.ts";
 import { Registry } from "../envs/registry.ts";
 import { formatSpace, listEnvironments } from "../cli/envs.ts";
 import { PLUGIN_FLAGS } from "../cli/plugin_trust.ts";
+import { runScript } from "./cli_helpers.ts";
 
 const root = new URL("../", import.meta.url);
 const acme = new URL("plugins/examples/acme.ts", root);
 const badName = new URL("tests/fixtures/plugins/bad_name.ts", root);
+const envsCommand = (args: string[]) => runScript(root.pathname, "cli/envs.ts", ...args);
 
 Deno.test("listEnvironments: plugin envs with spaces and sources, failures reported", async () => {
   const registry = new Registry();
@@ -29,23 +32,15 @@ Deno.test("listEnvironments: plugin envs with spaces and sources, failures repor
 });
 
 Deno.test("deno task envs --json lists the built-ins and the plugin, exit code 1 on failure", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("cli/envs.ts", root).pathname,
-      "--json",
-      "--plugin",
-      acme.pathname,
-      "--plugin",
-      badName.pathname,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const out = await envsCommand([
+    "--json",
+    "--plugin",
+    acme.pathname,
+    "--plugin",
+    badName.pathname,
+  ]);
   assert.equal(out.code, 1);
-  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
-  const result = JSON.parse(lines.at(-1)!);
+  const result = JSON.parse(out.stdout.trim().split("\n").at(-1)!);
   const ids = result.envs.map((e: { id: string }) => e.id);
   for (const id of ["CartPole-v1", "Pendulum-v1", "acme/Corridor-v0", "acme/Slope-v0"]) {
     assert.ok(ids.includes(id), id);
@@ -53,18 +48,8 @@ Deno.test("deno task envs --json lists the built-ins and the plugin, exit code 1
   const cartPole = result.envs.find((e: { id: string }) => e.id === "CartPole-v1");
   assert.equal(cartPole.observationSpace.high[1], "Infinity");
   assert.equal(cartPole.source, "builtin");
-  assert.ok(new TextDecoder().decode(out.stderr).includes(badName.href));
+  assert.ok(out.stderr.includes(badName.href));
 });
-
-async function envsCommand(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("cli/envs.ts", root).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 Deno.test("deno task envs takes the shared plugin flags: listed in --help, validated, and applied", async () => {
   const help = await envsCommand(["--help"]);
@@ -79,15 +64,8 @@ Deno.test("deno task envs takes the shared plugin flags: listed in --help, valid
   assert.equal(both.code, 2, both.stderr);
   assert.match(both.stderr, /--sandbox and --no-sandbox exclude each other/);
   // --plugin-fetch-timeout reaches the loader: a host that never answers fails in 300 ms.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const held: Deno.Conn[] = [];
-  const accepting = (async () => {
-    try {
-      for await (const c of listener) held.push(c);
-    } catch { /* closed */ }
-  })();
-  try {
-    const url = `http://127.0.0.1:${listener.addr.port}/slow.ts`;
+  await withSilentServer(async (base) => {
+    const url = `${base}slow.ts`;
     const t = performance.now();
     const slow = await envsCommand(["--plugin", url, "--plugin-fetch-timeout", "300", "--json"]);
     assert.equal(slow.code, 1, slow.stderr);
@@ -99,9 +77,5 @@ Deno.test("deno task envs takes the shared plugin flags: listed in --help, valid
     const result = JSON.parse(slow.stdout.trim().split("\n").at(-1)!);
     assert.equal(result.failures.length, 1);
     assert.ok(result.envs.some((e: { id: string }) => e.id === "CartPole-v1"));
-  } finally {
-    listener.close();
-    for (const c of held) c.close();
-    await accepting;
-  }
+  });
 });

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { loadCheckpoint } from "../policies/checkpoint.ts";
 import { readOnnxInfo } from "../policies/onnx/info.ts";
+import { type CliResult, runCommand } from "./cli_helpers.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const fixtures = `${root}tests/fixtures/plugins`;
@@ -24,11 +25,8 @@ function command(script: string, args: string[]) {
   });
 }
 
-async function run(script: string, args: string[]) {
-  const out = await command(script, args).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const run = (script: string, args: string[]) =>
+  runCommand(Deno.execPath(), ["run", "--no-prompt", ...PERMS, `${root}cli/${script}`, ...args]);
 
 const lastJson = (text: string) => JSON.parse(text.trim().split("\n").at(-1)!);
 
@@ -38,6 +36,19 @@ async function withDir(fn: (dir: string) => Promise<void>) {
     await fn(dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The probe's episode return in `r`'s JSON line: 0 sandboxed, 5 in process (no sandbox). */
+function assertProbeReturn(r: CliResult, field: "mean" | "meanReturn", sandboxed: boolean) {
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    lastJson(r.stdout)[field],
+    sandboxed ? 0 : 5,
+    sandboxed ? "sandboxed" : "in process",
+  );
+  if (!sandboxed) {
+    assert.match(r.stderr, /ran in the sandbox when this run was trained; --no-sandbox/);
   }
 }
 
@@ -69,13 +80,9 @@ Deno.test("train: the sandbox is recorded in config.json and reapplied by eval; 
     const config = JSON.parse(await Deno.readTextFile(`${out}/config.json`));
     assert.deepEqual(config.sandboxedPlugins, [`file://${fixtures}/trust_probe.ts`]);
     assert.equal(lastJson(train.stdout).evalMeanReturn, 0, "trained sandboxed");
-    const again = await run("eval.ts", [out, "--episodes", "1"]);
-    assert.equal(again.code, 0, again.stderr);
-    assert.equal(lastJson(again.stdout).mean, 0, "eval keeps the sandbox (reward 0)");
+    assertProbeReturn(await run("eval.ts", [out, "--episodes", "1"]), "mean", true);
     const lowered = await run("eval.ts", [out, "--episodes", "1", "--no-sandbox"]);
-    assert.equal(lowered.code, 0, lowered.stderr);
-    assert.equal(lastJson(lowered.stdout).mean, 5, "in process: reward 1 per step");
-    assert.match(lowered.stderr, /ran in the sandbox when this run was trained; --no-sandbox/);
+    assertProbeReturn(lowered, "mean", false);
   });
 });
 
@@ -95,38 +102,19 @@ Deno.test("infer: a policy trained with a sandboxed plugin runs it sandboxed whe
       assert.deepEqual(JSON.parse(meta["ascent.plugins"]), [source], file);
       assert.deepEqual(JSON.parse(meta["ascent.sandboxed_plugins"]), [source], file);
     }
-    const infer = async (perms: string[], extra: string[] = []) => {
-      const o = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--no-prompt",
-          ...perms,
-          `${root}cli/infer.ts`,
-          copy,
-          "--episodes",
-          "1",
-          ...extra,
-        ],
-        cwd: dir,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const dec = new TextDecoder();
-      return { code: o.code, stdout: dec.decode(o.stdout), stderr: dec.decode(o.stderr) };
-    };
+    const infer = (perms: string[], extra: string[] = []) =>
+      runCommand(Deno.execPath(), [
+        ...["run", "--no-prompt", ...perms, `${root}cli/infer.ts`, copy],
+        ...["--episodes", "1", ...extra],
+      ], dir);
     const all = ["--allow-read", "--allow-ffi", "--allow-net", "--allow-run=deno"];
-    const sandboxed = await infer(all);
-    assert.equal(sandboxed.code, 0, sandboxed.stderr);
-    assert.equal(lastJson(sandboxed.stdout).meanReturn, 0, "sandboxed: no file access");
+    assertProbeReturn(await infer(all), "meanReturn", true);
     // The sandbox cannot start without --allow-run: refused, not run in process.
     const refused = await infer(["--allow-read", "--allow-ffi", "--allow-net"]);
     assert.equal(refused.code, 1, refused.stderr);
     assert.match(refused.stderr, /could not be loaded in the sandbox they ran in/);
     assert.match(refused.stderr, /--allow-run/);
-    const lowered = await infer(all, ["--no-sandbox"]);
-    assert.equal(lowered.code, 0, lowered.stderr);
-    assert.equal(lastJson(lowered.stdout).meanReturn, 5, "in process: reward 1 per step");
-    assert.match(lowered.stderr, /ran in the sandbox when this run was trained; --no-sandbox/);
+    assertProbeReturn(await infer(all, ["--no-sandbox"]), "meanReturn", false);
   });
 });
 
@@ -190,6 +178,43 @@ async function stderrOf(child: Deno.ChildProcess): Promise<string> {
   return text;
 }
 
+/** Sends `child` one SIGINT: it must exit with code 130 within 10 s; returns its stderr. */
+async function assertSigintExits(
+  child: Deno.ChildProcess,
+  errors: Promise<string>,
+): Promise<string> {
+  const t = Date.now();
+  child.kill("SIGINT");
+  const status = await child.status;
+  const stderr = await errors;
+  assert.equal(status.code, 130, stderr);
+  assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+  return stderr;
+}
+
+/**
+ * After `settleMs`, sends `child` (whose main thread is stuck) SIGINT twice: the second
+ * must end it within 5 s through the watchdog's SIGKILL, saying so on stderr.
+ */
+async function assertSecondSigintExits(
+  child: Deno.ChildProcess,
+  errors: Promise<string>,
+  settleMs: number,
+): Promise<void> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  child.kill("SIGINT");
+  await new Promise((r) => setTimeout(r, 300));
+  const t = Date.now();
+  child.kill("SIGINT");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  const status = await child.status;
+  clearTimeout(timer);
+  const stderr = await errors;
+  assert.ok(Date.now() - t < 5000, `second SIGINT took ${Date.now() - t} ms: ${stderr}`);
+  assert.equal(status.signal, "SIGKILL", "ended by the watchdog");
+  assert.match(stderr, /SIGINT again: exiting now/);
+}
+
 const loopRun = (out: string, sandbox: boolean) =>
   command("train.ts", [
     "--plugin",
@@ -211,12 +236,7 @@ Deno.test("train: Ctrl-C while a looping environment is being made and checked s
     const started = await waitFor(child, /plugins: registered/, 30_000);
     assert.match(started, /plugins: registered/);
     await new Promise((r) => setTimeout(r, 500));
-    const t = Date.now();
-    child.kill("SIGINT");
-    const status = await child.status;
-    const stderr = await errors;
-    assert.equal(status.code, 130, stderr);
-    assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+    const stderr = await assertSigintExits(child, errors);
     assert.match(
       stderr,
       /interrupted while waiting for the environment|interrupted before training started/,
@@ -225,18 +245,7 @@ Deno.test("train: Ctrl-C while a looping environment is being made and checked s
     const stuck = loopRun(`${dir}/inprocess`, false);
     const errors2 = stderrOf(stuck);
     assert.match(await waitFor(stuck, /plugins: registered/, 30_000), /plugins: registered/);
-    await new Promise((r) => setTimeout(r, 500));
-    stuck.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 300));
-    const t2 = Date.now();
-    stuck.kill("SIGINT");
-    const timer = setTimeout(() => stuck.kill("SIGKILL"), 10_000);
-    const st = await stuck.status;
-    clearTimeout(timer);
-    const err2 = await errors2;
-    assert.ok(Date.now() - t2 < 5000, `second SIGINT took ${Date.now() - t2} ms: ${err2}`);
-    assert.equal(st.signal, "SIGKILL", "ended by the watchdog");
-    assert.match(err2, /SIGINT again: exiting now/);
+    await assertSecondSigintExits(stuck, errors2, 500);
   });
 });
 
@@ -354,12 +363,7 @@ Deno.test("train: Ctrl-C during a hung environment wait (sandboxed or in process
       }
       const ck = `${out}/checkpoint/checkpoint.safetensors`;
       await assert.rejects(Deno.stat(ck), Deno.errors.NotFound, "no checkpoint before Ctrl-C");
-      const t = Date.now();
-      child.kill("SIGINT");
-      const status = await child.status;
-      const stderr = await errors;
-      assert.equal(status.code, 130, stderr);
-      assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+      const stderr = await assertSigintExits(child, errors);
       assert.match(
         stderr,
         /interrupted while waiting for the environment \(.*interrupted by SIGINT/,
@@ -385,17 +389,6 @@ Deno.test("train: a second Ctrl-C exits at once while an unsandboxed plugin loop
     const stuck = stallRun(`${dir}/sync`, "stall/StallSync-v0", false);
     const errors2 = stderrOf(stuck);
     assert.match(await waitFor(stuck, /training a2c on/, 30_000), /training a2c on/);
-    await new Promise((r) => setTimeout(r, 1500));
-    stuck.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 300));
-    const t2 = Date.now();
-    stuck.kill("SIGINT");
-    const timer = setTimeout(() => stuck.kill("SIGKILL"), 10_000);
-    const st = await stuck.status;
-    clearTimeout(timer);
-    const err2 = await errors2;
-    assert.ok(Date.now() - t2 < 5000, `second SIGINT took ${Date.now() - t2} ms: ${err2}`);
-    assert.equal(st.signal, "SIGKILL", "ended by the watchdog");
-    assert.match(err2, /SIGINT again: exiting now/);
+    await assertSecondSigintExits(stuck, errors2, 1500);
   });
 });
