@@ -95,3 +95,15 @@ Deno.test("serve --host another interface, with the task's permissions: exit 2 n
     /--allow-net=0\.0\.0\.0 --no-prompt cli\/serve\.ts FILE\.onnx --host 0\.0\.0\.0/,
   );
 });
+
+Deno.test("every command task but replay runs with --no-prompt (no permission prompt in a terminal)", async () => {
+  const { tasks } = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)) as {
+    tasks: Record<string, string>;
+  };
+  const commands = Object.entries(tasks).filter(([, line]) => / cli\/\w+\.ts/.test(line));
+  assert.ok(commands.some(([name]) => name === "serve"), "the serve task is a command");
+  for (const [name, line] of commands) {
+    if (/ cli\/replay\w*\.ts/.test(line)) continue; // draws in the terminal; documented
+    assert.match(line, /\s--no-prompt\s/, `task ${name}: ${line}`);
+  }
+});

@@ -309,6 +309,30 @@ Deno.test("train: a checkpoint from another run (a2c in a ppo folder, Acrobot in
   });
 });
 
+Deno.test("train: the NaN/∞ guard's message says what checkpoint exists (none yet, or the last one)", async () => {
+  await withDir(async (dir) => {
+    const cases = [
+      [
+        "Overflow-v0",
+        /update 1: .* is Infinity.*\ntraining stopped; no checkpoint was written yet \(none in /,
+      ],
+      [
+        "OverflowLater-v0",
+        /update 2: .*\ntraining stopped; the last checkpoint, at 40 steps, is kept in /,
+      ],
+    ] as const;
+    for (const [id, said] of cases) {
+      const r = await run("train.ts", [
+        ...["--plugin", `${fixtures}/overflow.ts`, "--env", `overflow/${id}`, "--algo", "a2c"],
+        ...["--steps", "2000", "--checkpoint-every", "40", "--no-onnx", "--eval-episodes", "1"],
+        ...["--out", `${dir}/${id}`, "--quiet"],
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, said);
+    }
+  });
+});
+
 Deno.test("train: a numEnvs or rollout that cannot fit in memory is refused at once with the estimate", async () => {
   await withDir(async (dir) => {
     const t = Date.now();
