@@ -9,9 +9,11 @@
  * (or SIGTERM) stops after the current update and saves a checkpoint — when the update is
  * stuck waiting for an environment, the wait is cancelled after 3 s and the state at the end
  * of the last completed update is saved (the rollout in progress is dropped), exit code
- * 130 either way; a second Ctrl-C exits at once, keeping what is on disk; a killed process
- * leaves the last complete checkpoint, from which `--resume DIR` continues; a NaN or
- * infinity stops training with a message naming the loss, update and parameter tensor.
+ * 130 either way; a plugin environment that fails mid-training is named and the last
+ * completed update saved too; a second Ctrl-C exits at once, keeping what is on disk; a
+ * killed process leaves the last complete checkpoint, from which `--resume DIR` continues;
+ * a NaN or infinity stops training with a message naming the loss, update and parameter
+ * tensor, and what checkpoint exists.
  * @module
  */
 import {
@@ -31,7 +33,7 @@ import {
 } from "../algorithms/mod.ts";
 import { defaultRegistry, flatDim, make, spec, spec as envSpec } from "../envs/mod.ts";
 import { assertMemoryFits, estimateTrainingMemory } from "../algorithms/memory.ts";
-import { EnvWorker, interruptEnvironments } from "../plugins/mod.ts";
+import { EnvWorker, interruptEnvironments, PluginError } from "../plugins/mod.ts";
 import { loadedRecord, loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
@@ -571,29 +573,38 @@ async function main(args: string[]): Promise<void> {
     if (error instanceof NonFiniteError) {
       throw new Error(`${error.message}\ntraining stopped; ${await describeCheckpoint(dir)}`);
     }
-    if (interrupted !== null) {
-      // The wait was cut short (or the environments died with the signal): the rollout in
-      // progress is dropped and the state at the end of the last completed update saved.
-      const why = (error as Error).message;
-      let saved: { timesteps: number; updates: number } | null = null;
+    // An environment failed or was cut short: the rollout in progress is dropped and the
+    // state at the end of the last completed update saved (when this process completed
+    // one; else the checkpoint on disk, if any, already is that state).
+    const keep = async (): Promise<string> => {
       let saveError = "";
-      try {
-        saved = await agent.saveLastUpdate(paths.checkpoint);
-      } catch (e) {
-        saveError = ` (saving a checkpoint failed: ${(e as Error).message})`;
+      if (last !== null) {
+        try {
+          const saved = await agent.saveLastUpdate(paths.checkpoint);
+          if (saved !== null) {
+            return `saved a checkpoint at ${saved.timesteps} steps (the end of update ` +
+              `${saved.updates}, the last one completed) in ${paths.checkpoint}` +
+              `\ncontinue with: deno task train --resume ${dir}`;
+          }
+        } catch (e) {
+          saveError = ` (saving a checkpoint failed: ${(e as Error).message})`;
+        }
       }
-      const kept = saved === null ? `${await describeCheckpoint(dir)}${saveError}` : (
-        `saved a checkpoint at ${saved.timesteps} steps (the end of update ${saved.updates}, ` +
-        `the last one completed) in ${paths.checkpoint}`
-      );
+      const kept = await describeCheckpoint(dir);
+      return kept + saveError +
+        (kept.startsWith("the last checkpoint")
+          ? `\ncontinue with: deno task train --resume ${dir}`
+          : "");
+    };
+    if (interrupted !== null) {
       console.error(
-        `${interrupted}: interrupted while waiting for the environment (${why}); the ` +
-          `rollout in progress is dropped; ${kept}` +
-          (saved !== null || kept.startsWith("the last checkpoint")
-            ? `\ncontinue with: deno task train --resume ${dir}`
-            : ""),
+        `${interrupted}: interrupted while waiting for the environment ` +
+          `(${(error as Error).message}); the rollout in progress is dropped; ${await keep()}`,
       );
       Deno.exit(130);
+    }
+    if (error instanceof PluginError) {
+      throw new Error(`${error.message}\ntraining stopped; ${await keep()}`, { cause: error });
     }
     throw error;
   } finally {

@@ -333,6 +333,45 @@ Deno.test("train: the NaN/∞ guard's message says what checkpoint exists (none 
   });
 });
 
+Deno.test("train: a plugin that fails mid-training (a throw, or a sandboxed heap bomb) is named, and the last completed update is saved", async () => {
+  await withDir(async (dir) => {
+    const cases = [
+      [
+        "CrashLater-v0",
+        [],
+        /\[fail\/CrashLater-v0\] step: \(thrown\): threw Error: the simulator blew up/,
+      ],
+      [
+        "HeapBombLater-v0",
+        ["--sandbox", "--plugin-memory", "64"],
+        /\[fail\/HeapBombLater-v0\] step: \(worker\): .*(ran out of memory|exceeded its memory limit).*64 MiB/,
+      ],
+    ] as const;
+    for (const [id, flags, named] of cases) {
+      const out = `${dir}/${id}`;
+      const r = await run("train.ts", [
+        ...["--plugin", `${fixtures}/fail_later.ts`, ...flags, "--env", `fail/${id}`],
+        ...["--algo", "a2c", "--set", "numEnvs=2", "--steps", "100000", "--checkpoint-every", "0"],
+        ...["--no-onnx", "--out", out, "--quiet"],
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, named);
+      const said =
+        /training stopped; saved a checkpoint at (\d+) steps \(the end of update (\d+), the last one completed\)/
+          .exec(r.stderr);
+      assert.ok(said, r.stderr);
+      assert.match(r.stderr, /continue with: deno task train --resume/);
+      const last = JSON.parse(
+        (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n").at(-1)!,
+      );
+      const ck = await loadCheckpoint(`${out}/checkpoint/checkpoint.safetensors`);
+      const meta = ck.metadata as { timesteps: number; updates: number };
+      assert.deepEqual([meta.timesteps, meta.updates], [last.timesteps, last.update]);
+      assert.equal(Number(said[1]), last.timesteps);
+    }
+  });
+});
+
 Deno.test("train: a numEnvs or rollout that cannot fit in memory is refused at once with the estimate", async () => {
   await withDir(async (dir) => {
     const t = Date.now();
