@@ -72,14 +72,19 @@ const probeRun = (out: string, extra: string[] = []) =>
     ...extra,
   ]);
 
-Deno.test("train: the sandbox is recorded in config.json and reapplied by eval; --no-sandbox lowers it with a warning", async () => {
+Deno.test("train: the sandbox is recorded in config.json and reapplied by --resume and eval; --no-sandbox lowers it with a warning", async () => {
   await withDir(async (dir) => {
     const out = `${dir}/run`;
-    const train = await probeRun(out, ["--sandbox", "--no-onnx"]);
+    const train = await probeRun(out, ["--sandbox", "--no-onnx", "--set", "numEnvs=2"]);
     assert.equal(train.code, 0, train.stderr);
-    const config = JSON.parse(await Deno.readTextFile(`${out}/config.json`));
-    assert.deepEqual(config.sandboxedPlugins, [`file://${fixtures}/trust_probe.ts`]);
+    const sandboxed = [`file://${fixtures}/trust_probe.ts`];
+    const config = () => Deno.readTextFile(`${out}/config.json`).then(JSON.parse);
+    assert.deepEqual((await config()).sandboxedPlugins, sandboxed);
     assert.equal(lastJson(train.stdout).evalMeanReturn, 0, "trained sandboxed");
+    const resumed = await run("train.ts", ["--resume", out, "--steps", "240", "--quiet"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(lastJson(resumed.stdout).evalMeanReturn, 0, "resumed sandboxed");
+    assert.deepEqual((await config()).sandboxedPlugins, sandboxed, "still recorded");
     assertProbeReturn(await run("eval.ts", [out, "--episodes", "1"]), "mean", true);
     const lowered = await run("eval.ts", [out, "--episodes", "1", "--no-sandbox"]);
     assertProbeReturn(lowered, "mean", false);
