@@ -328,7 +328,7 @@ Deno.test("train: the NaN/∞ guard's message says what checkpoint exists (none 
     ] as const;
     for (const [id, said] of cases) {
       const r = await run("train.ts", [
-        ...["--plugin", `${fixtures}/overflow.ts`, "--env", `overflow/${id}`, "--algo", "a2c"],
+        ...["--plugin", `${fixtures}/stall.ts`, "--env", `stall/${id}`, "--algo", "a2c"],
         ...["--steps", "2000", "--checkpoint-every", "40", "--no-onnx", "--eval-episodes", "1"],
         ...["--out", `${dir}/${id}`, "--quiet"],
       ]);
@@ -344,18 +344,18 @@ Deno.test("train: a plugin that fails mid-training (a throw, or a sandboxed heap
       [
         "CrashLater-v0",
         [],
-        /\[fail\/CrashLater-v0\] step: \(thrown\): threw Error: the simulator blew up/,
+        /\[stall\/CrashLater-v0\] step: \(thrown\): threw Error: the simulator blew up/,
       ],
       [
         "HeapBombLater-v0",
         ["--sandbox", "--plugin-memory", "64"],
-        /\[fail\/HeapBombLater-v0\] step: \(worker\): .*(ran out of memory|exceeded its memory limit).*64 MiB/,
+        /\[stall\/HeapBombLater-v0\] step: \(worker\): .*(ran out of memory|exceeded its memory limit).*64 MiB/,
       ],
     ] as const;
     for (const [id, flags, named] of cases) {
       const out = `${dir}/${id}`;
       const r = await run("train.ts", [
-        ...["--plugin", `${fixtures}/fail_later.ts`, ...flags, "--env", `fail/${id}`],
+        ...["--plugin", `${fixtures}/stall.ts`, ...flags, "--env", `stall/${id}`],
         ...["--algo", "a2c", "--set", "numEnvs=2", "--steps", "100000", "--checkpoint-every", "0"],
         ...["--no-onnx", "--out", out, "--quiet"],
       ]);
