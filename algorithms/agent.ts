@@ -63,6 +63,8 @@ export abstract class Agent<
   #envStarted = false;
   #stop = false;
   #callbacks: Callbacks = {};
+  /** The checkpoint state at the end of the last completed update (see `saveLastUpdate`). */
+  #lastUpdate: ckpt.AgentCheckpointState | null = null;
 
   /** Validates `input` against algorithm `algo`'s `schema`; call {@link Agent.learn} to train. */
   protected constructor(algo: string, schema: ConfigSchema, input: unknown) {
@@ -179,15 +181,18 @@ export abstract class Agent<
     const steps0 = this.timesteps;
     let nextCheckpoint = ckpt.nextCheckpointAt(this.timesteps, checkpointEvery);
     let lastYield = t0;
+    this.#lastUpdate = checkpointDir ? this.#state() : null;
     while (this.timesteps < this.totalTimesteps && !this.#stop) {
       if (!(await this.collect())) break;
       const steps = this.stepsPerUpdate;
       const info = { update: this.updates + 1, timesteps: this.timesteps, steps };
       const onRolloutEnd = this.#callbacks.onRolloutEnd;
       if (onRolloutEnd && (await onRolloutEnd(info)) === false) break;
+      this.#lastUpdate = null; // the parameters change now
       const stats = this.update();
       this.updates++;
       assertFiniteUpdate(this.#where, this.updates, stats, this.policy.parameters());
+      if (checkpointDir) this.#lastUpdate = this.#state();
       const wall = (performance.now() - t0) / 1000;
       const sps = wall > 0 ? (this.timesteps - steps0) / wall : 0;
       const metrics = updateMetrics(this, stats, sps, wall);
@@ -265,13 +270,38 @@ export abstract class Agent<
   /** Saves everything needed to resume to `dir/checkpoint.safetensors` (atomically). */
   async save(dir: string): Promise<string> {
     await this.ready();
+    return await this.#write(dir, this.#state());
+  }
+
+  /**
+   * Saves, to `dir` (atomically), the state at the end of the last completed update of the
+   * running or failed {@link Agent.learn} call that was given a `checkpointDir` (or at its
+   * start, before the first update): that update's parameters and optimiser states — which
+   * collecting experience does not change — with the step and update counters, random
+   * streams, episode window and environment state as they were then. A rollout cut short
+   * (an environment wait interrupted) is thus dropped, not saved half-done. Returns the
+   * counters saved, or `null` when there is no such state (no `learn` with a
+   * `checkpointDir` yet, or the last update failed its finite check).
+   */
+  async saveLastUpdate(dir: string): Promise<{ timesteps: number; updates: number } | null> {
+    const state = this.#lastUpdate;
+    if (state === null) return null;
+    await this.#write(dir, state);
+    return { timesteps: state.timesteps, updates: state.updates };
+  }
+
+  /** Everything a checkpoint holds but the parameters and optimisers, as of now. */
+  #state(): ckpt.AgentCheckpointState {
     const { algo, timesteps, updates, totalTimesteps, rng } = this;
     const config = this.config as unknown as Record<string, unknown>;
     const runner = this.#envStarted ? this.envs.getState() : null;
     const window = this.episodeWindow.getState();
     const state = { algo, config, timesteps, updates, totalTimesteps, runner, window };
-    const full = { ...state, rng: rng.getState(), algoState: this.algoState() };
-    return await ckpt.saveAgentCheckpoint(dir, full, this.policy.parameters(), this.optimizers);
+    return { ...state, rng: rng.getState(), algoState: this.algoState() };
+  }
+
+  #write(dir: string, state: ckpt.AgentCheckpointState): Promise<string> {
+    return ckpt.saveAgentCheckpoint(dir, state, this.policy.parameters(), this.optimizers);
   }
 
   /** Restores a checkpoint written by {@link Agent.save} into this agent. */

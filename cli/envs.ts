@@ -1,10 +1,12 @@
 /**
- * `deno task envs [--plugin SPEC]... [--sandbox] [--json]`: lists every registered
+ * `deno task envs [--plugin SPEC]... [plugin flags] [--json]`: lists every registered
  * environment — the built-in ones and those of the given plugins — with its observation
  * and action spaces, time limit, reward threshold, source and description.
  *
  * Each `--plugin` is a path or a `file:`/`http(s):` URL (`http(s)` plugins are sandboxed;
- * `--sandbox` sandboxes every plugin). A plugin that fails to load is reported on stderr
+ * `--sandbox` sandboxes every plugin). The plugin flags are those every command shares
+ * (`plugin_trust.ts`: `--sandbox`, `--no-sandbox`, `--plugin-memory`, `--plugin-timeout`,
+ * `--plugin-fetch-timeout`). A plugin that fails to load is reported on stderr
  * with the error naming its source, env id and field, the others are listed regardless,
  * and the exit code is 1. Spaces are read by building each environment once (without the
  * checker); an environment that cannot be built is listed with its error.
@@ -19,6 +21,15 @@ import type { Space } from "../envs/spaces.ts";
 import { loadPlugins } from "../plugins/loader.ts";
 import { EnvWorker } from "../plugins/sandbox/channel.ts";
 import { parseCommandLine, runMain } from "./args.ts";
+import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
+
+const HELP = `usage: deno task envs [--plugin PATH|URL]... [flags] [--json]
+
+Lists the registered environments (built-in, and those of the plugins) with their spaces.
+
+${PLUGIN_FLAGS_HELP}
+  --json                   one JSON object {"envs": [...], "failures": [...]}
+  -h, --help               this text`;
 
 /** One line of the listing. */
 export interface EnvListing {
@@ -130,21 +141,22 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 /** The command: parses flags, lists, exits 1 when a plugin failed to load. */
 export async function main(args: string[] = Deno.args): Promise<void> {
   const { values } = parseCommandLine(args, {
-    plugin: { type: "string", multiple: true },
-    sandbox: { type: "boolean", default: false },
+    ...PLUGIN_FLAGS,
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   }, "envs");
   if (values.help) {
-    console.log("usage: deno task envs [--plugin PATH|URL]... [--sandbox] [--json]");
+    console.log(HELP);
     return;
   }
   try {
-    const result = await listEnvironments({
-      plugins: values.plugin ?? [],
-      sandbox: values.sandbox,
-    });
-    for (const f of result.failures) console.error(`plugin failed: ${f.error}`);
+    // The plugins, with the flags every command shares (failures are printed there).
+    const { report } = await loadRunPlugins({ plugins: [] }, values);
+    const listed = await listEnvironments();
+    const result = {
+      envs: listed.envs,
+      failures: report.failures.map((f) => ({ spec: f.spec, error: f.error.message })),
+    };
     for (const e of result.envs) if (e.error) console.error(`env failed: ${e.error}`);
     if (values.json) console.log(JSON.stringify(result, jsonReplacer));
     else {

@@ -13,7 +13,7 @@ import { exportOnnx } from "../policies/onnx/mod.ts";
 import { EnvWorker } from "../plugins/mod.ts";
 import { parseCommandLine, runMain, UsageError } from "./args.ts";
 import { assertCheckpointMatchesRun, readRunOrAgentConfig, runPaths } from "./run_folder.ts";
-import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
+import { loadedRecord, loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 
 const HELP = `deno task export DIR [flags]
 
@@ -25,7 +25,8 @@ const HELP = `deno task export DIR [flags]
   --with-value      add the critic's value output
   --no-clip         do not clip continuous actions to the action space
 ${PLUGIN_FLAGS_HELP}
-                    (the run's own plugins are reloaded, sandboxed if they were)
+                    (the run's own plugins are reloaded, sandboxed if they were; the
+                    file records which, and infer sandboxes them again)
   -h, --help        this text
 `;
 
@@ -84,13 +85,14 @@ async function main(args: string[]): Promise<void> {
   const run = await readRunOrAgentConfig(dir);
   const out = values.out ?? runPaths(dir).onnx;
   if (!values.force) await assertReplaceable(out);
-  await loadRunPlugins(run, values);
+  const { report } = await loadRunPlugins(run, values);
   await assertCheckpointMatchesRun(dir, run);
   const agent = await loadAgent(dir);
   const bytes = await exportOnnx(agent.toPolicySpec(), out, {
     deterministic: !values.stochastic,
     withValue: values["with-value"] ?? false,
     clipActions: !values["no-clip"],
+    plugins: loadedRecord(report, run), // the trust level travels with the file
   });
   await agent.close();
   const info = readOnnxInfo(bytes);

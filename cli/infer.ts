@@ -21,15 +21,25 @@
 import { intFlag, parseCommandLine, runMain, UsageError } from "./args.ts";
 import { type Action, flatDim, make, type Observation, playEpisode } from "../envs/mod.ts";
 import { OnnxPolicy } from "../policies/onnx/runtime.ts";
-import { MetadataKey } from "../policies/onnx/metadata.ts";
+import { MetadataKey, pluginsFromMetadata } from "../policies/onnx/metadata.ts";
+import { readOnnxInfo } from "../policies/onnx/info.ts";
 import { EnvWorker } from "../plugins/mod.ts";
 import {
   loadRunPlugins,
+  mergeRecords,
   PLUGIN_FLAGS,
   PLUGIN_FLAGS_HELP,
+  type PluginFlagValues,
   type RunPluginRecord,
 } from "./plugin_trust.ts";
 import { readRunConfig } from "./run_folder.ts";
+import {
+  DEFAULT_EVAL_EPISODES,
+  EVAL_SEED_OFFSET,
+  evaluationSeed,
+  formatEpisode,
+  formatEvaluation,
+} from "./evaluation_defaults.ts";
 
 /** The plugin record of the run folder holding `file`, if it is in one (else none). */
 async function runBeside(file: string): Promise<RunPluginRecord> {
@@ -46,13 +56,37 @@ async function runBeside(file: string): Promise<RunPluginRecord> {
     return { plugins: [] }; // a config.json that is not a run's
   }
 }
-import {
-  DEFAULT_EVAL_EPISODES,
-  EVAL_SEED_OFFSET,
-  evaluationSeed,
-  formatEpisode,
-  formatEvaluation,
-} from "./evaluation_defaults.ts";
+
+/**
+ * Loads the plugins `file` records in its metadata (`ascent.plugins`, sandboxed again where
+ * `ascent.sandboxed_plugins` says so, wherever the file is) and those of the run folder
+ * holding it, then the `--plugin` ones. A recorded plugin that cannot be loaded at its
+ * trust level (for example the sandbox without `--allow-run`) is an error: it is never
+ * loaded at a lower one without `--no-sandbox`.
+ */
+async function loadPolicyPlugins(file: string, values: PluginFlagValues): Promise<void> {
+  let recorded: RunPluginRecord = { plugins: [] };
+  try {
+    recorded = pluginsFromMetadata(readOnnxInfo(await Deno.readFile(file)).metadata);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Error(`${file}: ${error.message}`);
+    return; // unreadable or not ONNX: OnnxPolicy.load reports it
+  }
+  const record = mergeRecords(recorded, await runBeside(file));
+  const { report } = await loadRunPlugins(record, values);
+  const lost = report.failures.filter((f) => record.plugins.includes(f.spec));
+  if (lost.length > 0) {
+    throw new Error(
+      `${file} was trained on an environment of plugin(s) ${
+        lost.map((f) => f.spec).join(", ")
+      }, which could not be loaded${
+        lost.some((f) => record.sandboxedPlugins?.includes(f.spec))
+          ? " in the sandbox they ran in (--no-sandbox loads them in this process)"
+          : ""
+      }`,
+    );
+  }
+}
 
 const USAGE = `usage: deno task infer FILE.onnx [--env ID] --episodes N [--seed S] [--ep cpu,cuda]
                         [--strict] [--max-steps M]
@@ -65,8 +99,8 @@ standard deviation of the episode returns (episode i is reset with seed S + i).
   --seed S          seed of the first episode (default: the training seed stored in the
                     file + ${EVAL_SEED_OFFSET}, as eval and train's final evaluation)
 ${PLUGIN_FLAGS_HELP}
-                    (FILE inside a run folder: that run's plugins are loaded first,
-                    sandboxed if they were)
+                    (the plugins FILE records, and those of the run folder holding it,
+                    are loaded first, sandboxed if they were when trained)
   --ep LIST         execution providers in order of preference (default cpu)
   --strict          fail instead of falling back when a provider is unavailable
   --max-steps M     override the environment's time limit
@@ -202,7 +236,7 @@ async function main(args: string[]): Promise<void> {
   const episodes = intFlag(values.episodes, "--episodes", { min: 1 }) ?? DEFAULT_EVAL_EPISODES;
   const seedFlag = intFlag(values.seed, "--seed");
   const maxSteps = intFlag(values["max-steps"], "--max-steps", { min: 1 });
-  await loadRunPlugins(await runBeside(file), values);
+  await loadPolicyPlugins(file, values);
   const policy = await OnnxPolicy.load(file, {
     executionProviders: parseProviders(values.ep),
     strict: values.strict ?? false,

@@ -1,10 +1,11 @@
 /**
  * A plugin's trust level is part of the run. `train` records in `config.json`
  * (`sandboxedPlugins`) which of the run's plugins ran in the sandbox, and every later
- * command that reloads the run's plugins (`train --resume`, `eval`, `export`, and `infer`
- * on a file inside a run folder) loads those sandboxed again. Only an explicit
- * `--no-sandbox` lowers it, with a warning naming each plugin it affects; `--sandbox`
- * raises it for every plugin.
+ * command that reloads the run's plugins (`train --resume`, `eval`, `export`) loads those
+ * sandboxed again. The exported policies carry the same record in their ONNX metadata
+ * (`ascent.plugins`, `ascent.sandboxed_plugins`), so `infer` reapplies it wherever the file
+ * is. Only an explicit `--no-sandbox` lowers it, with a warning naming each plugin it
+ * affects; `--sandbox` raises it for every plugin.
  *
  * The shared plugin flags of the commands:
  *
@@ -72,6 +73,30 @@ export interface RunPluginRecord {
   plugins: string[];
   /** The specs that ran sandboxed. */
   sandboxedPlugins?: string[];
+}
+
+/**
+ * What `report` loaded, to record: the resolved sources in load order and those that run
+ * sandboxed — with `atLeast`'s sandboxed specs kept sandboxed in the record (a record is
+ * never lowered by a command that only reads the run).
+ */
+export function loadedRecord(
+  report: PluginLoadReport,
+  atLeast: RunPluginRecord = { plugins: [] },
+): { plugins: string[]; sandboxedPlugins: string[] } {
+  const kept = atLeast.sandboxedPlugins ?? [];
+  return {
+    plugins: report.plugins.map((p) => p.source),
+    sandboxedPlugins: report.plugins.filter((p) => p.sandboxed || kept.includes(p.source))
+      .map((p) => p.source),
+  };
+}
+
+/** Both records together: `a`'s plugins first, a spec sandboxed in either stays so. */
+export function mergeRecords(a: RunPluginRecord, b: RunPluginRecord): RunPluginRecord {
+  const plugins = [...a.plugins, ...b.plugins.filter((p) => !a.plugins.includes(p))];
+  const sandboxed = new Set([...a.sandboxedPlugins ?? [], ...b.sandboxedPlugins ?? []]);
+  return { plugins, sandboxedPlugins: plugins.filter((p) => sandboxed.has(p)) };
 }
 
 /**

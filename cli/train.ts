@@ -6,9 +6,14 @@
  * folder described in `run_folder.ts`. `--help` lists every flag.
  *
  * Robustness: checkpoints are written atomically every `--checkpoint-every` steps; Ctrl-C
- * (or SIGTERM) stops after the current update and saves a checkpoint; a killed process
- * leaves the last complete checkpoint, from which `--resume DIR` continues; a NaN or
- * infinity stops training with a message naming the loss, update and parameter tensor.
+ * (or SIGTERM) stops after the current update and saves a checkpoint — when the update is
+ * stuck waiting for an environment, the wait is cancelled after 3 s and the state at the end
+ * of the last completed update is saved (the rollout in progress is dropped), exit code
+ * 130 either way; a plugin environment that fails mid-training is named and the last
+ * completed update saved too; a second Ctrl-C exits at once, keeping what is on disk; a
+ * killed process leaves the last complete checkpoint, from which `--resume DIR` continues;
+ * a NaN or infinity stops training with a message naming the loss, update and parameter
+ * tensor, and what checkpoint exists.
  * @module
  */
 import {
@@ -28,8 +33,8 @@ import {
 } from "../algorithms/mod.ts";
 import { defaultRegistry, flatDim, make, spec, spec as envSpec } from "../envs/mod.ts";
 import { assertMemoryFits, estimateTrainingMemory } from "../algorithms/memory.ts";
-import { EnvWorker } from "../plugins/mod.ts";
-import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
+import { EnvWorker, interruptEnvironments, PluginError } from "../plugins/mod.ts";
+import { loadedRecord, loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
 import { learningCurveSvg } from "./learning_curve.ts";
@@ -425,11 +430,7 @@ async function main(args: string[]): Promise<void> {
     }
     // Keep the resolved sources, so that relative paths resolve on resume from elsewhere,
     // and which of them ran sandboxed: later commands sandbox them again.
-    run = {
-      ...run,
-      plugins: report.plugins.map((p) => p.source),
-      sandboxedPlugins: report.plugins.filter((p) => p.sandboxed).map((p) => p.source),
-    };
+    run = { ...run, ...loadedRecord(report) };
     say(`plugins: registered ${report.ids.join(", ") || "nothing"}`);
   }
   envSpec(run.env); // unknown ids fail here, with suggestions
@@ -439,8 +440,9 @@ async function main(args: string[]): Promise<void> {
   }
 
   // Signals, from here on. First signal: stop after this update and save a checkpoint; if
-  // the update is stuck waiting for an environment (a hung Worker or sandbox process), end
-  // the environment processes after INTERRUPT_GRACE_MS so that the wait fails; before
+  // the update is stuck waiting for an environment (a hung plugin call, Worker or sandbox
+  // process), fail every pending environment call and end the environment processes after
+  // INTERRUPT_GRACE_MS, then save the state at the end of the last completed update; before
   // training has started, stop at once. Second signal: exit now, even when the main thread
   // is blocked (see signals.ts).
   let interrupted: string | null = null;
@@ -461,11 +463,11 @@ async function main(args: string[]): Promise<void> {
       if (!cutShort) {
         console.error(
           `${signal}: the update is still waiting after ${INTERRUPT_GRACE_MS / 1000} s; ` +
-            `ending the environment Workers and processes`,
+            `cancelling the environment calls and ending the environment processes`,
         );
       }
       cutShort = true;
-      EnvWorker.terminateAll();
+      interruptEnvironments(signal);
     }, INTERRUPT_GRACE_MS);
   }, (signal) => {
     console.error(`\n${signal} again: exiting now (the last checkpoint on disk is kept)`);
@@ -519,6 +521,8 @@ async function main(args: string[]): Promise<void> {
       `${resuming ? `from ${agent.timesteps} ` : ""}to ${run.steps} steps → ${dir}`,
   );
 
+  // What the exported policies record about the plugins (infer reapplies the sandbox).
+  const policyPlugins = { plugins: run.plugins, sandboxedPlugins: run.sandboxedPlugins ?? [] };
   // Experiments: progress.csv beside metrics.jsonl; periodic evaluation (eval.jsonl, best/).
   const csv = await ProgressCsv.open(evalPaths(dir).progressCsv, await readMetrics(paths.metrics));
   const periodic: RunEvaluation | null = evalEvery === undefined ? null : await attachRunEvaluation(
@@ -530,6 +534,7 @@ async function main(args: string[]): Promise<void> {
       seed: run.seed + 2_000_000,
       stopAt,
       onnx: !values["no-onnx"],
+      plugins: policyPlugins,
       resuming,
     },
   );
@@ -568,17 +573,38 @@ async function main(args: string[]): Promise<void> {
     if (error instanceof NonFiniteError) {
       throw new Error(`${error.message}\ntraining stopped; ${await describeCheckpoint(dir)}`);
     }
-    if (interrupted !== null) {
-      // The wait was cut short (or the environments died with the signal).
+    // An environment failed or was cut short: the rollout in progress is dropped and the
+    // state at the end of the last completed update saved (when this process completed
+    // one; else the checkpoint on disk, if any, already is that state).
+    const keep = async (): Promise<string> => {
+      let saveError = "";
+      if (last !== null) {
+        try {
+          const saved = await agent.saveLastUpdate(paths.checkpoint);
+          if (saved !== null) {
+            return `saved a checkpoint at ${saved.timesteps} steps (the end of update ` +
+              `${saved.updates}, the last one completed) in ${paths.checkpoint}` +
+              `\ncontinue with: deno task train --resume ${dir}`;
+          }
+        } catch (e) {
+          saveError = ` (saving a checkpoint failed: ${(e as Error).message})`;
+        }
+      }
       const kept = await describeCheckpoint(dir);
+      return kept + saveError +
+        (kept.startsWith("the last checkpoint")
+          ? `\ncontinue with: deno task train --resume ${dir}`
+          : "");
+    };
+    if (interrupted !== null) {
       console.error(
         `${interrupted}: interrupted while waiting for the environment ` +
-          `(${(error as Error).message}); the update in progress is lost and ${kept}` +
-          (kept.startsWith("the last checkpoint")
-            ? `\ncontinue with: deno task train --resume ${dir}`
-            : ""),
+          `(${(error as Error).message}); the rollout in progress is dropped; ${await keep()}`,
       );
       Deno.exit(130);
+    }
+    if (error instanceof PluginError) {
+      throw new Error(`${error.message}\ntraining stopped; ${await keep()}`, { cause: error });
     }
     throw error;
   } finally {
@@ -630,7 +656,11 @@ async function main(args: string[]): Promise<void> {
   });
   const written = [paths.config, paths.metrics, paths.checkpoint, paths.curve];
   if (!values["no-onnx"]) {
-    await exportOnnx(agent.toPolicySpec(), paths.onnx, { deterministic: true, withValue: false });
+    await exportOnnx(agent.toPolicySpec(), paths.onnx, {
+      deterministic: true,
+      withValue: false,
+      plugins: policyPlugins,
+    });
     written.push(paths.onnx);
   }
   const summary = {

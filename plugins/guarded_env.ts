@@ -15,7 +15,8 @@
  * - Anything plugin code throws — while running, or while its result, spaces or thrown
  *   value are read — becomes a `PluginError` naming the plugin.
  *
- * Synchronous environments stay synchronous: no Promise is created for them.
+ * Synchronous environments stay synchronous: no Promise is created for them. A pending
+ * asynchronous call fails at once on `interruptEnvironments` (`interrupt.ts`).
  * @module
  */
 import { type Space, SpaceSchema } from "../envs/spaces.ts";
@@ -33,6 +34,7 @@ import {
 import type { Frame } from "../envs/render.ts";
 import { parseFrame } from "../envs/render_schema.ts";
 import { describeThrown, PluginError } from "./errors.ts";
+import { interruptible } from "./interrupt.ts";
 import {
   boundsProblem,
   looseFlatDim,
@@ -277,9 +279,10 @@ export class GuardedEnv implements Env {
       }
     };
     if (async) {
-      return Promise.resolve(out).then(checked, (error) => {
+      const settled = Promise.resolve(out).then(checked, (error) => {
         throw thrownError(this.ctx, method, error);
       });
+      return interruptible(this.ctx, method, settled);
     }
     return checked(out);
   }

@@ -41,6 +41,7 @@ export {
   YOUNG_CALLS,
 } from "./guarded_env.ts";
 export { type Problem, resultProblem } from "./validate.ts";
+export { interruptEnvironments, interruptible } from "./interrupt.ts";
 export {
   type LoadedPlugin,
   loadPlugin,

@@ -6,29 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { formatRunTable, listRuns } from "../cli/runs.ts";
+import { runScript } from "./cli_helpers.ts";
 
-const root = new URL("../", import.meta.url);
-
-async function train(cwd: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("cli/train.ts", root).pathname,
-      "--quiet",
-      "--no-onnx",
-      "--eval-episodes",
-      "1",
-      ...args,
-    ],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const train = (cwd: string, ...args: string[]) =>
+  runScript(cwd, "cli/train.ts", "--quiet", "--no-onnx", "--eval-episodes", "1", ...args);
 
 interface RunConfigJson {
   preset?: string;
@@ -138,30 +119,14 @@ Deno.test("train --resume: a finished run says so and keeps its summary; --steps
 Deno.test("train says which preset it uses and records it; a pair without one says so", async () => {
   const cwd = await Deno.makeTempDir({ prefix: "ascent_train_preset_" });
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        new URL("cli/train.ts", root).pathname,
-        "--algo",
-        "a2c",
-        "--env",
-        "Acrobot-v1",
-        "--steps",
-        "256",
-        "--name",
-        "p",
-        "--no-onnx",
-        "--eval-episodes",
-        "1",
-      ],
+    const out = await runScript(
       cwd,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-    assert.match(new TextDecoder().decode(out.stdout), /^preset: none \(a2c has no tuned preset/m);
+      "cli/train.ts",
+      ...["--algo", "a2c", "--env", "Acrobot-v1", "--steps", "256", "--name", "p"],
+      ...["--no-onnx", "--eval-episodes", "1"],
+    );
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /^preset: none \(a2c has no tuned preset/m);
     assert.equal((await config(cwd, "p")).preset, "default");
   } finally {
     await Deno.remove(cwd, { recursive: true });

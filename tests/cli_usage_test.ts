@@ -5,19 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { ROOT, runCommand, runScript } from "./cli_helpers.ts";
 
-const root = new URL("../", import.meta.url);
-
-async function cli(script: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(script, root).pathname, ...args],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const cli = (script: string, ...args: string[]) => runScript(Deno.cwd(), script, ...args);
 
 Deno.test("train: usage errors exit 2 with plain, specific messages", async () => {
   const cases: [string[], RegExp][] = [
@@ -86,27 +76,34 @@ Deno.test("every command answers --help with exit 0", async () => {
 });
 
 Deno.test("serve --host another interface, with the task's permissions: exit 2 naming the deno run line", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-ffi",
-      "--allow-net=127.0.0.1",
-      "--no-prompt",
-      new URL("cli/serve.ts", root).pathname,
-      "policy.onnx",
-      "--host",
-      "0.0.0.0",
-    ],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
+  const out = await runCommand(Deno.execPath(), [
+    "run",
+    "--allow-read",
+    "--allow-ffi",
+    "--allow-net=127.0.0.1",
+    "--no-prompt",
+    `${ROOT}cli/serve.ts`,
+    "policy.onnx",
+    "--host",
+    "0.0.0.0",
+  ], Deno.cwd());
+  const stderr = out.stderr;
   assert.equal(out.code, 2, stderr);
   assert.match(stderr, /may not listen on 0\.0\.0\.0/);
   assert.match(
     stderr,
     /--allow-net=0\.0\.0\.0 --no-prompt cli\/serve\.ts FILE\.onnx --host 0\.0\.0\.0/,
   );
+});
+
+Deno.test("every command task but replay runs with --no-prompt (no permission prompt in a terminal)", async () => {
+  const { tasks } = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)) as {
+    tasks: Record<string, string>;
+  };
+  const commands = Object.entries(tasks).filter(([, line]) => / cli\/\w+\.ts/.test(line));
+  assert.ok(commands.some(([name]) => name === "serve"), "the serve task is a command");
+  for (const [name, line] of commands) {
+    if (/ cli\/replay\w*\.ts/.test(line)) continue; // draws in the terminal; documented
+    assert.match(line, /\s--no-prompt\s/, `task ${name}: ${line}`);
+  }
 });

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { expandSweep, parseSweepSpec, sample } from "../cli/experiments/sweep_spec.ts";
 import { arraySpec, fromSlurmState } from "../cli/experiments/slurm.ts";
 import { Rng } from "../random.ts";
+import { ROOT, runCommand, runScript, sweepFolder } from "./cli_helpers.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const SWEEP_FLAGS = [
   "run",
   "--allow-read",
@@ -14,16 +14,7 @@ const SWEEP_FLAGS = [
   `${ROOT}cli/sweep.ts`,
 ];
 
-async function sweepCommand(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: [...SWEEP_FLAGS, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const d = new TextDecoder();
-  return { code: o.code, out: d.decode(o.stdout), err: d.decode(o.stderr) };
-}
+const sweepCommand = (args: string[]) => runCommand(Deno.execPath(), [...SWEEP_FLAGS, ...args]);
 
 Deno.test("sweep spec: grid × seeds, named by settings; errors name the field", () => {
   const spec = parseSweepSpec({
@@ -112,25 +103,19 @@ Deno.test("slurm helpers: array syntax and state mapping", () => {
 });
 
 Deno.test("sweep (local): runs every trial, reports failures per trial, resumes without rerunning", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "ascent-sweep-" });
-  const specPath = `${dir}/spec.json`;
   // gamma = 2 is invalid: those trials fail at start, the others must still run.
-  await Deno.writeTextFile(
-    specPath,
-    JSON.stringify({
-      algo: ["ppo", "a2c"],
-      env: "CartPole-v1",
-      seeds: 1,
-      steps: 512,
-      grid: { gamma: [0.99, 2] },
-      evalEvery: 256,
-      evalEpisodes: 2,
-      onnx: false,
-    }),
-  );
-  const out = `${dir}/sweep`;
+  const { dir, specPath, out } = await sweepFolder("ascent-sweep-", {
+    algo: ["ppo", "a2c"],
+    env: "CartPole-v1",
+    seeds: 1,
+    steps: 512,
+    grid: { gamma: [0.99, 2] },
+    evalEvery: 256,
+    evalEpisodes: 2,
+    onnx: false,
+  });
   const first = await sweepCommand([specPath, "--out", out, "--parallel", "2"]);
-  assert.equal(first.code, 1, first.err); // some trials failed
+  assert.equal(first.code, 1, first.stderr); // some trials failed
   const sweep = JSON.parse(await Deno.readTextFile(`${out}/sweep.json`));
   assert.equal(sweep.trials.length, 4);
   const good = sweep.trials.filter((t: { settings: { gamma: number } }) =>
@@ -148,10 +133,10 @@ Deno.test("sweep (local): runs every trial, reports failures per trial, resumes 
     const exit = JSON.parse(await Deno.readTextFile(`${out}/${t.name}/trial-exit.json`));
     assert.notEqual(exit.code, 0);
     assert.match(exit.error, /gamma/);
-    assert.match(first.err, new RegExp(`failed: ${t.name}`));
+    assert.match(first.stderr, new RegExp(`failed: ${t.name}`));
   }
   const status = await sweepCommand(["--status", out]);
-  assert.match(status.out, /2 done, 0 running, 0 queued, 0 interrupted, 0 pending, 2 failed/);
+  assert.match(status.stdout, /2 done, 0 running, 0 queued, 0 interrupted, 0 pending, 2 failed/);
 
   // Interrupt one finished trial after the fact (summary gone, checkpoint kept): re-running
   // the same command resumes that one and leaves the other finished trials alone.
@@ -160,7 +145,7 @@ Deno.test("sweep (local): runs every trial, reports failures per trial, resumes 
   await Deno.remove(`${out}/${victim}/summary.json`);
   const keptBefore = (await Deno.stat(`${out}/${keep}/summary.json`)).mtime;
   const second = await sweepCommand([specPath, "--out", out, "--parallel", "2"]);
-  assert.equal(second.code, 1, second.err);
+  assert.equal(second.code, 1, second.stderr);
   assert.ok((await Deno.stat(`${out}/${victim}/summary.json`)).isFile);
   const log = await Deno.readTextFile(`${out}/${victim}/train.log`);
   assert.equal(log.match(/^# .* start:/gm)?.length, 1, log);
@@ -177,23 +162,19 @@ Deno.test("sweep (local): runs every trial, reports failures per trial, resumes 
   );
   const third = await sweepCommand([specPath, "--out", out]);
   assert.equal(third.code, 1);
-  assert.match(third.err, /different spec/);
+  assert.match(third.stderr, /different spec/);
   await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("sweep (local): Ctrl-C saves checkpoints; re-running resumes to the uninterrupted result", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "ascent-sweep-int-" });
-  const specPath = `${dir}/spec.json`;
-  const spec = {
+  const { dir, specPath, out } = await sweepFolder("ascent-sweep-int-", {
     algo: "ppo",
     env: "CartPole-v1",
     seeds: [4],
     steps: 20000,
     checkpointEvery: 1000,
     onnx: false,
-  };
-  await Deno.writeTextFile(specPath, JSON.stringify(spec));
-  const out = `${dir}/sweep`;
+  });
   const trial = `${out}/ppo-CartPole-v1-s4`;
   const child = new Deno.Command(Deno.execPath(), {
     args: [...SWEEP_FLAGS, specPath, "--out", out, "--parallel", "1", "--quiet"],
@@ -216,26 +197,21 @@ Deno.test("sweep (local): Ctrl-C saves checkpoints; re-running resumes to the un
   assert.equal(exit.interrupted, true);
   await assert.rejects(Deno.stat(`${trial}/summary.json`));
   const status = await sweepCommand(["--status", out]);
-  assert.match(status.out, /0 done, .* 1 interrupted/);
+  assert.match(status.stdout, /0 done, .* 1 interrupted/);
 
   const second = await sweepCommand([specPath, "--out", out, "--quiet"]);
-  assert.equal(second.code, 0, second.err);
+  assert.equal(second.code, 0, second.stderr);
   const log = await Deno.readTextFile(`${trial}/train.log`);
   assert.equal(log.match(/^# .* start:/gm)?.length, 1);
   assert.equal(log.match(/^# .* resume:/gm)?.length, 1);
   // The same run uninterrupted gives the same figures.
-  const ref = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${ROOT}cli/train.ts`,
-      ...["--algo", "ppo", "--env", "CartPole-v1", "--seed", "4", "--steps", "20000"],
-      ...["--checkpoint-every", "1000", "--no-onnx", "--out", `${dir}/ref`, "--quiet"],
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(ref.code, 0, new TextDecoder().decode(ref.stderr));
+  const ref = await runScript(
+    ROOT,
+    "cli/train.ts",
+    ...["--algo", "ppo", "--env", "CartPole-v1", "--seed", "4", "--steps", "20000"],
+    ...["--checkpoint-every", "1000", "--no-onnx", "--out", `${dir}/ref`, "--quiet"],
+  );
+  assert.equal(ref.code, 0, ref.stderr);
   const a = JSON.parse(await Deno.readTextFile(`${trial}/summary.json`));
   const b = JSON.parse(await Deno.readTextFile(`${dir}/ref/summary.json`));
   assert.equal(a.timesteps, b.timesteps);

@@ -9,6 +9,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { withSilentServer } from "./silent_server.ts";
 import { Registry } from "../envs/registry.ts";
 import { PluginError } from "../plugins/errors.ts";
 import { loadPlugin } from "../plugins/loader.ts";
@@ -160,15 +161,8 @@ Deno.test("sandbox bounds: modules above the size limit and plugin hosts that do
     /load: size: the plugin module is \d+ bytes, larger than the limit of 1000 bytes/,
   );
   // A loopback server that accepts connections and never answers.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const held: Deno.Conn[] = [];
-  const accepting = (async () => {
-    try {
-      for await (const c of listener) held.push(c);
-    } catch { /* closed */ }
-  })();
-  try {
-    const url = `http://127.0.0.1:${listener.addr.port}/slow.ts`;
+  await withSilentServer(async (base) => {
+    const url = `${base}slow.ts`;
     const t = performance.now();
     const slow = await failure(() =>
       loadPlugin(url, { registry: new Registry(), fetchTimeoutMs: 300 })
@@ -178,9 +172,5 @@ Deno.test("sandbox bounds: modules above the size limit and plugin hosts that do
       /load: fetch: no complete answer from 127\.0\.0\.1:\d+ within 300 ms/,
     );
     assert.ok(performance.now() - t < 5000);
-  } finally {
-    listener.close();
-    for (const c of held) c.close();
-    await accepting;
-  }
+  });
 });

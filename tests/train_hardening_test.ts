@@ -8,6 +8,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { loadCheckpoint } from "../policies/checkpoint.ts";
+import { readOnnxInfo } from "../policies/onnx/info.ts";
+import { type CliResult, runCommand } from "./cli_helpers.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const fixtures = `${root}tests/fixtures/plugins`;
@@ -22,11 +25,8 @@ function command(script: string, args: string[]) {
   });
 }
 
-async function run(script: string, args: string[]) {
-  const out = await command(script, args).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const run = (script: string, args: string[]) =>
+  runCommand(Deno.execPath(), ["run", "--no-prompt", ...PERMS, `${root}cli/${script}`, ...args]);
 
 const lastJson = (text: string) => JSON.parse(text.trim().split("\n").at(-1)!);
 
@@ -36,6 +36,19 @@ async function withDir(fn: (dir: string) => Promise<void>) {
     await fn(dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The probe's episode return in `r`'s JSON line: 0 sandboxed, 5 in process (no sandbox). */
+function assertProbeReturn(r: CliResult, field: "mean" | "meanReturn", sandboxed: boolean) {
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    lastJson(r.stdout)[field],
+    sandboxed ? 0 : 5,
+    sandboxed ? "sandboxed" : "in process",
+  );
+  if (!sandboxed) {
+    assert.match(r.stderr, /ran in the sandbox when this run was trained; --no-sandbox/);
   }
 }
 
@@ -59,21 +72,54 @@ const probeRun = (out: string, extra: string[] = []) =>
     ...extra,
   ]);
 
-Deno.test("train: the sandbox is recorded in config.json and reapplied by eval; --no-sandbox lowers it with a warning", async () => {
+Deno.test("train: the sandbox is recorded in config.json and reapplied by --resume and eval; --no-sandbox lowers it with a warning", async () => {
   await withDir(async (dir) => {
     const out = `${dir}/run`;
-    const train = await probeRun(out, ["--sandbox", "--no-onnx"]);
+    const train = await probeRun(out, ["--sandbox", "--no-onnx", "--set", "numEnvs=2"]);
     assert.equal(train.code, 0, train.stderr);
-    const config = JSON.parse(await Deno.readTextFile(`${out}/config.json`));
-    assert.deepEqual(config.sandboxedPlugins, [`file://${fixtures}/trust_probe.ts`]);
+    const sandboxed = [`file://${fixtures}/trust_probe.ts`];
+    const config = () => Deno.readTextFile(`${out}/config.json`).then(JSON.parse);
+    assert.deepEqual((await config()).sandboxedPlugins, sandboxed);
     assert.equal(lastJson(train.stdout).evalMeanReturn, 0, "trained sandboxed");
-    const again = await run("eval.ts", [out, "--episodes", "1"]);
-    assert.equal(again.code, 0, again.stderr);
-    assert.equal(lastJson(again.stdout).mean, 0, "eval keeps the sandbox (reward 0)");
+    const resumed = await run("train.ts", ["--resume", out, "--steps", "240", "--quiet"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(lastJson(resumed.stdout).evalMeanReturn, 0, "resumed sandboxed");
+    assert.deepEqual((await config()).sandboxedPlugins, sandboxed, "still recorded");
+    assertProbeReturn(await run("eval.ts", [out, "--episodes", "1"]), "mean", true);
     const lowered = await run("eval.ts", [out, "--episodes", "1", "--no-sandbox"]);
-    assert.equal(lowered.code, 0, lowered.stderr);
-    assert.equal(lastJson(lowered.stdout).mean, 5, "in process: reward 1 per step");
-    assert.match(lowered.stderr, /ran in the sandbox when this run was trained; --no-sandbox/);
+    assertProbeReturn(lowered, "mean", false);
+  });
+});
+
+Deno.test("infer: a policy trained with a sandboxed plugin runs it sandboxed wherever the file is; refused when the sandbox cannot start, lowered only by --no-sandbox", async () => {
+  await withDir(async (dir) => {
+    const out = `${dir}/run`;
+    const train = await probeRun(out, ["--sandbox", "--set", "numEnvs=1"]);
+    assert.equal(train.code, 0, train.stderr);
+    await Deno.mkdir(`${dir}/elsewhere`);
+    const copy = `${dir}/elsewhere/policy.onnx`;
+    await Deno.copyFile(`${out}/policy.onnx`, copy);
+    const exported = await run("export.ts", [out, "--out", `${dir}/elsewhere/exported.onnx`]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const source = `file://${fixtures}/trust_probe.ts`;
+    for (const file of [copy, `${dir}/elsewhere/exported.onnx`]) {
+      const meta = readOnnxInfo(await Deno.readFile(file)).metadata;
+      assert.deepEqual(JSON.parse(meta["ascent.plugins"]), [source], file);
+      assert.deepEqual(JSON.parse(meta["ascent.sandboxed_plugins"]), [source], file);
+    }
+    const infer = (perms: string[], extra: string[] = []) =>
+      runCommand(Deno.execPath(), [
+        ...["run", "--no-prompt", ...perms, `${root}cli/infer.ts`, copy],
+        ...["--episodes", "1", ...extra],
+      ], dir);
+    const all = ["--allow-read", "--allow-ffi", "--allow-net", "--allow-run=deno"];
+    assertProbeReturn(await infer(all), "meanReturn", true);
+    // The sandbox cannot start without --allow-run: refused, not run in process.
+    const refused = await infer(["--allow-read", "--allow-ffi", "--allow-net"]);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /could not be loaded in the sandbox they ran in/);
+    assert.match(refused.stderr, /--allow-run/);
+    assertProbeReturn(await infer(all, ["--no-sandbox"]), "meanReturn", false);
   });
 });
 
@@ -137,6 +183,43 @@ async function stderrOf(child: Deno.ChildProcess): Promise<string> {
   return text;
 }
 
+/** Sends `child` one SIGINT: it must exit with code 130 within 10 s; returns its stderr. */
+async function assertSigintExits(
+  child: Deno.ChildProcess,
+  errors: Promise<string>,
+): Promise<string> {
+  const t = Date.now();
+  child.kill("SIGINT");
+  const status = await child.status;
+  const stderr = await errors;
+  assert.equal(status.code, 130, stderr);
+  assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+  return stderr;
+}
+
+/**
+ * After `settleMs`, sends `child` (whose main thread is stuck) SIGINT twice: the second
+ * must end it within 5 s through the watchdog's SIGKILL, saying so on stderr.
+ */
+async function assertSecondSigintExits(
+  child: Deno.ChildProcess,
+  errors: Promise<string>,
+  settleMs: number,
+): Promise<void> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  child.kill("SIGINT");
+  await new Promise((r) => setTimeout(r, 300));
+  const t = Date.now();
+  child.kill("SIGINT");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  const status = await child.status;
+  clearTimeout(timer);
+  const stderr = await errors;
+  assert.ok(Date.now() - t < 5000, `second SIGINT took ${Date.now() - t} ms: ${stderr}`);
+  assert.equal(status.signal, "SIGKILL", "ended by the watchdog");
+  assert.match(stderr, /SIGINT again: exiting now/);
+}
+
 const loopRun = (out: string, sandbox: boolean) =>
   command("train.ts", [
     "--plugin",
@@ -158,12 +241,7 @@ Deno.test("train: Ctrl-C while a looping environment is being made and checked s
     const started = await waitFor(child, /plugins: registered/, 30_000);
     assert.match(started, /plugins: registered/);
     await new Promise((r) => setTimeout(r, 500));
-    const t = Date.now();
-    child.kill("SIGINT");
-    const status = await child.status;
-    const stderr = await errors;
-    assert.equal(status.code, 130, stderr);
-    assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
+    const stderr = await assertSigintExits(child, errors);
     assert.match(
       stderr,
       /interrupted while waiting for the environment|interrupted before training started/,
@@ -172,18 +250,7 @@ Deno.test("train: Ctrl-C while a looping environment is being made and checked s
     const stuck = loopRun(`${dir}/inprocess`, false);
     const errors2 = stderrOf(stuck);
     assert.match(await waitFor(stuck, /plugins: registered/, 30_000), /plugins: registered/);
-    await new Promise((r) => setTimeout(r, 500));
-    stuck.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 300));
-    const t2 = Date.now();
-    stuck.kill("SIGINT");
-    const timer = setTimeout(() => stuck.kill("SIGKILL"), 10_000);
-    const st = await stuck.status;
-    clearTimeout(timer);
-    const err2 = await errors2;
-    assert.ok(Date.now() - t2 < 5000, `second SIGINT took ${Date.now() - t2} ms: ${err2}`);
-    assert.equal(st.signal, "SIGKILL", "ended by the watchdog");
-    assert.match(err2, /SIGINT again: exiting now/);
+    await assertSecondSigintExits(stuck, errors2, 500);
   });
 });
 
@@ -247,6 +314,69 @@ Deno.test("train: a checkpoint from another run (a2c in a ppo folder, Acrobot in
   });
 });
 
+Deno.test("train: the NaN/∞ guard's message says what checkpoint exists (none yet, or the last one)", async () => {
+  await withDir(async (dir) => {
+    const cases = [
+      [
+        "Overflow-v0",
+        /update 1: .* is Infinity.*\ntraining stopped; no checkpoint was written yet \(none in /,
+      ],
+      [
+        "OverflowLater-v0",
+        /update 2: .*\ntraining stopped; the last checkpoint, at 40 steps, is kept in /,
+      ],
+    ] as const;
+    for (const [id, said] of cases) {
+      const r = await run("train.ts", [
+        ...["--plugin", `${fixtures}/stall.ts`, "--env", `stall/${id}`, "--algo", "a2c"],
+        ...["--steps", "2000", "--checkpoint-every", "40", "--no-onnx", "--eval-episodes", "1"],
+        ...["--out", `${dir}/${id}`, "--quiet"],
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, said);
+    }
+  });
+});
+
+Deno.test("train: a plugin that fails mid-training (a throw, or a sandboxed heap bomb) is named, and the last completed update is saved", async () => {
+  await withDir(async (dir) => {
+    const cases = [
+      [
+        "CrashLater-v0",
+        [],
+        /\[stall\/CrashLater-v0\] step: \(thrown\): threw Error: the simulator blew up/,
+      ],
+      [
+        "HeapBombLater-v0",
+        ["--sandbox", "--plugin-memory", "64"],
+        /\[stall\/HeapBombLater-v0\] step: \(worker\): .*(ran out of memory|exceeded its memory limit).*64 MiB/,
+      ],
+    ] as const;
+    for (const [id, flags, named] of cases) {
+      const out = `${dir}/${id}`;
+      const r = await run("train.ts", [
+        ...["--plugin", `${fixtures}/stall.ts`, ...flags, "--env", `stall/${id}`],
+        ...["--algo", "a2c", "--set", "numEnvs=2", "--steps", "100000", "--checkpoint-every", "0"],
+        ...["--no-onnx", "--out", out, "--quiet"],
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, named);
+      const said =
+        /training stopped; saved a checkpoint at (\d+) steps \(the end of update (\d+), the last one completed\)/
+          .exec(r.stderr);
+      assert.ok(said, r.stderr);
+      assert.match(r.stderr, /continue with: deno task train --resume/);
+      const last = JSON.parse(
+        (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n").at(-1)!,
+      );
+      const ck = await loadCheckpoint(`${out}/checkpoint/checkpoint.safetensors`);
+      const meta = ck.metadata as { timesteps: number; updates: number };
+      assert.deepEqual([meta.timesteps, meta.updates], [last.timesteps, last.update]);
+      assert.equal(Number(said[1]), last.timesteps);
+    }
+  });
+});
+
 Deno.test("train: a numEnvs or rollout that cannot fit in memory is refused at once with the estimate", async () => {
   await withDir(async (dir) => {
     const t = Date.now();
@@ -265,7 +395,7 @@ Deno.test("train: a numEnvs or rollout that cannot fit in memory is refused at o
   });
 });
 
-const stallRun = (out: string, id: string, sandbox: boolean) =>
+const stallRun = (out: string, id: string, sandbox: boolean, checkpointEvery = "20") =>
   command("train.ts", [
     "--plugin",
     `${fixtures}/stall.ts`,
@@ -277,47 +407,56 @@ const stallRun = (out: string, id: string, sandbox: boolean) =>
     "--steps",
     "100000",
     "--checkpoint-every",
-    "20",
+    checkpointEvery,
     "--out",
     out,
   ]).spawn();
 
-Deno.test("train: Ctrl-C during training ends a stalled environment wait and keeps the last checkpoint; a second one exits from a stuck main thread", async () => {
+Deno.test("train: Ctrl-C during a hung environment wait (sandboxed or in process) cancels it and saves the last completed update", async () => {
   await withDir(async (dir) => {
-    const child = stallRun(`${dir}/wait`, "stall/Stall-v0", true);
-    const errors = stderrOf(child);
-    const out = await waitFor(child, /training a2c on/, 30_000);
-    if (!/training a2c on/.test(out)) assert.fail(`${out}\n${await errors}`);
-    // Wait for the first checkpoint, then for the copies to pass their 100 steps and stall.
-    const ck = `${dir}/wait/checkpoint/checkpoint.safetensors`;
-    for (let i = 0; i < 300; i++) {
-      if (await Deno.stat(ck).then(() => true, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
+    for (const sandbox of [true, false]) {
+      // No periodic checkpoint: whatever checkpoint exists is written at interrupt time.
+      const out = `${dir}/${sandbox ? "sandboxed" : "inprocess"}`;
+      const child = stallRun(out, "stall/Stall-v0", sandbox, "0");
+      const errors = stderrOf(child);
+      const started = await waitFor(child, /training a2c on/, 30_000);
+      if (!/training a2c on/.test(started)) assert.fail(`${started}\n${await errors}`);
+      // Wait until the copies have passed their 100 steps and stalled: the log stops growing.
+      let lines = 0;
+      for (let i = 0; i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const now = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n").length;
+        if (now > 1 && now === lines) break;
+        lines = now;
+      }
+      const ck = `${out}/checkpoint/checkpoint.safetensors`;
+      await assert.rejects(Deno.stat(ck), Deno.errors.NotFound, "no checkpoint before Ctrl-C");
+      const stderr = await assertSigintExits(child, errors);
+      assert.match(
+        stderr,
+        /interrupted while waiting for the environment \(.*interrupted by SIGINT/,
+      );
+      const said =
+        /the rollout in progress is dropped; saved a checkpoint at (\d+) steps \(the end of update (\d+), the last one completed\) in /
+          .exec(stderr);
+      assert.ok(said, stderr);
+      assert.match(stderr, /continue with: deno task train --resume/);
+      // The checkpoint is the one of the last line of metrics.jsonl, and it loads.
+      const metrics = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n");
+      const last = JSON.parse(metrics.at(-1)!);
+      assert.equal(Number(said[1]), last.timesteps);
+      assert.equal(Number(said[2]), last.update);
+      const meta = (await loadCheckpoint(ck)).metadata as { timesteps: number; updates: number };
+      assert.deepEqual([meta.timesteps, meta.updates], [last.timesteps, last.update]);
     }
-    await new Promise((r) => setTimeout(r, 2000));
-    const t = Date.now();
-    child.kill("SIGINT");
-    const status = await child.status;
-    const stderr = await errors;
-    assert.equal(status.code, 130, stderr);
-    assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms`);
-    assert.match(stderr, /interrupted while waiting for the environment/);
-    assert.match(stderr, /the last checkpoint, at \d+ steps, is kept in/);
-    assert.match(stderr, /continue with: deno task train --resume/);
+  });
+});
+
+Deno.test("train: a second Ctrl-C exits at once while an unsandboxed plugin loop blocks the main thread", async () => {
+  await withDir(async (dir) => {
     const stuck = stallRun(`${dir}/sync`, "stall/StallSync-v0", false);
     const errors2 = stderrOf(stuck);
     assert.match(await waitFor(stuck, /training a2c on/, 30_000), /training a2c on/);
-    await new Promise((r) => setTimeout(r, 1500));
-    stuck.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 300));
-    const t2 = Date.now();
-    stuck.kill("SIGINT");
-    const timer = setTimeout(() => stuck.kill("SIGKILL"), 10_000);
-    const st = await stuck.status;
-    clearTimeout(timer);
-    const err2 = await errors2;
-    assert.ok(Date.now() - t2 < 5000, `second SIGINT took ${Date.now() - t2} ms: ${err2}`);
-    assert.equal(st.signal, "SIGKILL", "ended by the watchdog");
-    assert.match(err2, /SIGINT again: exiting now/);
+    await assertSecondSigintExits(stuck, errors2, 1500);
   });
 });

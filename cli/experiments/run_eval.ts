@@ -14,7 +14,7 @@ import {
   StopTrainingOnRewardThreshold,
 } from "../../algorithms/mod.ts";
 import { writeFileAtomic } from "../../policies/atomic.ts";
-import { exportOnnx } from "../../policies/onnx/mod.ts";
+import { exportOnnx, type PolicyPlugins } from "../../policies/onnx/mod.ts";
 
 /** Paths of the evaluation files in a run folder. */
 export function evalPaths(dir: string): {
@@ -68,6 +68,8 @@ export interface RunEvaluationOptions {
   stopAt?: number;
   /** Export `best/policy.onnx`. */
   onnx: boolean;
+  /** The run's plugins and their trust level, recorded in `best/policy.onnx`. */
+  plugins?: PolicyPlugins;
   /** Continuing a run: keep `eval.jsonl` up to the agent's steps. */
   resuming: boolean;
 }
@@ -115,6 +117,7 @@ export async function attachRunEvaluation(
         await exportOnnx(agent.toPolicySpec(), paths.bestOnnx, {
           deterministic: true,
           withValue: false,
+          plugins: options.plugins,
         });
       }
       await writeFileAtomic(paths.bestEval, JSON.stringify(record, null, 2) + "\n");

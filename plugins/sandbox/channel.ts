@@ -488,9 +488,9 @@ export class EnvWorker {
     return live.size;
   }
 
-  /** Terminates every live Worker (for command-line tools at exit). */
-  static terminateAll(): void {
-    for (const w of [...live]) w.terminate();
+  /** Terminates every live Worker (for command-line tools at exit); `why` ends their calls. */
+  static terminateAll(why?: string): void {
+    for (const w of [...live]) w.terminate(why);
   }
 
   /** True once the Worker was terminated or crashed. */
@@ -550,9 +550,9 @@ export class EnvWorker {
     });
   }
 
-  /** Terminates the Worker; pending requests fail. */
-  terminate(): void {
-    this.#die("the Worker was terminated");
+  /** Terminates the Worker; pending requests fail, saying `why`. */
+  terminate(why = "the Worker was terminated"): void {
+    this.#die(why);
   }
 
   #onReply(reply: Reply): void {

@@ -395,14 +395,28 @@ const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGl
     (globalThis as unknown as { WorkerGlobalScope: new () => unknown }).WorkerGlobalScope;
 
 if (inWorker) {
-  // A Worker: messages from the host. A plugin that calls close() ends the Worker, so the
-  // host is told at once instead of waiting for a reply that never comes.
+  // A Worker: messages from the host. A plugin that calls close() or Deno.exit() ends the
+  // Worker (not the process), and the host gets no event for it: tell the host at once,
+  // instead of letting it wait for a reply that never comes. Deno.exit dispatches "unload"
+  // before the Worker ends, which also covers an exit through a saved reference.
   const scope = globalThis as unknown as WorkerScope;
+  let told = false;
+  const tell = (why: string) => {
+    if (told) return;
+    told = true;
+    scope.postMessage({ exit: why }, []);
+  };
   const close = scope.close.bind(scope);
   scope.close = () => {
-    scope.postMessage({ exit: "the plugin called close() in its Worker" }, []);
+    tell("the plugin called close() in its Worker");
     close();
   };
+  const exit = Deno.exit.bind(Deno);
+  Deno.exit = (code?: number): never => {
+    tell(`the plugin called Deno.exit(${code ?? ""}) in its Worker`);
+    return exit(code);
+  };
+  addEventListener("unload", () => tell("the Worker unloaded (the plugin ended it)"));
   // Requests are handled one at a time, in order.
   let queue: Promise<void> = Promise.resolve();
   scope.onmessage = (event: MessageEvent<Request>) => {

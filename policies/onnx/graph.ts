@@ -44,7 +44,9 @@ import {
 import {
   CONTRACT_FORMAT,
   MetadataKey,
+  pluginsToMetadata,
   type PolicyContract,
+  type PolicyPlugins,
   spaceToJson,
   type TensorContract,
 } from "./metadata.ts";
@@ -64,6 +66,11 @@ export interface ExportOptions {
   withValue?: boolean;
   /** Clip box actions to the action space bounds (default true). */
   clipActions?: boolean;
+  /**
+   * The plugins the environment came from and which ran sandboxed (`ascent.plugins`,
+   * `ascent.sandboxed_plugins`), so that the trust level travels with the file.
+   */
+  plugins?: PolicyPlugins;
   /** Extra metadata entries (keys must not start with `ascent.`). */
   metadata?: Record<string, string>;
 }
@@ -435,6 +442,7 @@ export function buildPolicyModel(spec: PolicySpec, options: ExportOptions = {}):
     metadata[MetadataKey.envOptions] = JSON.stringify(envOptions);
   }
   if (simulator !== undefined) metadata[MetadataKey.simulator] = simulator;
+  if (options.plugins) Object.assign(metadata, pluginsToMetadata(options.plugins));
   for (const [key, value] of Object.entries(options.metadata ?? {})) {
     if (key.startsWith("ascent.")) {
       throw new RangeError(`exportOnnx: metadata key "${key}" is reserved (prefix "ascent.")`);

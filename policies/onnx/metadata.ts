@@ -15,6 +15,8 @@
  * | `ascent.seed`                | training seed (optional)                                |
  * | `ascent.env_options`         | JSON of the options the env was made with (optional)    |
  * | `ascent.simulator`           | simulator and release, e.g. `mujoco 3.12.0` (optional)  |
+ * | `ascent.plugins`             | JSON array of the env's plugin sources (optional)       |
+ * | `ascent.sandboxed_plugins`   | JSON array: those of them that ran sandboxed (optional) |
  * | `ascent.contract`            | JSON {@link PolicyContract}: inputs, outputs, options   |
  *
  * The contract names every graph input and output with its element type and shape, where
@@ -35,8 +37,91 @@ export const MetadataKey = {
   seed: "ascent.seed",
   envOptions: "ascent.env_options",
   simulator: "ascent.simulator",
+  plugins: "ascent.plugins",
+  sandboxedPlugins: "ascent.sandboxed_plugins",
   contract: "ascent.contract",
 } as const;
+
+/**
+ * The plugins a policy's environment came from and their trust level: the commands that
+ * load them for the policy (`infer`) load the sandboxed ones sandboxed again, wherever the
+ * file is (see `cli/plugin_trust.ts`).
+ */
+export interface PolicyPlugins {
+  /** Plugin sources (paths or URLs, as loaded), in load order. */
+  plugins: string[];
+  /** The sources of `plugins` that ran in the sandbox. */
+  sandboxedPlugins: string[];
+}
+
+function stringArray(text: string, key: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SyntaxError(`ONNX metadata "${key}" is not JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    throw new SyntaxError(
+      `ONNX metadata "${key}" must be a JSON array of strings, got ${text.slice(0, 200)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The metadata entries recording `record` (none when it has no plugins).
+ * @throws RangeError when a sandboxed plugin is not among the plugins.
+ */
+export function pluginsToMetadata(record: PolicyPlugins): Record<string, string> {
+  const stray = record.sandboxedPlugins.find((p) => !record.plugins.includes(p));
+  if (stray !== undefined) {
+    throw new RangeError(`exportOnnx: sandboxed plugin "${stray}" is not among the plugins`);
+  }
+  if (record.plugins.length === 0) return {};
+  return {
+    [MetadataKey.plugins]: JSON.stringify(record.plugins),
+    [MetadataKey.sandboxedPlugins]: JSON.stringify(record.sandboxedPlugins),
+  };
+}
+
+/**
+ * The plugins recorded in `metadata` (none for a file without them).
+ * @throws SyntaxError naming the key when an entry is malformed, or when a sandboxed
+ * plugin is recorded without the plugin list (a trust level must never be lost silently).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pluginsFromMetadata, pluginsToMetadata } from "./metadata.ts";
+ * const record = { plugins: ["file:///a.ts", "https://x.org/b.js"], sandboxedPlugins: ["https://x.org/b.js"] };
+ * assert.deepEqual(pluginsFromMetadata(pluginsToMetadata(record)), record);
+ * assert.deepEqual(pluginsFromMetadata({}), { plugins: [], sandboxedPlugins: [] });
+ * assert.throws(
+ *   () => pluginsFromMetadata({ "ascent.sandboxed_plugins": '["https://x.org/b.js"]' }),
+ *   /names "https:\/\/x\.org\/b\.js", which "ascent\.plugins" does not list/,
+ * );
+ * assert.throws(() => pluginsFromMetadata({ "ascent.plugins": "[1]" }), /array of strings/);
+ * ```
+ */
+export function pluginsFromMetadata(metadata: Record<string, string>): PolicyPlugins {
+  const plugins = metadata[MetadataKey.plugins];
+  const sandboxed = metadata[MetadataKey.sandboxedPlugins];
+  const record = {
+    plugins: plugins === undefined ? [] : stringArray(plugins, MetadataKey.plugins),
+    sandboxedPlugins: sandboxed === undefined
+      ? []
+      : stringArray(sandboxed, MetadataKey.sandboxedPlugins),
+  };
+  const stray = record.sandboxedPlugins.find((p) => !record.plugins.includes(p));
+  if (stray !== undefined) {
+    throw new SyntaxError(
+      `ONNX metadata "${MetadataKey.sandboxedPlugins}" names "${stray}", which ` +
+        `"${MetadataKey.plugins}" does not list`,
+    );
+  }
+  return record;
+}
 
 /** The contract format tag. */
 export const CONTRACT_FORMAT = "ascent-policy/1";

@@ -21,7 +21,9 @@ export { modelInfo, type OnnxInfo, readOnnxInfo, type TensorInfo } from "./info.
 export {
   CONTRACT_FORMAT,
   MetadataKey,
+  pluginsFromMetadata,
   type PolicyContract,
+  type PolicyPlugins,
   type TensorContract,
 } from "./metadata.ts";
 export {

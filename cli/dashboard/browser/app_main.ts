@@ -23,24 +23,7 @@
 import uPlot from "./uplot_dep.ts";
 import { iqmBand } from "./bands.ts";
 import { fmt, mountPlayer, type PlayerEpisode } from "./player.ts";
-
-interface RunEntry {
-  id: string;
-  dir: string;
-  name: string;
-  sweep: string | null;
-  algo: string;
-  env: string;
-  seed: number;
-  status: "done" | "training" | "stopped";
-  steps: number;
-  timesteps: number;
-  evalMean: number | null;
-  evalStd: number | null;
-  hasOnnx: boolean;
-  hasCheckpoint: boolean;
-  updated: string;
-}
+import type { RunEntry } from "../runs_index.ts";
 
 type Line = Record<string, unknown>;
 
