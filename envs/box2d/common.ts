@@ -38,6 +38,13 @@ import type { z } from "../../deps.ts";
 import type { Rng } from "../../random.ts";
 import { preview } from "../spaces.ts";
 import { Revolute32 } from "./revolute32.ts";
+import {
+  initBody32,
+  installForces32,
+  installSolver32,
+  installSweep32,
+  resetMassData32,
+} from "./solver32.ts";
 import type {
   PlanckBody,
   PlanckContact,
@@ -132,23 +139,29 @@ export class RecordedDraws implements DrawSource {
 }
 
 /**
- * planck's `Settings.timeToSleep` as the environments set it. Box2D 2.3.0 adds the float32
- * step 0.02f to a body's sleep timer, and that float32 sum reaches 0.5 on the 25th quiet step
- * (0.50000006); planck adds the same step in float64 and reaches only 0.49999998882 there, so
- * with planck's 0.5 every island fell asleep one step late. Sleep times are multiples of the
- * step, so any threshold in (0.48, 0.4999999888] puts sleep on Box2D's step; this is one.
- */
-export const TIME_TO_SLEEP = 0.49;
-
-/**
  * A new world with gravity (0, g) and sleeping allowed, as `b2World(gravity=(0, g))`, whose
- * broad phase reports new pairs in Box2D 2.3's order (see {@link useBox2DPairOrder}). Sets
- * planck's global {@link TIME_TO_SLEEP} (planck is only used by these environments).
+ * broad phase reports new pairs in Box2D 2.3's order (see {@link useBox2DPairOrder}) and
+ * whose islands, contacts and sweeps are solved in float32 as Box2D 2.3.0 does
+ * (`solver32.ts`; every body made with `world.createBody` gets the float32 sweep).
  */
 export function createWorld(planck: PlanckModule, gravity: number): PlanckWorld {
-  planck.Settings.timeToSleep = TIME_TO_SLEEP;
   const world = new planck.World({ gravity: { x: 0, y: f32(gravity) }, allowSleep: true });
   useBox2DPairOrder(world);
+  installSolver32(world);
+  const createBody = world.createBody.bind(world);
+  world.createBody = (def) => {
+    const body = createBody(def);
+    initBody32(body, def.angle ?? 0);
+    installSweep32(body);
+    installForces32(body);
+    const createFixture = body.createFixture.bind(body);
+    body.createFixture = (shape, options) => {
+      const fixture = createFixture(shape, options);
+      resetMassData32(body);
+      return fixture;
+    };
+    return body;
+  };
   return world;
 }
 
