@@ -15,7 +15,7 @@
  *
  * Box2D's C++ is compiled for x86-64 SSE without fused multiply-add, so each float32 `+ − × ÷`
  * rounds once: `Math.fround` after every operation is the same arithmetic. `sinf`/`cosf` are
- * `Math.fround(Math.sin(x))`, the correctly rounded float32 value.
+ * glibc's (`trig32.ts`), which are not always the correctly rounded float32 values.
  *
  * @example
  * ```ts
@@ -26,6 +26,7 @@
  * @module
  */
 import type { Vec2Value } from "./planck.ts";
+import { cosf, sinf } from "./trig32.ts";
 
 const f = Math.fround;
 const PI_F = f(3.14159265359);
@@ -137,8 +138,8 @@ export class Revolute32 {
     let vAx = f(vA.x), vAy = f(vA.y), wA = f(bA.c_velocity.w);
     let vBx = f(vB.x), vBy = f(vB.y), wB = f(bB.c_velocity.w);
 
-    const sA = f(Math.sin(aA)), cA = f(Math.cos(aA));
-    const sB = f(Math.sin(aB)), cB = f(Math.cos(aB));
+    const sA = sinf(aA), cA = cosf(aA);
+    const sB = sinf(aB), cB = cosf(aB);
     const lax = f(f(j.m_localAnchorA.x) - this.lcAx);
     const lay = f(f(j.m_localAnchorA.y) - this.lcAy);
     const lbx = f(f(j.m_localAnchorB.x) - this.lcBx);
@@ -355,8 +356,8 @@ export class Revolute32 {
       aA = f(aA - f(iA * limitImpulse));
       aB = f(aB + f(iB * limitImpulse));
     }
-    const sA = f(Math.sin(aA)), kA = f(Math.cos(aA));
-    const sB = f(Math.sin(aB)), kB = f(Math.cos(aB));
+    const sA = sinf(aA), kA = cosf(aA);
+    const sB = sinf(aB), kB = cosf(aB);
     const lax = f(f(j.m_localAnchorA.x) - this.lcAx);
     const lay = f(f(j.m_localAnchorA.y) - this.lcAy);
     const lbx = f(f(j.m_localAnchorB.x) - this.lcBx);

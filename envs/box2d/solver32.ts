@@ -22,7 +22,7 @@
  * stay planck's. Joints are solved by their own solver objects (`revolute32.ts`), called by
  * this island solver at Box2D's points. Box2D's C++ is compiled for x86-64 SSE without fused
  * multiply-add, so each float32 operation rounds once: `Math.fround` after every operation is
- * the same arithmetic, and `sinf`/`cosf` are `Math.fround(Math.sin(x))`.
+ * the same arithmetic; `sinf`/`cosf` are glibc's (`trig32.ts`).
  *
  * @example
  * ```ts
@@ -33,6 +33,7 @@
  * @module
  */
 import type { PlanckBody, PlanckWorld } from "./planck.ts";
+import { cosf, sinf } from "./trig32.ts";
 
 const f = Math.fround;
 const PI_F = f(3.14159265359);
@@ -55,7 +56,7 @@ export const TIME_TO_SLEEP_F32: number = f(0.5);
 const FLT_EPSILON = 2 ** -23;
 const MAX_CONDITION_NUMBER = f(1000);
 
-const CIRCLES = 0, FACE_A = 1, FACE_B = 2;
+const CIRCLES = 0, FACE_A = 1; // (2 is face B)
 
 interface Vec {
   x: number;
@@ -214,8 +215,8 @@ class Xf32 {
   c = 0;
   /** q.Set(a); p = center − q·localCenter. */
   set(cx: number, cy: number, a: number, lcx: number, lcy: number): void {
-    const s = this.s = f(Math.sin(a));
-    const c = this.c = f(Math.cos(a));
+    const s = this.s = sinf(a);
+    const c = this.c = cosf(a);
     this.px = f(cx - f(f(c * lcx) - f(s * lcy)));
     this.py = f(cy - f(f(s * lcx) + f(c * lcy)));
   }
@@ -869,7 +870,7 @@ export function installSweep32(body: PlanckBody): void {
     const px = f(f(b1 * f(sw.c0.x)) + f(b * f(sw.c.x)));
     const py = f(f(b1 * f(sw.c0.y)) + f(b * f(sw.c.y)));
     const angle = f(f(b1 * f(sw.a0)) + f(b * f(sw.a)));
-    const s = f(Math.sin(angle)), c = f(Math.cos(angle));
+    const s = sinf(angle), c = cosf(angle);
     const lx = f(sw.localCenter.x), ly = f(sw.localCenter.y);
     xf.q.s = s;
     xf.q.c = c;
@@ -1005,8 +1006,8 @@ export function resetMassData32(body: PlanckBody): void {
 export function initBody32(body: PlanckBody, angle: number): void {
   const b = body as unknown as InternalBody;
   const a = f(angle);
-  b.m_xf.q.s = f(Math.sin(a));
-  b.m_xf.q.c = f(Math.cos(a));
+  b.m_xf.q.s = sinf(a);
+  b.m_xf.q.c = cosf(a);
   b.m_xf.p.x = f(b.m_xf.p.x);
   b.m_xf.p.y = f(b.m_xf.p.y);
   b.m_sweep.a = b.m_sweep.a0 = a;
