@@ -851,8 +851,11 @@ export function installSolver32(world: PlanckWorld): void {
   const s = (world as unknown as { m_solver: InternalSolver }).m_solver;
   const cs = new ContactSolver32();
   s.solveIsland = (step) => solveIsland(s, cs, step);
+  const main = (world as unknown as { s_step: InternalStep }).s_step;
   s.solveIslandTOI = (sub, toiA, toiB) => {
-    // Box2D's SolveTOI sub-step: dt = (1 − α)·dt in float32 (planck computed it in float64).
+    // Box2D's sub-step is (1 − α)·dt in float32 (planck's is float64); α is the TOI body's
+    // sweep time after its advance.
+    sub.dt = f(f(1 - f(toiA.m_sweep.alpha0)) * f(main.dt));
     solveIslandTOI(s, cs, sub, toiA, toiB);
   };
 }
