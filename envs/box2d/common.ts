@@ -35,7 +35,8 @@
  * @module
  */
 import type { z } from "../../deps.ts";
-import type { Rng } from "../../random.ts";
+import { Rng } from "../../random.ts";
+import type { ResetOptions, ResetResult, StepResult } from "../types.ts";
 import { preview } from "../spaces.ts";
 import { Revolute32 } from "./revolute32.ts";
 import {
@@ -396,6 +397,126 @@ export function bodyState(b: PlanckBody): number[] {
   const p = b.getPosition();
   const v = b.getLinearVelocity();
   return [p.x, p.y, b.getAngle(), v.x, v.y, b.getAngularVelocity(), b.isAwake() ? 1 : 0];
+}
+
+/**
+ * The part of a Box2D environment that LunarLander and BipedalWalker share: its random draws
+ * (its own `Rng`, or recorded ones), one world reused across episodes with its contact
+ * detector, `reset` (build the episode, then Gymnasium's idle step), the buffer-writing
+ * `resetInto` / `stepInto`, the body and contact reports and `close`. A subclass builds its
+ * episode ({@link Box2DEnv.build}), decodes and applies an action ({@link Box2DEnv.advance}),
+ * and fills {@link Box2DEnv.state} with the float64 observation.
+ */
+export abstract class Box2DEnv {
+  /** The id this instance answers to. */
+  abstract readonly id: string;
+  /** The loaded planck module. */
+  protected readonly planck: PlanckModule;
+  /** This environment's own generator (re-seeded by `reset({ seed })`). */
+  protected readonly rng: Rng = new Rng(entropySeed());
+  /** Where the random draws come from ({@link Box2DEnv.setDrawSource}). */
+  protected draws: DrawSource = new RngDraws(this.rng);
+  /** The world, made on the first reset and emptied for each later one (null when closed). */
+  protected world: PlanckWorld | null = null;
+  /** The contact detector of {@link Box2DEnv.world}. */
+  protected contactFlags: ContactFlags | null = null;
+  /** Whether the last step ended the episode. */
+  protected done = false;
+  /** The float64 observation of the last step (cast to float32 when handed out). */
+  protected readonly state: Float64Array;
+  /** The bodies {@link Box2DEnv.bodies} reports, the main body first. */
+  protected tracked: PlanckBody[] = [];
+  readonly #terminated = new Uint8Array(1);
+
+  /** Takes the loaded planck module and the observation length. */
+  constructor(planck: PlanckModule, observationLength: number) {
+    this.planck = planck;
+    this.state = new Float64Array(observationLength);
+  }
+
+  /** The world's gravity along y. */
+  protected abstract worldGravity(): number;
+  /** Gymnasium's reset up to its final idle step: terrain, bodies, joints, contact binding. */
+  protected abstract build(world: PlanckWorld): void;
+  /** One Gymnasium step with a decoded action (`null`: reset's idle step); the reward. */
+  protected abstract advance(action: number | ArrayLike<number> | null): number;
+
+  /**
+   * Replaces the source of random draws (`null` restores this environment's own `Rng`).
+   * Replays pass Gymnasium's recorded draws here, in the order it consumed them.
+   */
+  setDrawSource(source: DrawSource | null): void {
+    this.draws = source ?? new RngDraws(this.rng);
+  }
+
+  /** Starts an episode; a seed re-seeds the environment's `Rng`. */
+  reset(options: ResetOptions = {}): ResetResult {
+    const observation = new Float32Array(this.state.length);
+    this.resetInto(observation, 0, options.seed);
+    return { observation, info: {} };
+  }
+
+  /** Resets like {@link Box2DEnv.reset}, writing the observation into `out` at `offset`. */
+  resetInto(out: Float32Array, offset: number, seed?: number): void {
+    reseed(this.id, this.rng, seed);
+    let world = this.world;
+    if (world === null) {
+      world = createWorld(this.planck, this.worldGravity());
+      this.world = world;
+      this.contactFlags = new ContactFlags(world);
+    } else {
+      recycleWorld(world);
+    }
+    this.done = false;
+    this.build(world);
+    this.advance(null);
+    this.#copyState(out, offset);
+  }
+
+  /** Steps with a checked action, writing into caller-owned buffers; the reward. */
+  stepInto(
+    action: number | ArrayLike<number>,
+    out: Float32Array,
+    offset: number,
+    terminated: Uint8Array,
+    index: number,
+  ): number {
+    if (this.world === null) throw new Error(`${this.id}.step: call reset() before stepping`);
+    const reward = this.advance(action);
+    this.#copyState(out, offset);
+    terminated[index] = this.done ? 1 : 0;
+    return reward;
+  }
+
+  /** A {@link StepResult} for a checked action (the time limit is a wrapper's). */
+  protected stepResult(action: number | ArrayLike<number>): StepResult {
+    const observation = new Float32Array(this.state.length);
+    const t = this.#terminated;
+    const reward = this.stepInto(action, observation, 0, t, 0);
+    return { observation, reward, terminated: t[0] === 1, truncated: false, info: {} };
+  }
+
+  /** The tracked bodies as [x, y, angle, vx, vy, ω, awake (1/0)] (for replays and tests). */
+  bodies(): number[][] {
+    return this.tracked.map(bodyState);
+  }
+
+  /** The watched bodies' contact flags and the game-over flag. */
+  get contacts(): { groundContact: boolean[]; gameOver: boolean } {
+    return contactReport(this.contactFlags);
+  }
+
+  /** Drops the world. */
+  close(): void {
+    this.world = null;
+    this.contactFlags = null;
+    this.tracked = [];
+  }
+
+  #copyState(out: Float32Array, offset: number): void {
+    const s = this.state;
+    for (let k = 0; k < s.length; k++) out[offset + k] = s[k];
+  }
 }
 
 /** A fresh random seed for a generator nobody seeded. */

@@ -222,6 +222,83 @@ class Xf32 {
   }
 }
 
+/** A body's solver velocity (v, ω) or position (c, a), as planck keeps them. */
+export type SolverState = { v: Vec; w: number } | { c: Vec; a: number };
+
+/**
+ * The state of a constraint's two bodies, velocities (v, ω) or positions (c, a), as float32
+ * values while a solver works on them, with Box2D's impulse application.
+ */
+export class Pair32 {
+  /** Body A: x component. */
+  xA = 0;
+  /** Body A: y component. */
+  yA = 0;
+  /** Body A: angular component. */
+  rotA = 0;
+  /** Body B: x component. */
+  xB = 0;
+  /** Body B: y component. */
+  yB = 0;
+  /** Body B: angular component. */
+  rotB = 0;
+  /** x of the last {@link Pair32.relativeVelocity}. */
+  dvx = 0;
+  /** y of the last {@link Pair32.relativeVelocity}. */
+  dvy = 0;
+
+  /** Loads two bodies' solver velocities or positions. */
+  load(a: SolverState, b: SolverState): void {
+    const la = "v" in a ? a.v : a.c, lb = "v" in b ? b.v : b.c;
+    this.xA = f(la.x);
+    this.yA = f(la.y);
+    this.rotA = f("v" in a ? a.w : a.a);
+    this.xB = f(lb.x);
+    this.yB = f(lb.y);
+    this.rotB = f("v" in b ? b.w : b.a);
+  }
+
+  /** Stores them back. */
+  store(a: SolverState, b: SolverState): void {
+    const la = "v" in a ? a.v : a.c, lb = "v" in b ? b.v : b.c;
+    la.x = this.xA;
+    la.y = this.yA;
+    lb.x = this.xB;
+    lb.y = this.yB;
+    if ("v" in a) a.w = this.rotA;
+    else a.a = this.rotA;
+    if ("v" in b) b.w = this.rotB;
+    else b.a = this.rotB;
+  }
+
+  /** A −= mA·P, ωA −= iA·(rA × P); B += mB·P, ωB += iB·(rB × P). */
+  apply(
+    px: number,
+    py: number,
+    rAx: number,
+    rAy: number,
+    rBx: number,
+    rBy: number,
+    mA: number,
+    iA: number,
+    mB: number,
+    iB: number,
+  ): void {
+    this.xA = f(this.xA - f(mA * px));
+    this.yA = f(this.yA - f(mA * py));
+    this.rotA = f(this.rotA - f(iA * f(f(rAx * py) - f(rAy * px))));
+    this.xB = f(this.xB + f(mB * px));
+    this.yB = f(this.yB + f(mB * py));
+    this.rotB = f(this.rotB + f(iB * f(f(rBx * py) - f(rBy * px))));
+  }
+
+  /** dv = vB + ωB × rB − vA − ωA × rA, left to right as Box2D's C++, into dvx, dvy. */
+  relativeVelocity(rAx: number, rAy: number, rBx: number, rBy: number): void {
+    this.dvx = f(f(f(this.xB + f(-this.rotB * rBy)) - this.xA) - f(-this.rotA * rAy));
+    this.dvy = f(f(f(this.yB + f(this.rotB * rBx)) - this.yA) - f(this.rotA * rAx));
+  }
+}
+
 /** Box2D 2.3.0's `b2ContactSolver` in float32 over the contacts of one island. */
 export class ContactSolver32 {
   readonly #pool: Constraint32[] = [];
@@ -236,6 +313,7 @@ export class ContactSolver32 {
   #sep = 0;
   readonly #wpx = [0, 0];
   readonly #wpy = [0, 0];
+  readonly #pair = new Pair32();
 
   /** The constructor of `b2ContactSolver`: copies each contact's data, scales warm starts. */
   setup(contacts: readonly InternalContact[], step: InternalStep): void {
@@ -430,149 +508,111 @@ export class ContactSolver32 {
 
   /** `WarmStart`: applies the scaled impulses of the previous step. */
   warmStart(): void {
+    const q = this.#pair;
     for (let i = 0; i < this.#count; i++) {
       const vc = this.#pool[i];
       const velA = vc.bodyA!.c_velocity, velB = vc.bodyB!.c_velocity;
-      const mA = vc.mA, mB = vc.mB, iA = vc.iA, iB = vc.iB;
-      let vAx = f(velA.v.x), vAy = f(velA.v.y), wA = f(velA.w);
-      let vBx = f(velB.v.x), vBy = f(velB.v.y), wB = f(velB.w);
+      q.load(velA, velB);
       const nx = vc.nx, ny = vc.ny, tx = ny, ty = -nx;
       for (let j = 0; j < vc.pointCount; j++) {
         const p = vc.points[j];
         const Px = f(f(p.normalImpulse * nx) + f(p.tangentImpulse * tx));
         const Py = f(f(p.normalImpulse * ny) + f(p.tangentImpulse * ty));
-        wA = f(wA - f(iA * f(f(p.rAx * Py) - f(p.rAy * Px))));
-        vAx = f(vAx - f(mA * Px));
-        vAy = f(vAy - f(mA * Py));
-        wB = f(wB + f(iB * f(f(p.rBx * Py) - f(p.rBy * Px))));
-        vBx = f(vBx + f(mB * Px));
-        vBy = f(vBy + f(mB * Py));
+        q.apply(Px, Py, p.rAx, p.rAy, p.rBx, p.rBy, vc.mA, vc.iA, vc.mB, vc.iB);
       }
-      velA.v.x = vAx;
-      velA.v.y = vAy;
-      velA.w = wA;
-      velB.v.x = vBx;
-      velB.v.y = vBy;
-      velB.w = wB;
+      q.store(velA, velB);
     }
   }
 
   /** `SolveVelocityConstraints`: friction, then the normal (block solver for two points). */
   solveVelocityConstraints(): void {
+    const q = this.#pair;
     for (let i = 0; i < this.#count; i++) {
       const vc = this.#pool[i];
       const velA = vc.bodyA!.c_velocity, velB = vc.bodyB!.c_velocity;
       const mA = vc.mA, mB = vc.mB, iA = vc.iA, iB = vc.iB;
-      let vAx = f(velA.v.x), vAy = f(velA.v.y), wA = f(velA.w);
-      let vBx = f(velB.v.x), vBy = f(velB.v.y), wB = f(velB.w);
+      q.load(velA, velB);
       const nx = vc.nx, ny = vc.ny, tx = ny, ty = -nx;
       const friction = vc.friction;
       for (let j = 0; j < vc.pointCount; j++) {
         const p = vc.points[j];
-        const dvx = f(f(f(vBx + f(-wB * p.rBy)) - vAx) - f(-wA * p.rAy));
-        const dvy = f(f(f(vBy + f(wB * p.rBx)) - vAy) - f(wA * p.rAx));
-        const vt = f(f(f(dvx * tx) + f(dvy * ty)) - vc.tangentSpeed);
+        q.relativeVelocity(p.rAx, p.rAy, p.rBx, p.rBy);
+        const vt = f(f(f(q.dvx * tx) + f(q.dvy * ty)) - vc.tangentSpeed);
         let lambda = f(p.tangentMass * -vt);
         const maxFriction = f(friction * p.normalImpulse);
         const sum = f(p.tangentImpulse + lambda);
         const newImpulse = Math.max(-maxFriction, Math.min(sum, maxFriction));
         lambda = f(newImpulse - p.tangentImpulse);
         p.tangentImpulse = newImpulse;
-        const Px = f(lambda * tx), Py = f(lambda * ty);
-        vAx = f(vAx - f(mA * Px));
-        vAy = f(vAy - f(mA * Py));
-        wA = f(wA - f(iA * f(f(p.rAx * Py) - f(p.rAy * Px))));
-        vBx = f(vBx + f(mB * Px));
-        vBy = f(vBy + f(mB * Py));
-        wB = f(wB + f(iB * f(f(p.rBx * Py) - f(p.rBy * Px))));
+        q.apply(f(lambda * tx), f(lambda * ty), p.rAx, p.rAy, p.rBx, p.rBy, mA, iA, mB, iB);
       }
       if (vc.pointCount === 1) {
         const p = vc.points[0];
-        const dvx = f(f(f(vBx + f(-wB * p.rBy)) - vAx) - f(-wA * p.rAy));
-        const dvy = f(f(f(vBy + f(wB * p.rBx)) - vAy) - f(wA * p.rAx));
-        const vn = f(f(dvx * nx) + f(dvy * ny));
+        q.relativeVelocity(p.rAx, p.rAy, p.rBx, p.rBy);
+        const vn = f(f(q.dvx * nx) + f(q.dvy * ny));
         let lambda = f(-p.normalMass * f(vn - p.velocityBias));
         const newImpulse = Math.max(f(p.normalImpulse + lambda), 0);
         lambda = f(newImpulse - p.normalImpulse);
         p.normalImpulse = newImpulse;
-        const Px = f(lambda * nx), Py = f(lambda * ny);
-        vAx = f(vAx - f(mA * Px));
-        vAy = f(vAy - f(mA * Py));
-        wA = f(wA - f(iA * f(f(p.rAx * Py) - f(p.rAy * Px))));
-        vBx = f(vBx + f(mB * Px));
-        vBy = f(vBy + f(mB * Py));
-        wB = f(wB + f(iB * f(f(p.rBx * Py) - f(p.rBy * Px))));
+        q.apply(f(lambda * nx), f(lambda * ny), p.rAx, p.rAy, p.rBx, p.rBy, mA, iA, mB, iB);
       } else {
-        const c1 = vc.points[0], c2 = vc.points[1];
-        const ax = c1.normalImpulse, ay = c2.normalImpulse;
-        const dv1x = f(f(f(vBx + f(-wB * c1.rBy)) - vAx) - f(-wA * c1.rAy));
-        const dv1y = f(f(f(vBy + f(wB * c1.rBx)) - vAy) - f(wA * c1.rAx));
-        const dv2x = f(f(f(vBx + f(-wB * c2.rBy)) - vAx) - f(-wA * c2.rAy));
-        const dv2y = f(f(f(vBy + f(wB * c2.rBx)) - vAy) - f(wA * c2.rAx));
-        const vn1 = f(f(dv1x * nx) + f(dv1y * ny));
-        const vn2 = f(f(dv2x * nx) + f(dv2y * ny));
-        let bx = f(vn1 - c1.velocityBias);
-        let by = f(vn2 - c2.velocityBias);
-        bx = f(bx - f(f(vc.kExX * ax) + f(vc.kEyX * ay)));
-        by = f(by - f(f(vc.kExY * ax) + f(vc.kEyY * ay)));
-        let xx = 0, xy = 0;
-        let solved = false;
-        // Case 1: both points active (vn = 0).
-        xx = -f(f(vc.nmExX * bx) + f(vc.nmEyX * by));
-        xy = -f(f(vc.nmExY * bx) + f(vc.nmEyY * by));
-        if (xx >= 0 && xy >= 0) solved = true;
-        if (!solved) {
-          // Case 2: vn1 = 0, x2 = 0.
-          xx = f(-c1.normalMass * bx);
-          xy = 0;
-          const v2 = f(f(vc.kExY * xx) + by);
-          if (xx >= 0 && v2 >= 0) solved = true;
-        }
-        if (!solved) {
-          // Case 3: vn2 = 0, x1 = 0.
-          xx = 0;
-          xy = f(-c2.normalMass * by);
-          const v1 = f(f(vc.kEyX * xy) + bx);
-          if (xy >= 0 && v1 >= 0) solved = true;
-        }
-        if (!solved) {
-          // Case 4: x = 0.
-          xx = 0;
-          xy = 0;
-          if (bx >= 0 && by >= 0) solved = true;
-        }
-        if (solved) {
-          const dx = f(xx - ax), dy = f(xy - ay);
-          const P1x = f(dx * nx), P1y = f(dx * ny);
-          const P2x = f(dy * nx), P2y = f(dy * ny);
-          const sx = f(P1x + P2x), sy = f(P1y + P2y);
-          vAx = f(vAx - f(mA * sx));
-          vAy = f(vAy - f(mA * sy));
-          wA = f(
-            wA -
-              f(
-                iA * f(f(f(c1.rAx * P1y) - f(c1.rAy * P1x)) + f(f(c2.rAx * P2y) - f(c2.rAy * P2x))),
-              ),
-          );
-          vBx = f(vBx + f(mB * sx));
-          vBy = f(vBy + f(mB * sy));
-          wB = f(
-            wB +
-              f(
-                iB * f(f(f(c1.rBx * P1y) - f(c1.rBy * P1x)) + f(f(c2.rBx * P2y) - f(c2.rBy * P2x))),
-              ),
-          );
-          c1.normalImpulse = xx;
-          c2.normalImpulse = xy;
-        }
+        this.#blockSolve(vc);
       }
-      velA.v.x = vAx;
-      velA.v.y = vAy;
-      velA.w = wA;
-      velB.v.x = vBx;
-      velB.v.y = vBy;
-      velB.w = wB;
+      q.store(velA, velB);
     }
+  }
+
+  /** The two-point normal block solver (total enumeration of the 2×2 LCP, as Box2D). */
+  #blockSolve(vc: Constraint32): void {
+    const q = this.#pair;
+    const nx = vc.nx, ny = vc.ny;
+    const c1 = vc.points[0], c2 = vc.points[1];
+    const ax = c1.normalImpulse, ay = c2.normalImpulse;
+    q.relativeVelocity(c1.rAx, c1.rAy, c1.rBx, c1.rBy);
+    const vn1 = f(f(q.dvx * nx) + f(q.dvy * ny));
+    q.relativeVelocity(c2.rAx, c2.rAy, c2.rBx, c2.rBy);
+    const vn2 = f(f(q.dvx * nx) + f(q.dvy * ny));
+    let bx = f(vn1 - c1.velocityBias);
+    let by = f(vn2 - c2.velocityBias);
+    bx = f(bx - f(f(vc.kExX * ax) + f(vc.kEyX * ay)));
+    by = f(by - f(f(vc.kExY * ax) + f(vc.kEyY * ay)));
+    // Case 1: both points active (vn = 0).
+    let xx = -f(f(vc.nmExX * bx) + f(vc.nmEyX * by));
+    let xy = -f(f(vc.nmExY * bx) + f(vc.nmEyY * by));
+    let solved = xx >= 0 && xy >= 0;
+    if (!solved) {
+      // Case 2: vn1 = 0, x2 = 0.
+      xx = f(-c1.normalMass * bx);
+      xy = 0;
+      solved = xx >= 0 && f(f(vc.kExY * xx) + by) >= 0;
+    }
+    if (!solved) {
+      // Case 3: vn2 = 0, x1 = 0.
+      xx = 0;
+      xy = f(-c2.normalMass * by);
+      solved = xy >= 0 && f(f(vc.kEyX * xy) + bx) >= 0;
+    }
+    if (!solved) {
+      // Case 4: x = 0.
+      xx = 0;
+      xy = 0;
+      solved = bx >= 0 && by >= 0;
+    }
+    if (!solved) return;
+    const dx = f(xx - ax), dy = f(xy - ay);
+    const P1x = f(dx * nx), P1y = f(dx * ny);
+    const P2x = f(dy * nx), P2y = f(dy * ny);
+    const sx = f(P1x + P2x), sy = f(P1y + P2y);
+    const crossA = f(f(f(c1.rAx * P1y) - f(c1.rAy * P1x)) + f(f(c2.rAx * P2y) - f(c2.rAy * P2x)));
+    const crossB = f(f(f(c1.rBx * P1y) - f(c1.rBy * P1x)) + f(f(c2.rBx * P2y) - f(c2.rBy * P2x)));
+    q.xA = f(q.xA - f(vc.mA * sx));
+    q.yA = f(q.yA - f(vc.mA * sy));
+    q.rotA = f(q.rotA - f(vc.iA * crossA));
+    q.xB = f(q.xB + f(vc.mB * sx));
+    q.yB = f(q.yB + f(vc.mB * sy));
+    q.rotB = f(q.rotB + f(vc.iB * crossB));
+    c1.normalImpulse = xx;
+    c2.normalImpulse = xy;
   }
 
   /** `StoreImpulses`: keeps the impulses in the manifolds for the next step's warm start. */
@@ -636,6 +676,7 @@ export class ContactSolver32 {
     toiA: InternalBody | null = null,
     toiB: InternalBody | null = null,
   ): boolean {
+    const q = this.#pair;
     const toi = toiA !== null;
     const baumgarte = toi ? TOI_BAUMGARTE : BAUMGARTE;
     let minSeparation = 0;
@@ -648,15 +689,14 @@ export class ContactSolver32 {
         if (bB !== toiA && bB !== toiB) mB = iB = 0;
       }
       const posA = bA.c_position, posB = bB.c_position;
-      let cAx = f(posA.c.x), cAy = f(posA.c.y), aA = f(posA.a);
-      let cBx = f(posB.c.x), cBy = f(posB.c.y), aB = f(posB.a);
+      q.load(posA, posB);
       for (let j = 0; j < vc.positionPointCount; j++) {
-        this.#xfA.set(cAx, cAy, aA, vc.lcAx, vc.lcAy);
-        this.#xfB.set(cBx, cBy, aB, vc.lcBx, vc.lcBy);
+        this.#xfA.set(q.xA, q.yA, q.rotA, vc.lcAx, vc.lcAy);
+        this.#xfB.set(q.xB, q.yB, q.rotB, vc.lcBx, vc.lcBy);
         this.#positionManifold(vc, j);
         const nx = this.#nx, ny = this.#ny, separation = this.#sep;
-        const rAx = f(this.#px - cAx), rAy = f(this.#py - cAy);
-        const rBx = f(this.#px - cBx), rBy = f(this.#py - cBy);
+        const rAx = f(this.#px - q.xA), rAy = f(this.#py - q.yA);
+        const rBx = f(this.#px - q.xB), rBy = f(this.#py - q.yB);
         minSeparation = Math.min(minSeparation, separation);
         const C = Math.max(
           -MAX_LINEAR_CORRECTION,
@@ -666,20 +706,9 @@ export class ContactSolver32 {
         const rnB = f(f(rBx * ny) - f(rBy * nx));
         const K = f(f(f(mA + mB) + f(f(iA * rnA) * rnA)) + f(f(iB * rnB) * rnB));
         const impulse = K > 0 ? f(-C / K) : 0;
-        const Px = f(impulse * nx), Py = f(impulse * ny);
-        cAx = f(cAx - f(mA * Px));
-        cAy = f(cAy - f(mA * Py));
-        aA = f(aA - f(iA * f(f(rAx * Py) - f(rAy * Px))));
-        cBx = f(cBx + f(mB * Px));
-        cBy = f(cBy + f(mB * Py));
-        aB = f(aB + f(iB * f(f(rBx * Py) - f(rBy * Px))));
+        q.apply(f(impulse * nx), f(impulse * ny), rAx, rAy, rBx, rBy, mA, iA, mB, iB);
       }
-      posA.c.x = cAx;
-      posA.c.y = cAy;
-      posA.a = aA;
-      posB.c.x = cBx;
-      posB.c.y = cBy;
-      posB.a = aB;
+      q.store(posA, posB);
     }
     return minSeparation >= f((toi ? -1.5 : -3) * LINEAR_SLOP);
   }
@@ -707,6 +736,17 @@ function integratePositions(body: InternalBody, h: number): void {
   vel.v.x = vx;
   vel.v.y = vy;
   vel.w = w;
+}
+
+/** Copies a body's solver state back to it and updates its transform (float32 sweep). */
+function copyBack(b: InternalBody): void {
+  b.m_sweep.c.x = b.c_position.c.x;
+  b.m_sweep.c.y = b.c_position.c.y;
+  b.m_sweep.a = b.c_position.a;
+  b.m_linearVelocity.x = b.c_velocity.v.x;
+  b.m_linearVelocity.y = b.c_velocity.v.y;
+  b.m_angularVelocity = b.c_velocity.w;
+  b.synchronizeTransform();
 }
 
 /** `b2Island::Solve` in float32 for the island planck's solver has gathered. */
@@ -768,13 +808,7 @@ function solveIsland(s: InternalSolver, cs: ContactSolver32, step: InternalStep)
   }
   for (let i = 0; i < bodies.length; i++) {
     const b = bodies[i];
-    b.m_sweep.c.x = b.c_position.c.x;
-    b.m_sweep.c.y = b.c_position.c.y;
-    b.m_sweep.a = b.c_position.a;
-    b.m_linearVelocity.x = b.c_velocity.v.x;
-    b.m_linearVelocity.y = b.c_velocity.v.y;
-    b.m_angularVelocity = b.c_velocity.w;
-    b.synchronizeTransform();
+    copyBack(b);
   }
   s.postSolveIsland();
   if (!s.m_world.m_allowSleep) return;
@@ -832,13 +866,7 @@ function solveIslandTOI(
   for (let i = 0; i < bodies.length; i++) {
     const b = bodies[i];
     integratePositions(b, h);
-    b.m_sweep.c.x = b.c_position.c.x;
-    b.m_sweep.c.y = b.c_position.c.y;
-    b.m_sweep.a = b.c_position.a;
-    b.m_linearVelocity.x = b.c_velocity.v.x;
-    b.m_linearVelocity.y = b.c_velocity.v.y;
-    b.m_angularVelocity = b.c_velocity.w;
-    b.synchronizeTransform();
+    copyBack(b);
   }
   s.postSolveIsland();
 }
