@@ -50,12 +50,12 @@
  *
  * ## Agreement with Gymnasium
  *
- * planck (float64) with Box2D's float32 revolute joints, pybox2d's float32 time step and
- * Box2D's sleep step, against pybox2d's float32 Box2D 2.3.0. The lower legs hit the ground
- * fast enough for continuous collision (time of impact) on most touchdowns, and planck's
- * float64 TOI root finder stops at another point of its ±1.25 mm tolerance than Box2D's
- * float32 one: random walkers part from the recording by 1e-4 to 1e-3 at such steps, and a
- * fall can then happen elsewhere (see `deno task replay`). Actions are used at the
+ * planck with Box2D 2.3.0's float32 solvers (islands, contacts, joints, integration; see
+ * `common.ts`), against pybox2d's float32 Box2D 2.3.0. The walker starts with its lower legs
+ * on the ground and they hit it fast enough for continuous collision (time of impact) on
+ * most touchdowns; the collision manifolds and the TOI root finder are still planck's
+ * float64, so the states part by float32 ulps already in reset's step, and a walker driven by
+ * random torques amplifies that until a fall can happen elsewhere (see `deno task replay`). Actions are used at the
  * precision they are given (Gymnasium's heuristic gives float64).
  *
  * @example
@@ -73,7 +73,7 @@
 import { z } from "../../deps.ts";
 import {
   box,
-  Box2DEnv,
+  Box2DEnvBase,
   f32,
   FPS,
   parseBox2DOptions,
@@ -145,7 +145,7 @@ export interface Obstacle {
 const PI32 = f32(Math.PI);
 
 /** BipedalWalker-v3 / BipedalWalkerHardcore-v3 (see the module documentation). */
-export class BipedalWalkerEnv extends Box2DEnv implements FastStepEnv {
+export class BipedalWalkerEnv extends Box2DEnvBase implements FastStepEnv {
   /** The id this instance answers to. */
   readonly id: string;
   /** Box(24) float32. */

@@ -10,15 +10,17 @@
  *   the order Gymnasium consumed them.
  * - **float32.** pybox2d stores every value in float32, so a position, vertex, force or
  *   impulse computed in float64 by the Python side is rounded once when handed over;
- *   {@link f32} does that rounding here, so that planck (float64) starts from the same
- *   numbers.
+ *   {@link f32} does that rounding here, so that the engine starts from the same numbers.
  * - **Joints.** pybox2d's `revoluteJointDef(bodyA=…, bodyB=…)` sets
  *   `referenceAngle = bodyB.angle − bodyA.angle`; {@link revoluteJoint} always passes it
  *   explicitly, so the joint angle (the limits and the observations) is measured the same way.
  *   The joints solve in float32 as Box2D does (`revolute32.ts`: in float64 the lander and its
  *   legs conserve momentum that pybox2d's float32 joints lose, and the trajectories drift).
  * - **Step.** {@link stepWorld} passes pybox2d's float32 time step, and {@link createWorld}
- *   sets the sleep threshold so that islands fall asleep on Box2D's step.
+ *   makes a world whose island, contact and TOI sub-step solvers, sweeps, mass data, forces
+ *   and impulses are Box2D 2.3.0's in float32 with glibc's `sinf`/`cosf` (`solver32.ts`,
+ *   `trig32.ts`); planck keeps the broad phase, the collision manifolds and the
+ *   time-of-impact root finder (float64).
  * - **Contacts.** {@link ContactFlags} is Gymnasium's contact detector: a contact that begins
  *   with the "fatal" body (lander, hull) sets `gameOver`; a contact that begins or ends with
  *   one of the watched bodies (legs) sets or clears its flag.
@@ -404,27 +406,27 @@ export function bodyState(b: PlanckBody): number[] {
  * (its own `Rng`, or recorded ones), one world reused across episodes with its contact
  * detector, `reset` (build the episode, then Gymnasium's idle step), the buffer-writing
  * `resetInto` / `stepInto`, the body and contact reports and `close`. A subclass builds its
- * episode ({@link Box2DEnv.build}), decodes and applies an action ({@link Box2DEnv.advance}),
- * and fills {@link Box2DEnv.state} with the float64 observation.
+ * episode ({@link Box2DEnvBase.build}), decodes and applies an action ({@link Box2DEnvBase.advance}),
+ * and fills {@link Box2DEnvBase.state} with the float64 observation.
  */
-export abstract class Box2DEnv {
+export abstract class Box2DEnvBase {
   /** The id this instance answers to. */
   abstract readonly id: string;
   /** The loaded planck module. */
   protected readonly planck: PlanckModule;
   /** This environment's own generator (re-seeded by `reset({ seed })`). */
   protected readonly rng: Rng = new Rng(entropySeed());
-  /** Where the random draws come from ({@link Box2DEnv.setDrawSource}). */
+  /** Where the random draws come from ({@link Box2DEnvBase.setDrawSource}). */
   protected draws: DrawSource = new RngDraws(this.rng);
   /** The world, made on the first reset and emptied for each later one (null when closed). */
   protected world: PlanckWorld | null = null;
-  /** The contact detector of {@link Box2DEnv.world}. */
+  /** The contact detector of {@link Box2DEnvBase.world}. */
   protected contactFlags: ContactFlags | null = null;
   /** Whether the last step ended the episode. */
   protected done = false;
   /** The float64 observation of the last step (cast to float32 when handed out). */
   protected readonly state: Float64Array;
-  /** The bodies {@link Box2DEnv.bodies} reports, the main body first. */
+  /** The bodies {@link Box2DEnvBase.bodies} reports, the main body first. */
   protected tracked: PlanckBody[] = [];
   readonly #terminated = new Uint8Array(1);
 
@@ -456,7 +458,7 @@ export abstract class Box2DEnv {
     return { observation, info: {} };
   }
 
-  /** Resets like {@link Box2DEnv.reset}, writing the observation into `out` at `offset`. */
+  /** Resets like {@link Box2DEnvBase.reset}, writing the observation into `out` at `offset`. */
   resetInto(out: Float32Array, offset: number, seed?: number): void {
     reseed(this.id, this.rng, seed);
     let world = this.world;

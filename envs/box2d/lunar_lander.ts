@@ -66,12 +66,13 @@
  *
  * The Python side's arithmetic (engine geometry, observation, shaping) is float64 here too
  * and every value handed to the engine is rounded to float32 as pybox2d does; the engine
- * itself is planck (Box2D 2.3's algorithms in float64) where Gymnasium runs Box2D 2.3.0 in
- * float32. The leg joints solve in float32 as Box2D's do, the time step is pybox2d's float32
- * 1/50 and islands fall asleep on Box2D's step (see `common.ts`); contacts, integration and
- * time of impact stay float64, so trajectories agree closely, not bit for bit: they part
- * mostly at continuous-collision (TOI) touchdowns and at a leg crossing its joint limit while
- * resting (see `deno task replay`). A continuous action is used at the precision it is given
+ * itself is planck (Box2D 2.3's algorithms) with Box2D 2.3.0's float32 solvers installed
+ * (islands, contacts, joints, integration, sleep, glibc's `sinf`/`cosf`; see `common.ts`), as
+ * Gymnasium runs Box2D 2.3.0 in float32. Free flight is bit for bit Gymnasium's; collision
+ * manifolds and the time-of-impact root finder are still planck's float64, so trajectories
+ * part by a few float32 ulps from the first touchdown on. On the recorded episodes every
+ * observation stays within 1e-4 and every episode ends as recorded (see `deno task replay`).
+ * A continuous action is used at the precision it is given
  * (Gymnasium converts it to float64), so a `Float64Array` is accepted as well.
  *
  * @example
@@ -89,7 +90,7 @@
 import { z } from "../../deps.ts";
 import {
   box,
-  Box2DEnv,
+  Box2DEnvBase,
   f32,
   FPS,
   parseBox2DOptions,
@@ -152,7 +153,7 @@ const OptionsSchema = z.object({
 }).strict();
 
 /** LunarLander-v3 / LunarLanderContinuous-v3 (see the module documentation). */
-export class LunarLanderEnv extends Box2DEnv implements FastStepEnv {
+export class LunarLanderEnv extends Box2DEnvBase implements FastStepEnv {
   /** The id this instance answers to. */
   readonly id: string;
   /** Box(8) float32. */

@@ -11,7 +11,7 @@
  * lander by a centimetre and put resting legs across their limit a step earlier or later.
  * Running the joint's three phases (velocity set-up with warm start, velocity iterations,
  * position iterations) with every operation rounded to float32, in Box2D 2.3.0's order of
- * operations, reproduces that drift. The rest of planck (contacts, integration) stays float64.
+ * operations, reproduces that drift (the island and contact solvers are `solver32.ts`).
  *
  * Box2D's C++ is compiled for x86-64 SSE without fused multiply-add, so each float32 `+ − × ÷`
  * rounds once: `Math.fround` after every operation is the same arithmetic. `sinf`/`cosf` are
