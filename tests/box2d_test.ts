@@ -20,6 +20,7 @@ import type { StepResult } from "../envs/types.ts";
 import { make, makeSync, spec } from "../envs/mod.ts";
 import { box } from "../envs/box2d/common.ts";
 import { loadPlanck } from "../envs/box2d/planck.ts";
+import { cosf, sinf } from "../envs/box2d/trig32.ts";
 import { TimeLimit } from "../envs/wrappers/mod.ts";
 import { Rng } from "../random.ts";
 
@@ -366,5 +367,26 @@ Deno.test("a reused world gives the same episodes as a fresh world per episode",
       }
     }
     assert.deepEqual(a, b);
+  }
+});
+
+// glibc 2.36 `sinf`/`cosf` results (x86-64) where the correctly rounded float differs:
+// pybox2d's Box2D calls these in every rotation, and only glibc's values replay it bit for bit.
+const GLIBC_TRIG: [number, "sin" | "cos", number][] = [
+  [-2.999979257583618, "sin", -0.14114055037498474],
+  [-2.099970817565918, "cos", -0.5048208832740784],
+  [-1.1999675035476685, "sin", -0.932027280330658],
+  [-0.2999670207500458, "sin", -0.29548871517181396],
+  [0.6000339984893799, "sin", 0.5646705031394958],
+  [1.5001311302185059, "cos", 0.07060640305280685],
+  [2.400132894515991, "sin", 0.6753652095794678],
+];
+
+Deno.test("trig32: glibc's sinf/cosf, not the correctly rounded float", () => {
+  for (const [x, fn, want] of GLIBC_TRIG) {
+    const got = fn === "sin" ? sinf(x) : cosf(x);
+    assert.equal(got, want, `${fn}f(${x})`);
+    const rounded = Math.fround(fn === "sin" ? Math.sin(x) : Math.cos(x));
+    assert.notEqual(rounded, want, `${fn}(${x}) rounds like glibc: not a distinguishing case`);
   }
 });

@@ -72,11 +72,15 @@ function poly(x: number, x2: number, odd: boolean, neg: boolean): number {
 
 const SIGN = [1, -1, -1, 1];
 
-/** Reduces x (|x| < 120) by the nearest multiple n of π/2; returns [r, n]. */
-function reduce(x: number): [number, number] {
+/** The quadrant of the last {@link reduce} (kept out of its result to avoid an allocation). */
+let quadrant = 0;
+
+/** Reduces x (|x| < 120) by the nearest multiple n of π/2 (n into `quadrant`); x − n·π/2. */
+function reduce(x: number): number {
   const r = x * HPI_INV;
   const n = ((r | 0) + 0x800000) >> 24;
-  return [x - n * HPI, n];
+  quadrant = n;
+  return x - n * HPI;
 }
 
 /** glibc's `sinf` of the float32 value `y`. */
@@ -88,9 +92,9 @@ export function sinf(y: number): number {
     return poly(x, x * x, false, false);
   }
   if (top < LARGE_TOP) {
-    const [r, n] = reduce(x);
-    const s = SIGN[n & 3];
-    return poly(r * s, r * r, (n & 1) === 1, (n & 2) !== 0);
+    const r = reduce(x);
+    const n = quadrant;
+    return poly(r * SIGN[n & 3], r * r, (n & 1) === 1, (n & 2) !== 0);
   }
   return f(Math.sin(x));
 }
@@ -104,9 +108,9 @@ export function cosf(y: number): number {
     return poly(x, x * x, true, false);
   }
   if (top < LARGE_TOP) {
-    const [r, n] = reduce(x);
-    const s = SIGN[n & 3];
-    return poly(r * s, r * r, ((n ^ 1) & 1) === 1, (n & 2) !== 0);
+    const r = reduce(x);
+    const n = quadrant;
+    return poly(r * SIGN[n & 3], r * r, ((n ^ 1) & 1) === 1, (n & 2) !== 0);
   }
   return f(Math.cos(x));
 }
