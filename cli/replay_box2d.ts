@@ -6,8 +6,9 @@
  * For each episode: a fresh environment, the draws of `reset` and of every step queued in a
  * `RecordedDraws`, `reset()`, then the recorded actions (`all_actions` when the file stores
  * only windows of transitions) until the environment terminates or Gymnasium's time limit
- * truncates. Physics is planck (float64) against Box2D 2.3.0 (float32), so the comparison uses
- * tolerances rather than bit equality:
+ * truncates. Physics is planck with Box2D 2.3.0's float32 solvers, whose collision and time of
+ * impact are still float64, against Box2D 2.3.0 (float32), so the comparison uses tolerances
+ * rather than bit equality:
  *
  * - every episode ends on the same step with the same `terminated` / `truncated` flags;
  * - every stored observation is within {@link OBS_TOLERANCE} (absolute, per component), and at

@@ -20,6 +20,7 @@ import type { StepResult } from "../envs/types.ts";
 import { make, makeSync, spec } from "../envs/mod.ts";
 import { box } from "../envs/box2d/common.ts";
 import { loadPlanck } from "../envs/box2d/planck.ts";
+import { cosf, sinf } from "../envs/box2d/trig32.ts";
 import { TimeLimit } from "../envs/wrappers/mod.ts";
 import { Rng } from "../random.ts";
 
@@ -56,28 +57,44 @@ function resetDraws(ep: Episode): number[] {
   return ep.reset.np_random_calls.flatMap((c) => c.values.flatMap((v) => v));
 }
 
-// Figures measured on the in-repo data (planck float64 with Box2D's float32 revolute joints,
-// against pybox2d float32); the tests guard them against regressions. The issue's bounds are
-// printed by the replay CLI. Measured: LunarLander-v3 10/10, 0.9397, 8 mismatches;
-// LunarLanderContinuous-v3 10/10, 0.7430, 16; BipedalWalker-v3 4/7, 0.7576, 124.
+// The issue's tolerance (same end, obs within 1e-2 everywhere and 1e-4 on >= 95 %, returns
+// within 1.0, no mismatch) must hold on the LunarLander files; measured with the float32
+// solvers (solver32.ts, revolute32.ts, trig32.ts): LunarLander-v3 10/10, 100 % within 1e-4,
+// max obs error 2.6e-5; LunarLanderContinuous-v3 10/10, 100 %, 5.0e-5. BipedalWalker-v3 does
+// not meet it yet (contacts: collision and time of impact are still planck's float64); its
+// measured figures (4/7, 0.7576, 124 mismatches) are guarded against regressions.
 const EXPECTED: Record<
   string,
-  { sameEnd: number; within1e4: number; mismatches: number; returnError: number }
+  { sameEnd: number; within1e4: number; mismatches: number; returnError: number; ok: boolean }
 > = {
-  "LunarLander-v3": { sameEnd: 10, within1e4: 0.93, mismatches: 8, returnError: 0.2 },
-  "LunarLanderContinuous-v3": { sameEnd: 10, within1e4: 0.74, mismatches: 16, returnError: 0.1 },
-  "BipedalWalker-v3": { sameEnd: 4, within1e4: 0.75, mismatches: 124, returnError: Infinity },
+  "LunarLander-v3": { sameEnd: 10, within1e4: 0.999, mismatches: 0, returnError: 0.01, ok: true },
+  "LunarLanderContinuous-v3": {
+    sameEnd: 10,
+    within1e4: 0.999,
+    mismatches: 0,
+    returnError: 0.01,
+    ok: true,
+  },
+  "BipedalWalker-v3": {
+    sameEnd: 4,
+    within1e4: 0.75,
+    mismatches: 124,
+    returnError: Infinity,
+    ok: false,
+  },
 };
 
 for (const id of Object.keys(EXPECTED)) {
   Deno.test(`replay ${id}: recorded Gymnasium episodes (guarded figures)`, async () => {
     const data = load(id);
     const r = await replayBox2D(id, data);
+    const want = EXPECTED[id];
     assert.equal(r.episodes, data.episodes.length);
-    assert.ok(r.sameEnd >= EXPECTED[id].sameEnd, `${id}: same end ${r.sameEnd}`);
-    assert.ok(r.within1e4 >= EXPECTED[id].within1e4, `${id}: within 1e-4 ${r.within1e4}`);
-    assert.ok(r.mismatches <= EXPECTED[id].mismatches, `${id}: mismatches ${r.mismatches}`);
-    assert.ok(r.maxReturnError <= EXPECTED[id].returnError, `${id}: return ${r.maxReturnError}`);
+    assert.ok(r.sameEnd >= want.sameEnd, `${id}: same end ${r.sameEnd}`);
+    assert.ok(r.within1e4 >= want.within1e4, `${id}: within 1e-4 ${r.within1e4}`);
+    assert.ok(r.mismatches <= want.mismatches, `${id}: mismatches ${r.mismatches}`);
+    assert.ok(r.maxReturnError <= want.returnError, `${id}: return ${r.maxReturnError}`);
+    if (want.ok) assert.ok(r.ok, `${id}: outside the replay tolerance`);
     assert.ok(r.maxResetObsError < 1e-5, `${id}: reset obs error ${r.maxResetObsError}`);
     // Every episode that never left 1e-4 ends exactly as recorded, with its return.
     for (const e of r.episodeReports) {
@@ -350,5 +367,26 @@ Deno.test("a reused world gives the same episodes as a fresh world per episode",
       }
     }
     assert.deepEqual(a, b);
+  }
+});
+
+// glibc 2.36 `sinf`/`cosf` results (x86-64) where the correctly rounded float differs:
+// pybox2d's Box2D calls these in every rotation, and only glibc's values replay it bit for bit.
+const GLIBC_TRIG: [number, "sin" | "cos", number][] = [
+  [-2.999979257583618, "sin", -0.14114055037498474],
+  [-2.099970817565918, "cos", -0.5048208832740784],
+  [-1.1999675035476685, "sin", -0.932027280330658],
+  [-0.2999670207500458, "sin", -0.29548871517181396],
+  [0.6000339984893799, "sin", 0.5646705031394958],
+  [1.5001311302185059, "cos", 0.07060640305280685],
+  [2.400132894515991, "sin", 0.6753652095794678],
+];
+
+Deno.test("trig32: glibc's sinf/cosf, not the correctly rounded float", () => {
+  for (const [x, fn, want] of GLIBC_TRIG) {
+    const got = fn === "sin" ? sinf(x) : cosf(x);
+    assert.equal(got, want, `${fn}f(${x})`);
+    const rounded = Math.fround(fn === "sin" ? Math.sin(x) : Math.cos(x));
+    assert.notEqual(rounded, want, `${fn}(${x}) rounds like glibc: not a distinguishing case`);
   }
 });

@@ -50,12 +50,12 @@
  *
  * ## Agreement with Gymnasium
  *
- * planck (float64) with Box2D's float32 revolute joints, pybox2d's float32 time step and
- * Box2D's sleep step, against pybox2d's float32 Box2D 2.3.0. The lower legs hit the ground
- * fast enough for continuous collision (time of impact) on most touchdowns, and planck's
- * float64 TOI root finder stops at another point of its ±1.25 mm tolerance than Box2D's
- * float32 one: random walkers part from the recording by 1e-4 to 1e-3 at such steps, and a
- * fall can then happen elsewhere (see `deno task replay`). Actions are used at the
+ * planck with Box2D 2.3.0's float32 solvers (islands, contacts, joints, integration; see
+ * `common.ts`), against pybox2d's float32 Box2D 2.3.0. The walker starts with its lower legs
+ * on the ground and they hit it fast enough for continuous collision (time of impact) on
+ * most touchdowns; the collision manifolds and the TOI root finder are still planck's
+ * float64, so the states part by float32 ulps already in reset's step, and a walker driven by
+ * random torques amplifies that until a fall can happen elsewhere (see `deno task replay`). Actions are used at the
  * precision they are given (Gymnasium's heuristic gives float64).
  *
  * @example
@@ -71,23 +71,14 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { Rng } from "../../random.ts";
 import {
-  bodyState,
   box,
-  ContactFlags,
-  contactReport,
-  createWorld,
-  type DrawSource,
-  entropySeed,
+  Box2DEnvBase,
   f32,
   FPS,
   parseBox2DOptions,
   polygon,
-  recycleWorld,
-  reseed,
   revoluteJoint,
-  RngDraws,
   SCALE,
   stepWorld,
   vec,
@@ -106,7 +97,7 @@ import {
   type Vec2Value,
 } from "./planck.ts";
 import { type BoxSpace, preview } from "../spaces.ts";
-import type { Action, FastStepEnv, ResetOptions, ResetResult, StepResult } from "../types.ts";
+import type { Action, FastStepEnv, StepResult } from "../types.ts";
 
 const MOTORS_TORQUE = 80;
 const SPEED_HIP = 4;
@@ -154,7 +145,7 @@ export interface Obstacle {
 const PI32 = f32(Math.PI);
 
 /** BipedalWalker-v3 / BipedalWalkerHardcore-v3 (see the module documentation). */
-export class BipedalWalkerEnv implements FastStepEnv {
+export class BipedalWalkerEnv extends Box2DEnvBase implements FastStepEnv {
   /** The id this instance answers to. */
   readonly id: string;
   /** Box(24) float32. */
@@ -182,21 +173,13 @@ export class BipedalWalkerEnv implements FastStepEnv {
   /** Whether the terrain has obstacles. */
   readonly hardcore: boolean;
 
-  readonly #planck: PlanckModule;
-  readonly #rng = new Rng(entropySeed());
-  #draws: DrawSource = new RngDraws(this.#rng);
-  #world: PlanckWorld | null = null;
   #hull: PlanckBody | null = null;
   #legs: PlanckBody[] = [];
   #joints: PlanckRevoluteJoint[] = [];
-  #contacts: ContactFlags | null = null;
   #prevShaping: number | null = null;
   #terrainX: number[] = [];
   #terrainY: number[] = [];
   #obstacles: Obstacle[] = [];
-  #done = false;
-  readonly #state = new Float64Array(24);
-  readonly #terminatedScratch = new Uint8Array(1);
   readonly #zero = new Float32Array(4);
   readonly #p1 = { x: 0, y: 0 };
   readonly #p2 = { x: 0, y: 0 };
@@ -217,8 +200,8 @@ export class BipedalWalkerEnv implements FastStepEnv {
    * @throws TypeError for unknown or mistyped options.
    */
   constructor(planck: PlanckModule, options: BipedalWalkerOptions = {}) {
+    super(planck, 24);
     const o = parseBox2DOptions("BipedalWalker-v3", OptionsSchema, options);
-    this.#planck = planck;
     this.hardcore = o.hardcore ?? false;
     this.id = this.hardcore ? "BipedalWalkerHardcore-v3" : "BipedalWalker-v3";
   }
@@ -226,21 +209,6 @@ export class BipedalWalkerEnv implements FastStepEnv {
   /** Loads planck (once per process) and creates the environment. */
   static async create(options: BipedalWalkerOptions = {}): Promise<BipedalWalkerEnv> {
     return new BipedalWalkerEnv(await loadPlanck(), options);
-  }
-
-  /**
-   * Replaces the source of random draws (`null` restores this environment's own `Rng`).
-   * Replays pass Gymnasium's recorded draws here, in the order it consumed them.
-   */
-  setDrawSource(source: DrawSource | null): void {
-    this.#draws = source ?? new RngDraws(this.#rng);
-  }
-
-  /** Starts an episode (a new world); a seed re-seeds the environment's `Rng`. */
-  reset(options: ResetOptions = {}): ResetResult {
-    const observation = new Float32Array(24);
-    this.resetInto(observation, 0, options.seed);
-    return { observation, info: {} };
   }
 
   /** Advances one step with four joint commands in [−1, 1]. */
@@ -253,37 +221,8 @@ export class BipedalWalkerEnv implements FastStepEnv {
         `${this.id}.step: action must be a Float32Array of 4 numbers, got ${preview(action)}`,
       );
     }
-    const observation = new Float32Array(24);
-    const t = this.#terminatedScratch;
     // Used unrounded: Gymnasium applies the action's own values (float64 for its heuristic).
-    const reward = this.stepInto(action, observation, 0, t, 0);
-    return { observation, reward, terminated: t[0] === 1, truncated: false, info: {} };
-  }
-
-  /** Steps like {@link BipedalWalkerEnv.step}, writing into caller-owned buffers. */
-  stepInto(
-    action: number | ArrayLike<number>,
-    out: Float32Array,
-    offset: number,
-    terminated: Uint8Array,
-    index: number,
-  ): number {
-    if (this.#hull === null) throw new Error(`${this.id}.step: call reset() before stepping`);
-    if (typeof action === "number") throw new TypeError(`${this.id}.step: need 4 numbers`);
-    const reward = this.#advance(action);
-    const s = this.#state;
-    for (let k = 0; k < 24; k++) out[offset + k] = s[k];
-    terminated[index] = this.#done ? 1 : 0;
-    return reward;
-  }
-
-  /** Resets like {@link BipedalWalkerEnv.reset}, writing the observation into `out`. */
-  resetInto(out: Float32Array, offset: number, seed?: number): void {
-    reseed(this.id, this.#rng, seed);
-    this.#build();
-    this.#advance(this.#zero);
-    const s = this.#state;
-    for (let k = 0; k < 24; k++) out[offset + k] = s[k];
+    return this.stepResult(action);
   }
 
   /** The 200 terrain points of this episode, `[x[], y[]]` (float64). */
@@ -294,17 +233,6 @@ export class BipedalWalkerEnv implements FastStepEnv {
   /** The hardcore obstacles of this episode, in creation order. */
   get obstacles(): Obstacle[] {
     return this.#obstacles.map((o) => ({ kind: o.kind, vertices: o.vertices.map((v) => [...v]) }));
-  }
-
-  /** Hull and legs as [x, y, angle, vx, vy, ω, awake (1/0)] (for replays and tests). */
-  bodies(): number[][] {
-    if (this.#hull === null) return [];
-    return [this.#hull, ...this.#legs].map(bodyState);
-  }
-
-  /** The lower legs' contact flags and the game-over flag. */
-  get contacts(): { groundContact: boolean[]; gameOver: boolean } {
-    return contactReport(this.#contacts);
   }
 
   /** A one-line summary of the walker's state. */
@@ -322,22 +250,26 @@ export class BipedalWalkerEnv implements FastStepEnv {
       this.#terrainX,
       this.#terrainY,
       this.#obstacles,
-      this.#state.subarray(14),
+      this.state.subarray(14),
     );
   }
 
   /** Drops the world. */
-  close(): void {
-    this.#world = null;
+  override close(): void {
+    super.close();
     this.#hull = null;
     this.#legs = [];
     this.#joints = [];
-    this.#contacts = null;
+  }
+
+  /** The world's gravity (−10). */
+  protected worldGravity(): number {
+    return -10;
   }
 
   #staticPolygon(world: PlanckWorld, kind: Obstacle["kind"], poly: [number, number][]): void {
     const body = world.createBody({ type: "static" });
-    body.createFixture(polygon(this.#planck, poly), {
+    body.createFixture(polygon(this.planck, poly), {
       friction: FRICTION,
       filterCategoryBits: 0x0001,
     });
@@ -346,7 +278,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
 
   /** Gymnasium's `_generate_terrain`. */
   #generateTerrain(world: PlanckWorld): void {
-    const draws = this.#draws;
+    const draws = this.draws;
     const hardcore = this.hardcore;
     let state = GRASS;
     let velocity = 0.0;
@@ -428,7 +360,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
     for (let i = 0; i < TERRAIN_LENGTH - 1; i++) {
       const body = world.createBody({ type: "static" });
       body.createFixture(
-        new this.#planck.Edge(vec(xs[i], ys[i]), vec(xs[i + 1], ys[i + 1])),
+        new this.planck.Edge(vec(xs[i], ys[i]), vec(xs[i + 1], ys[i + 1])),
         { friction: FRICTION, filterCategoryBits: 0x0001 },
       );
     }
@@ -438,7 +370,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
 
   /** Gymnasium's `_generate_clouds`: render-only, but it consumes 110 draws. */
   #generateClouds(): void {
-    const draws = this.#draws;
+    const draws = this.draws;
     for (let i = 0; i < TERRAIN_LENGTH / 20; i++) {
       draws.uniform(0, TERRAIN_LENGTH);
       for (let a = 0; a < 5; a++) {
@@ -449,18 +381,9 @@ export class BipedalWalkerEnv implements FastStepEnv {
   }
 
   /** Gymnasium's reset, up to (not including) its final zero-action step. */
-  #build(): void {
-    const planck = this.#planck;
-    let world = this.#world;
-    if (world === null) {
-      world = createWorld(planck, -10);
-      this.#world = world;
-      this.#contacts = new ContactFlags(world);
-    } else {
-      recycleWorld(world);
-    }
+  protected build(world: PlanckWorld): void {
+    const planck = this.planck;
     this.#prevShaping = null;
-    this.#done = false;
     this.#generateTerrain(world);
     this.#generateClouds();
 
@@ -474,7 +397,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
       filterCategoryBits: 0x0020,
       filterMaskBits: 0x001,
     });
-    hull.applyForceToCenter(vec(this.#draws.uniform(-INITIAL_RANDOM, INITIAL_RANDOM), 0), true);
+    hull.applyForceToCenter(vec(this.draws.uniform(-INITIAL_RANDOM, INITIAL_RANDOM), 0), true);
 
     const legs: PlanckBody[] = [];
     const joints: PlanckRevoluteJoint[] = [];
@@ -518,11 +441,14 @@ export class BipedalWalkerEnv implements FastStepEnv {
     this.#hull = hull;
     this.#legs = legs;
     this.#joints = joints;
-    this.#contacts!.bind(hull, [legs[1], legs[3]]);
+    this.tracked = [hull, ...legs];
+    this.contactFlags!.bind(hull, [legs[1], legs[3]]);
   }
 
-  /** One Gymnasium step; fills #state, returns the reward. */
-  #advance(action: ArrayLike<number>): number {
+  /** One Gymnasium step (`null`: reset's zero action); fills state, returns the reward. */
+  protected advance(command: number | ArrayLike<number> | null): number {
+    if (typeof command === "number") throw new TypeError(`${this.id}.step: need 4 numbers`);
+    const action = command ?? this.#zero;
     const joints = this.#joints;
     for (let j = 0; j < 4; j++) {
       const a = action[j];
@@ -530,7 +456,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
       joints[j].setMotorSpeed(f32(speed * Math.sign(a)));
       joints[j].setMaxMotorTorque(f32(MOTORS_TORQUE * clip(Math.abs(a), 0, 1)));
     }
-    const world = this.#world!;
+    const world = this.world!;
     stepWorld(world);
 
     const hull = this.#hull!;
@@ -538,7 +464,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
     const vel = hull.getLinearVelocity();
     const px = pos.x;
     const py = pos.y;
-    const s = this.#state;
+    const s = this.state;
     const p1 = this.#p1;
     const p2 = this.#p2;
     for (let i = 0; i < 10; i++) {
@@ -550,7 +476,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
       world.rayCast(p1, p2, this.#lidarCallback);
       s[14 + i] = this.#lidarFraction;
     }
-    const contacts = this.#contacts!;
+    const contacts = this.contactFlags!;
     s[0] = hull.getAngle();
     s[1] = (2.0 * hull.getAngularVelocity()) / FPS;
     s[2] = (0.3 * vel.x * (VIEWPORT_W / SCALE)) / FPS;
@@ -579,7 +505,7 @@ export class BipedalWalkerEnv implements FastStepEnv {
       done = true;
     }
     if (px > (TERRAIN_LENGTH - TERRAIN_GRASS) * TERRAIN_STEP) done = true;
-    this.#done = done;
+    this.done = done;
     return reward;
   }
 }

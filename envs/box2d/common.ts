@@ -10,15 +10,17 @@
  *   the order Gymnasium consumed them.
  * - **float32.** pybox2d stores every value in float32, so a position, vertex, force or
  *   impulse computed in float64 by the Python side is rounded once when handed over;
- *   {@link f32} does that rounding here, so that planck (float64) starts from the same
- *   numbers.
+ *   {@link f32} does that rounding here, so that the engine starts from the same numbers.
  * - **Joints.** pybox2d's `revoluteJointDef(bodyA=…, bodyB=…)` sets
  *   `referenceAngle = bodyB.angle − bodyA.angle`; {@link revoluteJoint} always passes it
  *   explicitly, so the joint angle (the limits and the observations) is measured the same way.
  *   The joints solve in float32 as Box2D does (`revolute32.ts`: in float64 the lander and its
  *   legs conserve momentum that pybox2d's float32 joints lose, and the trajectories drift).
  * - **Step.** {@link stepWorld} passes pybox2d's float32 time step, and {@link createWorld}
- *   sets the sleep threshold so that islands fall asleep on Box2D's step.
+ *   makes a world whose island, contact and TOI sub-step solvers, sweeps, mass data, forces
+ *   and impulses are Box2D 2.3.0's in float32 with glibc's `sinf`/`cosf` (`solver32.ts`,
+ *   `trig32.ts`); planck keeps the broad phase, the collision manifolds and the
+ *   time-of-impact root finder (float64).
  * - **Contacts.** {@link ContactFlags} is Gymnasium's contact detector: a contact that begins
  *   with the "fatal" body (lander, hull) sets `gameOver`; a contact that begins or ends with
  *   one of the watched bodies (legs) sets or clears its flag.
@@ -35,9 +37,17 @@
  * @module
  */
 import type { z } from "../../deps.ts";
-import type { Rng } from "../../random.ts";
+import { Rng } from "../../random.ts";
+import type { ResetOptions, ResetResult, StepResult } from "../types.ts";
 import { preview } from "../spaces.ts";
 import { Revolute32 } from "./revolute32.ts";
+import {
+  initBody32,
+  installForces32,
+  installSolver32,
+  installSweep32,
+  resetMassData32,
+} from "./solver32.ts";
 import type {
   PlanckBody,
   PlanckContact,
@@ -132,23 +142,29 @@ export class RecordedDraws implements DrawSource {
 }
 
 /**
- * planck's `Settings.timeToSleep` as the environments set it. Box2D 2.3.0 adds the float32
- * step 0.02f to a body's sleep timer, and that float32 sum reaches 0.5 on the 25th quiet step
- * (0.50000006); planck adds the same step in float64 and reaches only 0.49999998882 there, so
- * with planck's 0.5 every island fell asleep one step late. Sleep times are multiples of the
- * step, so any threshold in (0.48, 0.4999999888] puts sleep on Box2D's step; this is one.
- */
-export const TIME_TO_SLEEP = 0.49;
-
-/**
  * A new world with gravity (0, g) and sleeping allowed, as `b2World(gravity=(0, g))`, whose
- * broad phase reports new pairs in Box2D 2.3's order (see {@link useBox2DPairOrder}). Sets
- * planck's global {@link TIME_TO_SLEEP} (planck is only used by these environments).
+ * broad phase reports new pairs in Box2D 2.3's order (see {@link useBox2DPairOrder}) and
+ * whose islands, contacts and sweeps are solved in float32 as Box2D 2.3.0 does
+ * (`solver32.ts`; every body made with `world.createBody` gets the float32 sweep).
  */
 export function createWorld(planck: PlanckModule, gravity: number): PlanckWorld {
-  planck.Settings.timeToSleep = TIME_TO_SLEEP;
   const world = new planck.World({ gravity: { x: 0, y: f32(gravity) }, allowSleep: true });
   useBox2DPairOrder(world);
+  installSolver32(world);
+  const createBody = world.createBody.bind(world);
+  world.createBody = (def) => {
+    const body = createBody(def);
+    initBody32(body, def.angle ?? 0);
+    installSweep32(body);
+    installForces32(body);
+    const createFixture = body.createFixture.bind(body);
+    body.createFixture = (shape, options) => {
+      const fixture = createFixture(shape, options);
+      resetMassData32(body);
+      return fixture;
+    };
+    return body;
+  };
   return world;
 }
 
@@ -383,6 +399,126 @@ export function bodyState(b: PlanckBody): number[] {
   const p = b.getPosition();
   const v = b.getLinearVelocity();
   return [p.x, p.y, b.getAngle(), v.x, v.y, b.getAngularVelocity(), b.isAwake() ? 1 : 0];
+}
+
+/**
+ * The part of a Box2D environment that LunarLander and BipedalWalker share: its random draws
+ * (its own `Rng`, or recorded ones), one world reused across episodes with its contact
+ * detector, `reset` (build the episode, then Gymnasium's idle step), the buffer-writing
+ * `resetInto` / `stepInto`, the body and contact reports and `close`. A subclass builds its
+ * episode ({@link Box2DEnvBase.build}), decodes and applies an action ({@link Box2DEnvBase.advance}),
+ * and fills {@link Box2DEnvBase.state} with the float64 observation.
+ */
+export abstract class Box2DEnvBase {
+  /** The id this instance answers to. */
+  abstract readonly id: string;
+  /** The loaded planck module. */
+  protected readonly planck: PlanckModule;
+  /** This environment's own generator (re-seeded by `reset({ seed })`). */
+  protected readonly rng: Rng = new Rng(entropySeed());
+  /** Where the random draws come from ({@link Box2DEnvBase.setDrawSource}). */
+  protected draws: DrawSource = new RngDraws(this.rng);
+  /** The world, made on the first reset and emptied for each later one (null when closed). */
+  protected world: PlanckWorld | null = null;
+  /** The contact detector of {@link Box2DEnvBase.world}. */
+  protected contactFlags: ContactFlags | null = null;
+  /** Whether the last step ended the episode. */
+  protected done = false;
+  /** The float64 observation of the last step (cast to float32 when handed out). */
+  protected readonly state: Float64Array;
+  /** The bodies {@link Box2DEnvBase.bodies} reports, the main body first. */
+  protected tracked: PlanckBody[] = [];
+  readonly #terminated = new Uint8Array(1);
+
+  /** Takes the loaded planck module and the observation length. */
+  constructor(planck: PlanckModule, observationLength: number) {
+    this.planck = planck;
+    this.state = new Float64Array(observationLength);
+  }
+
+  /** The world's gravity along y. */
+  protected abstract worldGravity(): number;
+  /** Gymnasium's reset up to its final idle step: terrain, bodies, joints, contact binding. */
+  protected abstract build(world: PlanckWorld): void;
+  /** One Gymnasium step with a decoded action (`null`: reset's idle step); the reward. */
+  protected abstract advance(action: number | ArrayLike<number> | null): number;
+
+  /**
+   * Replaces the source of random draws (`null` restores this environment's own `Rng`).
+   * Replays pass Gymnasium's recorded draws here, in the order it consumed them.
+   */
+  setDrawSource(source: DrawSource | null): void {
+    this.draws = source ?? new RngDraws(this.rng);
+  }
+
+  /** Starts an episode; a seed re-seeds the environment's `Rng`. */
+  reset(options: ResetOptions = {}): ResetResult {
+    const observation = new Float32Array(this.state.length);
+    this.resetInto(observation, 0, options.seed);
+    return { observation, info: {} };
+  }
+
+  /** Resets like {@link Box2DEnvBase.reset}, writing the observation into `out` at `offset`. */
+  resetInto(out: Float32Array, offset: number, seed?: number): void {
+    reseed(this.id, this.rng, seed);
+    let world = this.world;
+    if (world === null) {
+      world = createWorld(this.planck, this.worldGravity());
+      this.world = world;
+      this.contactFlags = new ContactFlags(world);
+    } else {
+      recycleWorld(world);
+    }
+    this.done = false;
+    this.build(world);
+    this.advance(null);
+    this.#copyState(out, offset);
+  }
+
+  /** Steps with a checked action, writing into caller-owned buffers; the reward. */
+  stepInto(
+    action: number | ArrayLike<number>,
+    out: Float32Array,
+    offset: number,
+    terminated: Uint8Array,
+    index: number,
+  ): number {
+    if (this.world === null) throw new Error(`${this.id}.step: call reset() before stepping`);
+    const reward = this.advance(action);
+    this.#copyState(out, offset);
+    terminated[index] = this.done ? 1 : 0;
+    return reward;
+  }
+
+  /** A {@link StepResult} for a checked action (the time limit is a wrapper's). */
+  protected stepResult(action: number | ArrayLike<number>): StepResult {
+    const observation = new Float32Array(this.state.length);
+    const t = this.#terminated;
+    const reward = this.stepInto(action, observation, 0, t, 0);
+    return { observation, reward, terminated: t[0] === 1, truncated: false, info: {} };
+  }
+
+  /** The tracked bodies as [x, y, angle, vx, vy, ω, awake (1/0)] (for replays and tests). */
+  bodies(): number[][] {
+    return this.tracked.map(bodyState);
+  }
+
+  /** The watched bodies' contact flags and the game-over flag. */
+  get contacts(): { groundContact: boolean[]; gameOver: boolean } {
+    return contactReport(this.contactFlags);
+  }
+
+  /** Drops the world. */
+  close(): void {
+    this.world = null;
+    this.contactFlags = null;
+    this.tracked = [];
+  }
+
+  #copyState(out: Float32Array, offset: number): void {
+    const s = this.state;
+    for (let k = 0; k < s.length; k++) out[offset + k] = s[k];
+  }
 }
 
 /** A fresh random seed for a generator nobody seeded. */

@@ -66,12 +66,13 @@
  *
  * The Python side's arithmetic (engine geometry, observation, shaping) is float64 here too
  * and every value handed to the engine is rounded to float32 as pybox2d does; the engine
- * itself is planck (Box2D 2.3's algorithms in float64) where Gymnasium runs Box2D 2.3.0 in
- * float32. The leg joints solve in float32 as Box2D's do, the time step is pybox2d's float32
- * 1/50 and islands fall asleep on Box2D's step (see `common.ts`); contacts, integration and
- * time of impact stay float64, so trajectories agree closely, not bit for bit: they part
- * mostly at continuous-collision (TOI) touchdowns and at a leg crossing its joint limit while
- * resting (see `deno task replay`). A continuous action is used at the precision it is given
+ * itself is planck (Box2D 2.3's algorithms) with Box2D 2.3.0's float32 solvers installed
+ * (islands, contacts, joints, integration, sleep, glibc's `sinf`/`cosf`; see `common.ts`), as
+ * Gymnasium runs Box2D 2.3.0 in float32. Free flight is bit for bit Gymnasium's; collision
+ * manifolds and the time-of-impact root finder are still planck's float64, so trajectories
+ * part by a few float32 ulps from the first touchdown on. On the recorded episodes every
+ * observation stays within 1e-4 and every episode ends as recorded (see `deno task replay`).
+ * A continuous action is used at the precision it is given
  * (Gymnasium converts it to float64), so a `Float64Array` is accepted as well.
  *
  * @example
@@ -87,23 +88,14 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { Rng } from "../../random.ts";
 import {
-  bodyState,
   box,
-  ContactFlags,
-  contactReport,
-  createWorld,
-  type DrawSource,
-  entropySeed,
+  Box2DEnvBase,
   f32,
   FPS,
   parseBox2DOptions,
   polygon,
-  recycleWorld,
-  reseed,
   revoluteJoint,
-  RngDraws,
   SCALE,
   stepWorld,
   vec,
@@ -114,7 +106,7 @@ import { lunarLanderFrame } from "./frames.ts";
 import type { Frame } from "../render.ts";
 import { loadPlanck, type PlanckBody, type PlanckModule, type PlanckWorld } from "./planck.ts";
 import { type BoxSpace, type DiscreteSpace, preview } from "../spaces.ts";
-import type { Action, FastStepEnv, ResetOptions, ResetResult, StepResult } from "../types.ts";
+import type { Action, FastStepEnv, StepResult } from "../types.ts";
 
 const MAIN_ENGINE_POWER = 13.0;
 const SIDE_ENGINE_POWER = 0.6;
@@ -161,7 +153,7 @@ const OptionsSchema = z.object({
 }).strict();
 
 /** LunarLander-v3 / LunarLanderContinuous-v3 (see the module documentation). */
-export class LunarLanderEnv implements FastStepEnv {
+export class LunarLanderEnv extends Box2DEnvBase implements FastStepEnv {
   /** The id this instance answers to. */
   readonly id: string;
   /** Box(8) float32. */
@@ -185,22 +177,15 @@ export class LunarLanderEnv implements FastStepEnv {
   /** Peak turbulence torque. */
   readonly turbulencePower: number;
 
-  readonly #planck: PlanckModule;
-  readonly #rng = new Rng(entropySeed());
-  #draws: DrawSource = new RngDraws(this.#rng);
-  #world: PlanckWorld | null = null;
   #lander: PlanckBody | null = null;
   #legs: PlanckBody[] = [];
-  #contacts: ContactFlags | null = null;
   #prevShaping: number | null = null;
   #helipadY = H / 4;
   #windIdx = 0;
   #torqueIdx = 0;
   #terrain: number[][] = [];
-  readonly #state = new Float64Array(8);
   readonly #point = { x: 0, y: 0 };
   readonly #impulse = { x: 0, y: 0 };
-  readonly #terminatedScratch = new Uint8Array(1);
   /** Main and signed side engine power of the last step (for {@link LunarLanderEnv.renderFrame}). */
   readonly #engines = new Float64Array(2);
 
@@ -209,9 +194,9 @@ export class LunarLanderEnv implements FastStepEnv {
    * @throws TypeError for unknown or mistyped options, RangeError for gravity outside (−12, 0).
    */
   constructor(planck: PlanckModule, options: LunarLanderOptions = {}) {
+    super(planck, 8);
     const name = options?.continuous ? "LunarLanderContinuous-v3" : "LunarLander-v3";
     const o = parseBox2DOptions(name, OptionsSchema, options);
-    this.#planck = planck;
     this.continuous = o.continuous ?? false;
     this.id = this.continuous ? "LunarLanderContinuous-v3" : "LunarLander-v3";
     this.gravity = o.gravity ?? -10.0;
@@ -239,42 +224,59 @@ export class LunarLanderEnv implements FastStepEnv {
     return new LunarLanderEnv(await loadPlanck(), options);
   }
 
-  /**
-   * Replaces the source of random draws (`null` restores this environment's own `Rng`).
-   * Replays pass Gymnasium's recorded draws here, in the order it consumed them.
-   */
-  setDrawSource(source: DrawSource | null): void {
-    this.#draws = source ?? new RngDraws(this.#rng);
-  }
-
-  /** Starts an episode (a new world); a seed re-seeds the environment's `Rng`. */
-  reset(options: ResetOptions = {}): ResetResult {
-    const observation = new Float32Array(8);
-    this.resetInto(observation, 0, options.seed);
-    return { observation, info: {} };
-  }
-
   /** Advances one step (see the module documentation for the action). */
   step(action: Action): StepResult {
-    const observation = new Float32Array(8);
-    const t = this.#terminatedScratch;
-    const reward = this.stepInto(this.#checkAction(action), observation, 0, t, 0);
-    return { observation, reward, terminated: t[0] === 1, truncated: false, info: {} };
+    return this.stepResult(this.#checkAction(action));
   }
 
-  /** Steps like {@link LunarLanderEnv.step}, writing into caller-owned buffers. */
-  stepInto(
-    action: number | ArrayLike<number>,
-    out: Float32Array,
-    offset: number,
-    terminated: Uint8Array,
-    index: number,
-  ): number {
-    if (this.#lander === null) throw new Error(`${this.id}.step: call reset() before stepping`);
+  /** The terrain polyline of this episode: 11 points [x, y] (float64, before rounding). */
+  get terrain(): number[][] {
+    return this.#terrain.map((p) => [...p]);
+  }
+
+  /** The lander body (for tests that inspect mass, inertia or position). */
+  get landerBody(): PlanckBody | null {
+    return this.#lander;
+  }
+
+  /** A one-line summary of the lander's state. */
+  render(): string {
+    const s = this.state;
+    return `${this.id} x=${s[0].toFixed(3)} y=${s[1].toFixed(3)} vx=${s[2].toFixed(3)} ` +
+      `vy=${s[3].toFixed(3)} angle=${s[4].toFixed(3)} legs=${s[6]}${s[7]}`;
+  }
+
+  /** A picture of the lander, terrain, flags and the flames of the last step (`frames.ts`). */
+  renderFrame(): Frame {
+    return lunarLanderFrame(
+      this.bodies(),
+      this.#terrain,
+      this.#engines[0],
+      this.#engines[1],
+      this.contactFlags?.touching,
+    );
+  }
+
+  /** Drops the world. */
+  override close(): void {
+    super.close();
+    this.#lander = null;
+    this.#legs = [];
+  }
+
+  /** The world's gravity: the `gravity` option. */
+  protected worldGravity(): number {
+    return this.gravity;
+  }
+
+  /** Decodes the action into engine powers and runs one Gymnasium step. */
+  protected advance(action: number | ArrayLike<number> | null): number {
     let mainPower = 0;
     let sidePower = 0;
     let direction = 0;
-    if (this.continuous) {
+    if (action === null) {
+      // reset's idle step
+    } else if (this.continuous) {
       if (typeof action === "number") throw new TypeError(`${this.id}.step: need 2 numbers`);
       const main = clip(action[0], -1, 1);
       const lateral = clip(action[1], -1, 1);
@@ -294,70 +296,8 @@ export class LunarLanderEnv implements FastStepEnv {
         sidePower = 1.0;
       }
     }
-    const reward = this.#advance(mainPower, sidePower, direction);
-    const s = this.#state;
-    for (let k = 0; k < 8; k++) out[offset + k] = s[k];
-    terminated[index] = this.#done ? 1 : 0;
-    return reward;
+    return this.#fire(mainPower, sidePower, direction);
   }
-
-  /** Resets like {@link LunarLanderEnv.reset}, writing the observation into `out`. */
-  resetInto(out: Float32Array, offset: number, seed?: number): void {
-    reseed(this.id, this.#rng, seed);
-    this.#build();
-    this.#advance(0, 0, 0);
-    const s = this.#state;
-    for (let k = 0; k < 8; k++) out[offset + k] = s[k];
-  }
-
-  /** The terrain polyline of this episode: 11 points [x, y] (float64, before rounding). */
-  get terrain(): number[][] {
-    return this.#terrain.map((p) => [...p]);
-  }
-
-  /** The lander and legs as [x, y, angle, vx, vy, ω, awake (1/0)] (for replays and tests). */
-  bodies(): number[][] {
-    if (this.#lander === null) return [];
-    return [this.#lander, ...this.#legs].map(bodyState);
-  }
-
-  /** The legs' contact flags and the game-over flag. */
-  get contacts(): { groundContact: boolean[]; gameOver: boolean } {
-    return contactReport(this.#contacts);
-  }
-
-  /** The lander body (for tests that inspect mass, inertia or position). */
-  get landerBody(): PlanckBody | null {
-    return this.#lander;
-  }
-
-  /** A one-line summary of the lander's state. */
-  render(): string {
-    const s = this.#state;
-    return `${this.id} x=${s[0].toFixed(3)} y=${s[1].toFixed(3)} vx=${s[2].toFixed(3)} ` +
-      `vy=${s[3].toFixed(3)} angle=${s[4].toFixed(3)} legs=${s[6]}${s[7]}`;
-  }
-
-  /** A picture of the lander, terrain, flags and the flames of the last step (`frames.ts`). */
-  renderFrame(): Frame {
-    return lunarLanderFrame(
-      this.bodies(),
-      this.#terrain,
-      this.#engines[0],
-      this.#engines[1],
-      this.#contacts?.touching,
-    );
-  }
-
-  /** Drops the world. */
-  close(): void {
-    this.#world = null;
-    this.#lander = null;
-    this.#legs = [];
-    this.#contacts = null;
-  }
-
-  #done = false;
 
   #checkAction(action: Action): number | ArrayLike<number> {
     if (this.continuous) {
@@ -380,19 +320,10 @@ export class LunarLanderEnv implements FastStepEnv {
   }
 
   /** Gymnasium's reset, up to (not including) its final no-op step. */
-  #build(): void {
-    const planck = this.#planck;
-    const draws = this.#draws;
-    let world = this.#world;
-    if (world === null) {
-      world = createWorld(planck, this.gravity);
-      this.#world = world;
-      this.#contacts = new ContactFlags(world);
-    } else {
-      recycleWorld(world);
-    }
+  protected build(world: PlanckWorld): void {
+    const planck = this.planck;
+    const draws = this.draws;
     this.#prevShaping = null;
-    this.#done = false;
 
     // Terrain: 12 heights, the pad flattened, smoothed with 0.33 (h[-1] is h[11]).
     const height: number[] = [];
@@ -464,14 +395,15 @@ export class LunarLanderEnv implements FastStepEnv {
     }
     this.#lander = lander;
     this.#legs = legs;
-    this.#contacts!.bind(lander, legs);
+    this.tracked = [lander, ...legs];
+    this.contactFlags!.bind(lander, legs);
   }
 
-  /** One Gymnasium step with the decoded engine powers; fills #state, returns the reward. */
-  #advance(mainPower: number, sidePower: number, direction: number): number {
+  /** One Gymnasium step with the decoded engine powers; fills state, returns the reward. */
+  #fire(mainPower: number, sidePower: number, direction: number): number {
     const lander = this.#lander!;
-    const contacts = this.#contacts!;
-    const draws = this.#draws;
+    const contacts = this.contactFlags!;
+    const draws = this.draws;
     this.#engines[0] = mainPower;
     this.#engines[1] = sidePower * direction;
 
@@ -523,11 +455,11 @@ export class LunarLanderEnv implements FastStepEnv {
       lander.applyLinearImpulse(impulse, point, true);
     }
 
-    stepWorld(this.#world!);
+    stepWorld(this.world!);
 
     const p = lander.getPosition();
     const v = lander.getLinearVelocity();
-    const s = this.#state;
+    const s = this.state;
     s[0] = (p.x - VIEWPORT_W / SCALE / 2) / (VIEWPORT_W / SCALE / 2);
     s[1] = (p.y - (this.#helipadY + LEG_DOWN / SCALE)) / (VIEWPORT_H / SCALE / 2);
     s[2] = (v.x * (VIEWPORT_W / SCALE / 2)) / FPS;
@@ -555,7 +487,7 @@ export class LunarLanderEnv implements FastStepEnv {
       done = true;
       reward = +100;
     }
-    this.#done = done;
+    this.done = done;
     return reward;
   }
 }

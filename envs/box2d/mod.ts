@@ -26,7 +26,7 @@ import type { Action, FastStepEnv, ResetOptions, ResetResult, StepResult } from 
 export { BipedalWalkerEnv, LunarLanderEnv };
 export type { BipedalWalkerOptions, DrawSource, LunarLanderOptions, Obstacle };
 export type * from "./planck.ts";
-export { RecordedDraws, RngDraws } from "./common.ts";
+export { Box2DEnvBase, ContactFlags, RecordedDraws, RngDraws } from "./common.ts";
 export { loadPlanck, PLANCK_SPECIFIER } from "./planck.ts";
 
 /** A Box2D environment: synchronous once made, with the fast path and injectable draws. */

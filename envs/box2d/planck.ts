@@ -170,8 +170,6 @@ export interface PlanckWorld {
 
 /** The part of the planck module the environments use. */
 export interface PlanckModule {
-  /** planck's global settings (only the one the environments set). */
-  Settings: { timeToSleep: number };
   /** World constructor. */
   World: new (def: { gravity: Vec2Value; allowSleep?: boolean }) => PlanckWorld;
   /** Convex polygon (vertices are hull-sorted as Box2D does). */

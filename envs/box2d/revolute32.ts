@@ -11,11 +11,11 @@
  * lander by a centimetre and put resting legs across their limit a step earlier or later.
  * Running the joint's three phases (velocity set-up with warm start, velocity iterations,
  * position iterations) with every operation rounded to float32, in Box2D 2.3.0's order of
- * operations, reproduces that drift. The rest of planck (contacts, integration) stays float64.
+ * operations, reproduces that drift (the island and contact solvers are `solver32.ts`).
  *
  * Box2D's C++ is compiled for x86-64 SSE without fused multiply-add, so each float32 `+ − × ÷`
  * rounds once: `Math.fround` after every operation is the same arithmetic. `sinf`/`cosf` are
- * `Math.fround(Math.sin(x))`, the correctly rounded float32 value.
+ * glibc's (`trig32.ts`), which are not always the correctly rounded float32 values.
  *
  * @example
  * ```ts
@@ -26,6 +26,8 @@
  * @module
  */
 import type { Vec2Value } from "./planck.ts";
+import { Pair32 } from "./solver32.ts";
+import { cosf, sinf } from "./trig32.ts";
 
 const f = Math.fround;
 const PI_F = f(3.14159265359);
@@ -100,6 +102,7 @@ export class Revolute32 {
   maxImpulse = 0;
   motorOn = false;
   limitOn = false;
+  readonly #pair = new Pair32();
 
   constructor(readonly j: InternalRevoluteJoint) {}
 
@@ -137,16 +140,8 @@ export class Revolute32 {
     let vAx = f(vA.x), vAy = f(vA.y), wA = f(bA.c_velocity.w);
     let vBx = f(vB.x), vBy = f(vB.y), wB = f(bB.c_velocity.w);
 
-    const sA = f(Math.sin(aA)), cA = f(Math.cos(aA));
-    const sB = f(Math.sin(aB)), cB = f(Math.cos(aB));
-    const lax = f(f(j.m_localAnchorA.x) - this.lcAx);
-    const lay = f(f(j.m_localAnchorA.y) - this.lcAy);
-    const lbx = f(f(j.m_localAnchorB.x) - this.lcBx);
-    const lby = f(f(j.m_localAnchorB.y) - this.lcBy);
-    const rAx = this.rAx = f(f(cA * lax) - f(sA * lay));
-    const rAy = this.rAy = f(f(sA * lax) + f(cA * lay));
-    const rBx = this.rBx = f(f(cB * lbx) - f(sB * lby));
-    const rBy = this.rBy = f(f(sB * lbx) + f(cB * lby));
+    this.#anchors(aA, aB);
+    const rAx = this.rAx, rAy = this.rAy, rBx = this.rBx, rBy = this.rBy;
 
     const fixedRotation = f(iA + iB) === 0;
     const mAB = f(mA + mB);
@@ -216,19 +211,31 @@ export class Revolute32 {
     bB.c_velocity.w = wB;
   }
 
+  /** rA = R(aA)·(localAnchorA − localCenterA), rB likewise, into this.rA / this.rB. */
+  #anchors(aA: number, aB: number): void {
+    const j = this.j;
+    const sA = sinf(aA), cA = cosf(aA);
+    const sB = sinf(aB), cB = cosf(aB);
+    const lax = f(f(j.m_localAnchorA.x) - this.lcAx);
+    const lay = f(f(j.m_localAnchorA.y) - this.lcAy);
+    const lbx = f(f(j.m_localAnchorB.x) - this.lcBx);
+    const lby = f(f(j.m_localAnchorB.y) - this.lcBy);
+    this.rAx = f(f(cA * lax) - f(sA * lay));
+    this.rAy = f(f(sA * lax) + f(cA * lay));
+    this.rBx = f(f(cB * lbx) - f(sB * lby));
+    this.rBy = f(f(sB * lbx) + f(cB * lby));
+  }
+
   /** `SolveVelocityConstraints`: motor, then limit + point (or point only). */
   solveVelocity(): void {
     const j = this.j;
     const velA = j.m_bodyA.c_velocity;
     const velB = j.m_bodyB.c_velocity;
-    const vA = velA.v;
-    const vB = velB.v;
-    let vAx = f(vA.x), vAy = f(vA.y), vBx = f(vB.x), vBy = f(vB.y);
-    let wA = f(velA.w);
-    let wB = f(velB.w);
+    const q = this.#pair;
+    q.load(velA, velB);
     const mA = this.mA, mB = this.mB, iA = this.iA, iB = this.iB;
     if (this.motorOn) {
-      const cdot = f(f(wB - wA) - f(j.m_motorSpeed));
+      const cdot = f(f(q.rotB - q.rotA) - f(j.m_motorSpeed));
       let impulse = f(-this.motorMass * cdot);
       const oldImpulse = j.m_motorImpulse;
       const maxImpulse = this.maxImpulse;
@@ -236,19 +243,18 @@ export class Revolute32 {
       const clamped = sum < -maxImpulse ? -maxImpulse : sum > maxImpulse ? maxImpulse : sum;
       j.m_motorImpulse = clamped;
       impulse = f(clamped - oldImpulse);
-      wA = f(wA - f(iA * impulse));
-      wB = f(wB + f(iB * impulse));
+      q.rotA = f(q.rotA - f(iA * impulse));
+      q.rotB = f(q.rotB + f(iB * impulse));
     }
     const rAx = this.rAx, rAy = this.rAy, rBx = this.rBx, rBy = this.rBy;
     const acc = j.m_impulse;
-    // Cdot1 = ((vB + wB × rB) − vA) − wA × rA, left to right as in C++.
-    const cdot1x = f(f(f(vBx + f(-wB * rBy)) - vAx) - f(-wA * rAy));
-    const cdot1y = f(f(f(vBy + f(wB * rBx)) - vAy) - f(wA * rAx));
+    q.relativeVelocity(rAx, rAy, rBx, rBy);
+    const cdot1x = q.dvx, cdot1y = q.dvy;
     const exx = this.exx, exy = this.exy, exz = this.exz;
     const eyx = this.eyx, eyy = this.eyy, eyz = this.eyz;
     const ezx = this.ezx, ezy = this.ezy, ezz = this.ezz;
     if (this.limitOn) {
-      const cdot2 = f(wB - wA);
+      const cdot2 = f(q.rotB - q.rotA);
       // b2Mat33::Solve33: det = ex·(ey × ez), x = det·(b·(ey × ez)), y = det·(ex·(b × ez)),
       // z = det·(ex·(ey × b)).
       const cx = f(f(eyy * ezz) - f(eyz * ezy));
@@ -290,12 +296,12 @@ export class Revolute32 {
         acc.y = f(acc.y + iy);
         acc.z = f(az + iz);
       }
-      vAx = f(vAx - f(mA * ix));
-      vAy = f(vAy - f(mA * iy));
-      wA = f(wA - f(iA * f(f(f(rAx * iy) - f(rAy * ix)) + iz)));
-      vBx = f(vBx + f(mB * ix));
-      vBy = f(vBy + f(mB * iy));
-      wB = f(wB + f(iB * f(f(f(rBx * iy) - f(rBy * ix)) + iz)));
+      q.xA = f(q.xA - f(mA * ix));
+      q.yA = f(q.yA - f(mA * iy));
+      q.rotA = f(q.rotA - f(iA * f(f(f(rAx * iy) - f(rAy * ix)) + iz)));
+      q.xB = f(q.xB + f(mB * ix));
+      q.yB = f(q.yB + f(mB * iy));
+      q.rotB = f(q.rotB + f(iB * f(f(f(rBx * iy) - f(rBy * ix)) + iz)));
     } else {
       const bx = -cdot1x;
       const by = -cdot1y;
@@ -305,19 +311,9 @@ export class Revolute32 {
       const iy = f(d * f(f(exx * by) - f(exy * bx)));
       acc.x = f(acc.x + ix);
       acc.y = f(acc.y + iy);
-      vAx = f(vAx - f(mA * ix));
-      vAy = f(vAy - f(mA * iy));
-      wA = f(wA - f(iA * f(f(rAx * iy) - f(rAy * ix))));
-      vBx = f(vBx + f(mB * ix));
-      vBy = f(vBy + f(mB * iy));
-      wB = f(wB + f(iB * f(f(rBx * iy) - f(rBy * ix))));
+      q.apply(ix, iy, rAx, rAy, rBx, rBy, mA, iA, mB, iB);
     }
-    vA.x = vAx;
-    vA.y = vAy;
-    vB.x = vBx;
-    vB.y = vBy;
-    velA.w = wA;
-    velB.w = wB;
+    q.store(velA, velB);
   }
 
   /** `SolvePositionConstraints`: the angular limit, then the point; true when converged. */
@@ -325,7 +321,7 @@ export class Revolute32 {
     const j = this.j;
     const posA = j.m_bodyA.c_position;
     const posB = j.m_bodyB.c_position;
-    let cAx = f(posA.c.x), cAy = f(posA.c.y), cBx = f(posB.c.x), cBy = f(posB.c.y);
+    const cAx = f(posA.c.x), cAy = f(posA.c.y), cBx = f(posB.c.x), cBy = f(posB.c.y);
     let aA = f(posA.a);
     let aB = f(posB.a);
     const mA = this.mA, mB = this.mB, iA = this.iA, iB = this.iB;
@@ -355,16 +351,9 @@ export class Revolute32 {
       aA = f(aA - f(iA * limitImpulse));
       aB = f(aB + f(iB * limitImpulse));
     }
-    const sA = f(Math.sin(aA)), kA = f(Math.cos(aA));
-    const sB = f(Math.sin(aB)), kB = f(Math.cos(aB));
-    const lax = f(f(j.m_localAnchorA.x) - this.lcAx);
-    const lay = f(f(j.m_localAnchorA.y) - this.lcAy);
-    const lbx = f(f(j.m_localAnchorB.x) - this.lcBx);
-    const lby = f(f(j.m_localAnchorB.y) - this.lcBy);
-    const rAx = f(f(kA * lax) - f(sA * lay));
-    const rAy = f(f(sA * lax) + f(kA * lay));
-    const rBx = f(f(kB * lbx) - f(sB * lby));
-    const rBy = f(f(sB * lbx) + f(kB * lby));
+    // The anchors at the corrected angles (init recomputes them for the next step).
+    this.#anchors(aA, aB);
+    const rAx = this.rAx, rAy = this.rAy, rBx = this.rBx, rBy = this.rBy;
     // C = ((cB + rB) − cA) − rA
     const cx = f(f(f(cBx + rBx) - cAx) - rAx);
     const cy = f(f(f(cBy + rBy) - cAy) - rAy);
@@ -378,18 +367,15 @@ export class Revolute32 {
     if (det !== 0) det = f(1 / det);
     const ix = -f(det * f(f(kyy * cx) - f(kxy * cy)));
     const iy = -f(det * f(f(kxx * cy) - f(kxy * cx)));
-    cAx = f(cAx - f(mA * ix));
-    cAy = f(cAy - f(mA * iy));
-    aA = f(aA - f(iA * f(f(rAx * iy) - f(rAy * ix))));
-    cBx = f(cBx + f(mB * ix));
-    cBy = f(cBy + f(mB * iy));
-    aB = f(aB + f(iB * f(f(rBx * iy) - f(rBy * ix))));
-    posA.c.x = cAx;
-    posA.c.y = cAy;
-    posA.a = aA;
-    posB.c.x = cBx;
-    posB.c.y = cBy;
-    posB.a = aB;
+    const q = this.#pair;
+    q.xA = cAx;
+    q.yA = cAy;
+    q.rotA = aA;
+    q.xB = cBx;
+    q.yB = cBy;
+    q.rotB = aB;
+    q.apply(ix, iy, rAx, rAy, rBx, rBy, mA, iA, mB, iB);
+    q.store(posA, posB);
     return positionError <= LINEAR_SLOP && angularError <= F32_ANGULAR_SLOP;
   }
 }
