@@ -35,6 +35,7 @@
  * ```
  * @module
  */
+import { allocFloats } from "./pool.ts";
 import { makeResult, setBackward, shapeError, type Tensor } from "./tensor.ts";
 
 /** The objective tensor and what PPO reports about it. */
@@ -77,6 +78,8 @@ export function categoricalClippedObjective(
   const z = logits.data, old = oldLogProbs.data, adv = advantages.data;
   const lo = 1 - eps, hi = 1 + eps;
   const out = makeResult(op, 1, 1, [logits]);
+  // per row, for the backward pass: log Σ exp z, Hᵢ and ρᵢ (pooled inside BufferPool.run)
+  const rowStats = out.requiresGrad ? allocFloats(3 * n) : null;
   let pg = 0, ent = 0, kl = 0, clipped = 0;
   for (let i = 0; i < n; i++) {
     const o = i * k, a = actions[i];
@@ -102,28 +105,19 @@ export function categoricalClippedObjective(
     const rc = r < lo ? lo : r > hi ? hi : r;
     const unclipped = Math.fround(negA * r), clippedTerm = Math.fround(negA * rc);
     pg += unclipped >= clippedTerm ? unclipped : clippedTerm;
+    if (rowStats !== null) {
+      rowStats[3 * i] = lse;
+      rowStats[3 * i + 1] = h;
+      rowStats[3 * i + 2] = unclipped >= clippedTerm ? negA * r : 0;
+    }
   }
   const policyLoss = Math.fround(pg / n), entropy = Math.fround(ent / n);
   out.data[0] = policyLoss - Math.fround(entropy * entCoef);
   setBackward(out, () => {
-    const gs = out.grad![0] / n, gz = logits.gradBuffer();
+    const gs = out.grad![0] / n, gz = logits.gradBuffer(), st = rowStats!;
     for (let i = 0; i < n; i++) {
       const o = i * k, a = actions[i];
-      let m = -Infinity;
-      for (let j = 0; j < k; j++) if (z[o + j] > m) m = z[o + j];
-      let s = 0;
-      for (let j = 0; j < k; j++) s += Math.exp(z[o + j] - m);
-      const lse = m + Math.log(s);
-      let h = 0;
-      for (let j = 0; j < k; j++) {
-        const lp = z[o + j] - lse;
-        h -= Math.exp(lp) * lp;
-      }
-      const r = Math.exp(Math.fround(Math.fround(z[o + a] - lse) - old[i]));
-      const negA = -adv[i];
-      const rf = Math.fround(r);
-      const rc = rf < lo ? lo : rf > hi ? hi : rf;
-      const rho = Math.fround(negA * rf) >= Math.fround(negA * rc) ? negA * r : 0;
+      const lse = st[3 * i], h = st[3 * i + 1], rho = st[3 * i + 2];
       for (let j = 0; j < k; j++) {
         const lp = z[o + j] - lse, p = Math.exp(lp);
         gz[o + j] += gs * ((j === a ? rho : 0) - rho * p + entCoef * p * (lp + h));
