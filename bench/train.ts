@@ -17,6 +17,7 @@
  * @module
  */
 import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
+import { loadAverage } from "./simd_ceiling.ts";
 
 const CLEANRL_SPS = 5_100;
 const root = new URL("../", import.meta.url).pathname;
@@ -39,15 +40,6 @@ function peakRssKb(pid: number): number {
     return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   } catch {
     return 0;
-  }
-}
-
-/** The 1-, 5- and 15-minute load averages (empty off Linux). */
-function loadAverage(): string {
-  try {
-    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(", ");
-  } catch {
-    return "n/a";
   }
 }
 
@@ -108,7 +100,24 @@ for (let i = 0; i < runs; i++) {
   cleanrl.push(await train(cleanrlArgs));
 }
 
-// 4. scaling: PPO with CleanRL's settings, varying the batch and the hidden width
+// 4. TRPO on CartPole-v1 (its preset) and Acrobot-v1 (the defaults), alternating with the
+// baseline checkout when given
+const trpoJobs = [
+  { env: "CartPole-v1", steps: quick ? 16_384 : 40_960 },
+  { env: "Acrobot-v1", steps: quick ? 16_000 : 40_000 },
+];
+const trpo: { env: string; now: TrainRun[]; before: TrainRun[] }[] = [];
+for (const job of trpoJobs) {
+  const args = ["--algo", "trpo", "--env", job.env, "--steps", String(job.steps), "--no-onnx"];
+  const entry = { env: job.env, now: [] as TrainRun[], before: [] as TrainRun[] };
+  for (let i = 0; i < runs; i++) {
+    if (baseline) entry.before.push(await train([...args, "--eval-episodes", "1"], baseline));
+    entry.now.push(await train([...args, "--eval-episodes", "1"]));
+  }
+  trpo.push(entry);
+}
+
+// 5. scaling: PPO with CleanRL's settings, varying the batch and the hidden width
 interface ScalePoint {
   batch: number;
   hidden: number;
@@ -187,7 +196,16 @@ const rows = [
   ...startup.map((r, i) => row(`start-up (one update), run ${i + 1}`, r)),
   ...before.map((r, i) => row(`--preset cleanrl, baseline checkout, run ${i + 1}`, r)),
   ...cleanrl.map((r, i) => row(`--preset cleanrl, run ${i + 1}`, r)),
+  ...trpo.flatMap((t) => [
+    ...t.before.map((r, i) => row(`TRPO ${t.env}, baseline checkout, run ${i + 1}`, r)),
+    ...t.now.map((r, i) => row(`TRPO ${t.env}, run ${i + 1}`, r)),
+  ]),
 ];
+const trpoSps = trpo.map((t) => ({
+  env: t.env,
+  sps: median(t.now.map((r) => r.summary.sps)),
+  baselineSps: t.before.length > 0 ? median(t.before.map((r) => r.summary.sps)) : null,
+}));
 const cleanrlSps = median(cleanrl.map((r) => r.summary.sps));
 const beforeSps = baseline ? median(before.map((r) => r.summary.sps)) : null;
 const figures = {
@@ -201,6 +219,10 @@ const figures = {
   cleanrlSpeedupVsCleanRL: cleanrlSps / CLEANRL_SPS,
   baselineCleanrlSps: beforeSps,
   speedupVsBaseline: beforeSps ? cleanrlSps / beforeSps : null,
+  trpo: trpoSps.map((t) => ({
+    ...t,
+    speedupVsBaseline: t.baselineSps ? t.sps / t.baselineSps : null,
+  })),
   scaling: [...byBatch, ...byWidth.slice(1)].map((p) => ({
     batch: p.batch,
     hidden: p.hidden,
@@ -238,6 +260,14 @@ const body = [
       (cleanrlSps / beforeSps).toFixed(2)
     }× faster now).`
     : "."),
+  ...trpoSps.map((t) =>
+    `- TRPO ${t.env}: median ${Math.round(t.sps)} steps/s` +
+    (t.baselineSps
+      ? `; baseline checkout ${Math.round(t.baselineSps)} steps/s (${
+        (t.sps / t.baselineSps).toFixed(2)
+      }×; target ≥ 3×).`
+      : ".")
+  ),
   "",
   "Scaling (PPO, CleanRL's settings: 4 minibatches, 4 epochs; `--set numEnvs, numSteps,",
   "hiddenSizes`; one run each, 2 updates or more). `µs/step` is training wall time per",
