@@ -95,13 +95,16 @@ function adamUpdate(
   eps: number,
 ): void {
   const c1 = 1 - b1, c2 = 1 - b2, invBc2Sqrt = 1 / bc2Sqrt;
-  for (let q = 0; q < d.length; q++) {
+  const n = d.length;
+  if (g.length !== n || m.length !== n || v.length !== n) {
+    throw new RangeError(`Adam: buffers of ${g.length}, ${m.length}, ${v.length} for ${n} values`);
+  }
+  for (let q = 0; q < n; q++) {
     const gq = g[q];
-    const mq = Math.fround(b1 * m[q] + c1 * gq); // the stored (float32) moments are used
-    const vq = Math.fround(b2 * v[q] + c2 * gq * gq);
-    m[q] = mq;
-    v[q] = vq;
-    d[q] -= (stepSize * mq) / (Math.sqrt(vq) * invBc2Sqrt + eps);
+    // the stored (float32) moments are used: written, then read back (no Math.fround)
+    m[q] = b1 * m[q] + c1 * gq;
+    v[q] = b2 * v[q] + c2 * gq * gq;
+    d[q] -= (stepSize * m[q]) / (Math.sqrt(v[q]) * invBc2Sqrt + eps);
   }
 }
 
