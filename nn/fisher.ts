@@ -203,22 +203,28 @@ export class FisherOperator {
         for (let j = 0; j < outDim; j++) u[i * outDim + j] = (p[j] * dy[i * outDim + j]) / n;
       }
     }
-    // Backward: gW_l = g_lᵀ h_{l−1}, gb_l = Σᵢ g_l, g_{l−1} = (g_l W_l) ⊙ act'(z_{l−1}).
+    // Backward, one dense-layer kernel call per layer: with g_L = u and, for hidden layers,
+    // g_l = ĝ_l ⊙ act'(z_l) (ĝ_l = ∂/∂h_l): gW_l = g_lᵀ h_{l−1}, gb_l = Σᵢ g_l, ĝ_{l−1} = g_l W_l.
     const grads = this.#grads;
     for (const gr of grads) gr.fill(0);
     let g = u;
     for (let l = layers.length - 1; l >= 0; l--) {
-      const L = layers[l];
-      k.gemmAtB(g, this.#h[l], grads[2 * l], L.outDim, n, L.inDim);
-      const gb = grads[2 * l + 1];
-      for (let i = 0; i < n; i++) for (let j = 0; j < L.outDim; j++) gb[j] += g[i * L.outDim + j];
-      if (l > 0) {
-        const gh = this.#gh[l];
-        gh.fill(0);
-        k.gemmAB(g, L.weight.data, gh, n, L.outDim, L.inDim);
-        actDeriv(tanhAct, this.#h[l], gh);
-        g = gh;
-      }
+      const L = layers[l], last = l + 1 === layers.length;
+      k.denseBackward(
+        g,
+        this.#h[l],
+        L.weight.data,
+        last ? this.#y : this.#h[l + 1],
+        last ? "none" : net.activation,
+        l > 0 ? this.#gh[l] : null,
+        true,
+        grads[2 * l],
+        grads[2 * l + 1],
+        n,
+        L.inDim,
+        L.outDim,
+      );
+      g = this.#gh[l];
     }
     o = 0;
     for (const gr of grads) {
