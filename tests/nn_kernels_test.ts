@@ -10,6 +10,7 @@ import { Rng } from "../random.ts";
 import { tsKernels, wasmKernels } from "../nn/kernels.ts";
 import { kernelsWatSha256 } from "../nn/kernels/kernels_wasm.ts";
 import { MLP } from "../nn/layers.ts";
+import { instantiateKernels, WasmKernels } from "../nn/kernels/wasm.ts";
 
 const wasm = wasmKernels!;
 
@@ -205,4 +206,30 @@ Deno.test("kernels: the embedded binary was built from the current kernels.wat",
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(src));
   const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
   assert.equal(hex, kernelsWatSha256, "kernels_wasm.ts is stale: run nn/kernels/build.ts");
+});
+
+Deno.test("kernels: dense layers by blocks of rows give the bits of one whole-batch call", () => {
+  const raw = instantiateKernels();
+  assert.ok(raw !== null);
+  const blocked = new WasmKernels(raw, 64), whole = new WasmKernels(raw, 1 << 30);
+  const rng = new Rng(11);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  for (const [rows, inDim, outDim, act] of [[300, 4, 64, "tanh"], [257, 64, 3, "none"]] as const) {
+    const x = rand(rows * inDim), w = rand(outDim * inDim), b = rand(outDim);
+    const yb = new Float32Array(rows * outDim), yw = new Float32Array(rows * outDim);
+    blocked.denseForward(x, w, b, yb, rows, inDim, outDim, act);
+    whole.denseForward(x, w, b, yw, rows, inDim, outDim, act);
+    assert.deepEqual(yb, yw, `forward ${rows}×${inDim}→${outDim}`);
+    const g = rand(rows * outDim);
+    const grads = () => ({
+      gx: rand(rows * inDim).fill(0.5),
+      gw: new Float32Array(outDim * inDim).fill(0.25),
+      gb: new Float32Array(outDim).fill(-1),
+    });
+    const a = grads(), c = grads();
+    blocked.denseBackward(g, x, w, yb, act, a.gx, false, a.gw, a.gb, rows, inDim, outDim);
+    whole.denseBackward(g, x, w, yw, act, c.gx, false, c.gw, c.gb, rows, inDim, outDim);
+    assert.deepEqual(a, c, `backward ${rows}×${inDim}→${outDim}`);
+  }
+  assert.throws(() => new WasmKernels(raw, 0), /chunkRows must be a positive integer/);
 });
