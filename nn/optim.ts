@@ -24,6 +24,7 @@
  * ```
  * @module
  */
+import { kernels } from "./kernels.ts";
 import type { Parameter } from "./tensor.ts";
 
 /** Serialisable optimiser state: hyper-parameters, step count and named buffers. */
@@ -80,32 +81,6 @@ function restoreBuffers(
     }
     target[i].set(buf);
   });
-}
-
-/** One Adam update of one tensor (a separate function so that V8 optimises the loop). */
-function adamUpdate(
-  d: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  b1: number,
-  b2: number,
-  stepSize: number,
-  bc2Sqrt: number,
-  eps: number,
-): void {
-  const c1 = 1 - b1, c2 = 1 - b2, invBc2Sqrt = 1 / bc2Sqrt;
-  const n = d.length;
-  if (g.length !== n || m.length !== n || v.length !== n) {
-    throw new RangeError(`Adam: buffers of ${g.length}, ${m.length}, ${v.length} for ${n} values`);
-  }
-  for (let q = 0; q < n; q++) {
-    const gq = g[q];
-    // the stored (float32) moments are used: written, then read back (no Math.fround)
-    m[q] = b1 * m[q] + c1 * gq;
-    v[q] = b2 * v[q] + c2 * gq * gq;
-    d[q] -= (stepSize * m[q]) / (Math.sqrt(v[q]) * invBc2Sqrt + eps);
-  }
 }
 
 /** Options of {@link Adam}. */
@@ -171,11 +146,12 @@ export class Adam implements Optimizer {
     this.#t++;
     const { beta1: b1, beta2: b2, eps } = this;
     const bc1 = 1 - b1 ** this.#t;
-    const bc2Sqrt = Math.sqrt(1 - b2 ** this.#t);
+    const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** this.#t);
     const stepSize = this.lr / bc1;
+    const k = kernels();
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
-      adamUpdate(p.data, p.grad, this.#m[i], this.#v[i], b1, b2, stepSize, bc2Sqrt, eps);
+      k.adamStep(p.data, p.grad, this.#m[i], this.#v[i], b1, b2, stepSize, invBc2Sqrt, eps);
     }
   }
 

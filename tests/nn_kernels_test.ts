@@ -233,3 +233,51 @@ Deno.test("kernels: dense layers by blocks of rows give the bits of one whole-ba
   }
   assert.throws(() => new WasmKernels(raw, 0), /chunkRows must be a positive integer/);
 });
+
+Deno.test("kernels: the Wasm Adam step agrees with the TypeScript one (float32 rounding)", () => {
+  assert.ok(wasmKernels !== null);
+  const rng = new Rng(12);
+  for (const n of [1, 7, 64, 1030]) {
+    const start = () => {
+      const r = new Rng(n);
+      return {
+        d: Float32Array.from({ length: n }, () => r.normal()),
+        m: Float32Array.from({ length: n }, () => 1e-3 * r.normal()),
+        v: Float32Array.from({ length: n }, () => 1e-6 * Math.abs(r.normal())),
+      };
+    };
+    const a = start(), b = start();
+    for (let t = 1; t <= 5; t++) {
+      const g = Float32Array.from({ length: n }, () => 0.01 * rng.normal());
+      const s = 3e-4 / (1 - 0.9 ** t), c = 1 / Math.sqrt(1 - 0.999 ** t);
+      tsKernels.adamStep(a.d, g, a.m, a.v, 0.9, 0.999, s, c, 1e-5);
+      wasmKernels.adamStep(b.d, g, b.m, b.v, 0.9, 0.999, s, c, 1e-5);
+    }
+    for (const key of ["d", "m", "v"] as const) {
+      // relative to the tensor's scale: m = β₁m + (1−β₁)g may cancel
+      const scale = a[key].reduce((s, x) => Math.max(s, Math.abs(x)), 0);
+      for (let q = 0; q < n; q++) {
+        const x = a[key][q], y = b[key][q];
+        assert.ok(
+          Math.abs(x - y) <= 1e-6 * scale,
+          `${key}[${q}] of ${n}: ${x} vs ${y}`,
+        );
+      }
+    }
+  }
+  assert.throws(
+    () =>
+      wasmKernels!.adamStep(
+        new Float32Array(2),
+        new Float32Array(3),
+        new Float32Array(2),
+        new Float32Array(2),
+        0.9,
+        0.999,
+        1,
+        1,
+        1e-5,
+      ),
+    /Adam: buffers of 3, 2, 2 for 2 values/,
+  );
+});

@@ -40,6 +40,20 @@ interface KernelExports {
   ): void;
   act_bwd(g: number, y: number, gz: number, n: number, act: number): void;
   colsum(g: number, s: number, rows: number, n: number): void;
+  adam(
+    d: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    s: number,
+    c: number,
+    eps: number,
+  ): void;
 }
 
 const ACT_CODE = { none: 0, tanh: 1, relu: 2 } as const;
@@ -337,6 +351,49 @@ export class WasmKernels implements Kernels {
     }
     if (gw !== null) copyOut(h, pgw, gw, nw);
     if (colsum) copyOut(h, pgb, gb!, outDim);
+  }
+
+  /** One Adam step in float32 SIMD; see `Kernels.adamStep`. */
+  adamStep(
+    d: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    invBc2Sqrt: number,
+    eps: number,
+  ): void {
+    const n = d.length;
+    if (g.length !== n || m.length !== n || v.length !== n) {
+      throw new RangeError(
+        `Adam: buffers of ${g.length}, ${m.length}, ${v.length} for ${n} values`,
+      );
+    }
+    const np = pad(n), pd = 0, pg = np, pm = 2 * np, pv = 3 * np;
+    const h = this.#heap(4 * np);
+    copyIn(h, d, n, pd);
+    copyIn(h, g, n, pg);
+    copyIn(h, m, n, pm);
+    copyIn(h, v, n, pv);
+    this.raw.adam(
+      pd * 4,
+      pg * 4,
+      pm * 4,
+      pv * 4,
+      n,
+      beta1,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      stepSize,
+      invBc2Sqrt,
+      eps,
+    );
+    copyOut(h, pd, d, n);
+    copyOut(h, pm, m, n);
+    copyOut(h, pv, v, n);
   }
 }
 
