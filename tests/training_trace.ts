@@ -103,7 +103,7 @@ export async function checkTrace(
 ): Promise<void> {
   const actual = await recordTrace(algo, config, totalTimesteps);
   if (Deno.env.get("ASCENT_RECORD_TRACE") === "1") {
-    await Deno.writeTextFile(fixture, JSON.stringify(actual, null, 1) + "\n");
+    await Deno.writeTextFile(fixture, JSON.stringify(actual, null, 2) + "\n");
     return;
   }
   const expected: Trace = JSON.parse(await Deno.readTextFile(fixture));
