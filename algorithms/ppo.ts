@@ -70,6 +70,8 @@ export class PPO extends SharedAdamAgent<PPOConfig> {
   constructor(config: hp.ConfigInput<PPOConfig>) {
     super("ppo", ppoSchema, config);
   }
+
+  /** Tape buffers, reused from one minibatch step to the next. */
   #pool = new BufferPool();
 
   /** Epochs of clipped-surrogate minibatch steps on the collected rollout. */
@@ -82,7 +84,7 @@ export class PPO extends SharedAdamAgent<PPOConfig> {
     // 3. epochs over shuffled minibatches
     const step = (mb: Minibatch) => {
       const pi = p.distribution(mb.obs);
-      let pgLoss: Tensor, ent: Tensor | number, objective: Tensor;
+      let ent: Tensor | number, objective: Tensor;
       if (pi instanceof Categorical) {
         // L^CLIP − c_ent·H, its diagnostics and its gradient in one pass over the logits
         const o = categoricalClippedObjective(
@@ -93,7 +95,7 @@ export class PPO extends SharedAdamAgent<PPOConfig> {
           c.clipCoef,
           c.entCoef,
         );
-        objective = pgLoss = o.loss;
+        objective = o.loss;
         ent = o.entropy;
         approxKl = o.approxKl;
         clipped += o.clipped;
@@ -110,7 +112,7 @@ export class PPO extends SharedAdamAgent<PPOConfig> {
         }
         approxKl = kl / mb.size;
         // L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]
-        pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
+        const pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
         ent = mean(pi.entropy());
         objective = sub(pgLoss, mulScalar(ent, c.entCoef));
         policyLoss = pgLoss.item();

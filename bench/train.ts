@@ -178,7 +178,20 @@ const batchVerdict =
       rising.map((p) => `${p.batch.toLocaleString("en-US")} (${usPerStep(p).toFixed(1)} µs)`)
         .join(", ")
     }`);
-const widest = byWidth[byWidth.length - 1];
+const perMac = (p: ScalePoint) =>
+  (usPerStep(p) / usPerStep(base64)) / (forwardMacs(p.hidden) / forwardMacs(64));
+const cheapestPerMac = byWidth.reduce((a, b) => perMac(b) < perMac(a) ? b : a);
+const widthRises = byWidth.filter((p) => p.hidden > cheapestPerMac.hidden);
+const widthVerdict = `per multiply-add the cost falls from width 64 to ${cheapestPerMac.hidden} ` +
+  `(${perMac(cheapestPerMac).toFixed(2)} of the 64-wide cost: the fixed costs of each call ` +
+  "and op are spread over more arithmetic)" +
+  (widthRises.length === 0
+    ? ""
+    : `; it rises again at ${
+      widthRises.map((p) => `${p.hidden} (${perMac(p).toFixed(2)})`).join(", ")
+    }, where a layer's weights (${(widthRises[0].hidden ** 2 * 4 / 2 ** 20).toFixed(2)} MiB for ${
+      widthRises[0].hidden
+    }×${widthRises[0].hidden}) outgrow the faster caches`);
 const memPerStep = (byBatch[byBatch.length - 1].run.peakMiB - byBatch[0].run.peakMiB) /
   (byBatch[byBatch.length - 1].batch - byBatch[0].batch);
 
@@ -270,7 +283,8 @@ const body = [
   ),
   "",
   "Scaling (PPO, CleanRL's settings: 4 minibatches, 4 epochs; `--set numEnvs, numSteps,",
-  "hiddenSizes`; one run each, 2 updates or more). `µs/step` is training wall time per",
+  "hiddenSizes`; one run each, 2 updates or more, so single figures carry the machine's",
+  "noise). `µs/step` is training wall time per",
   "environment step; `vs best batch` divides it by the cheapest batch's; `per MAC vs 64`",
   "divides the width's cost per step by the 64-wide one's, per multiply-add of the",
   "networks (1.00: cost grows exactly with the arithmetic).",
@@ -292,12 +306,7 @@ const body = [
   `- Batch (hidden 64): ${batchVerdict}; peak memory grows by about ${
     (memPerStep * 1024).toFixed(2)
   } KiB per step of batch.`,
-  `- Width (batch 2048): at ${widest.hidden} the cost per step is ${
-    (usPerStep(widest) / usPerStep(base64)).toFixed(1)
-  }× the 64-wide one's for ${
-    (forwardMacs(widest.hidden) / forwardMacs(64)).toFixed(1)
-  }× the multiply-adds (a per-MAC figure below 1.00 means the wider network uses the arithmetic ` +
-  "better: at 64 wide the fixed costs of each call and op weigh most).",
+  `- Width (batch 2048): ${widthVerdict}.`,
 ].join("\n");
 await updateBenchmarks(
   quick ? "train-quick" : "train",
