@@ -281,3 +281,38 @@ Deno.test("kernels: the Wasm Adam step agrees with the TypeScript one (float32 r
     /Adam: buffers of 3, 2, 2 for 2 values/,
   );
 });
+
+Deno.test("kernels: the weight gradient of a narrow layer (gwᵀ = xᵀ·g) has the bits of gᵀ·x", () => {
+  const raw = instantiateKernels();
+  assert.ok(raw !== null);
+  const k = new WasmKernels(raw);
+  const rng = new Rng(13);
+  for (const [rows, inDim, outDim] of [[130, 4, 64], [300, 6, 32]]) {
+    const g = Float32Array.from({ length: rows * outDim }, () => rng.normal());
+    const x = Float32Array.from({ length: rows * inDim }, () => rng.normal());
+    const gw0 = Float32Array.from({ length: outDim * inDim }, () => rng.normal());
+    const gw = gw0.slice();
+    k.denseBackward(
+      g,
+      x,
+      new Float32Array(outDim * inDim),
+      g,
+      "none",
+      null,
+      true,
+      gw,
+      null,
+      rows,
+      inDim,
+      outDim,
+    );
+    // the direct form gw += gᵀ·x, one gemm call on the whole batch
+    const mem: Float32Array = new Float32Array(raw.memory.buffer);
+    const pg = 0, px = rows * outDim, pw = px + rows * inDim;
+    mem.set(g, pg);
+    mem.set(x, px);
+    mem.set(gw0, pw);
+    raw.gemm(pg * 4, 1, outDim, px * 4, pw * 4, outDim, rows, inDim);
+    assert.deepEqual(gw, mem.slice(pw, pw + outDim * inDim), `${rows}×${inDim}→${outDim}`);
+  }
+});

@@ -320,7 +320,15 @@ export class WasmKernels implements Kernels {
     const px = pgz + pad(n), pgx = px + pad(nx);
     const h = this.#heap(pgx + pad(nx));
     if (gx !== null) copyIn(h, w, nw, pw);
-    if (gw !== null) copyIn(h, gw, nw, pgw);
+    // narrow inputs (< 16 columns): accumulate gwᵀ = xᵀ·gz (inDim × outDim), which the
+    // 2 × 16 register blocks cover, instead of gzᵀ·x; every entry sums the same products
+    // in the same order, so the bits are those of the direct form
+    const transposedGw = gw !== null && inDim < 16 && outDim >= 16;
+    if (transposedGw) {
+      for (let o = 0; o < outDim; o++) {
+        for (let q = 0; q < inDim; q++) h[pgw + q * outDim + o] = gw![o * inDim + q];
+      }
+    } else if (gw !== null) copyIn(h, gw, nw, pgw);
     const colsum = gb !== null && outDim % 4 === 0;
     if (colsum) copyIn(h, gb, outDim, pgb);
     for (let r0 = 0; r0 < rows; r0 += chunk) {
@@ -338,7 +346,8 @@ export class WasmKernels implements Kernels {
       }
       if (gw !== null) {
         copyInAt(h, x, r0 * inDim, nxr, px);
-        this.raw.gemm(pgz * 4, 1, outDim, px * 4, pgw * 4, outDim, r, inDim);
+        if (transposedGw) this.raw.gemm(px * 4, 1, inDim, pgz * 4, pgw * 4, inDim, r, outDim);
+        else this.raw.gemm(pgz * 4, 1, outDim, px * 4, pgw * 4, outDim, r, inDim);
       }
       if (gb !== null) {
         if (colsum) this.raw.colsum(pgz * 4, pgb * 4, r, outDim);
@@ -349,7 +358,11 @@ export class WasmKernels implements Kernels {
         }
       }
     }
-    if (gw !== null) copyOut(h, pgw, gw, nw);
+    if (transposedGw) {
+      for (let o = 0; o < outDim; o++) {
+        for (let q = 0; q < inDim; q++) gw![o * inDim + q] = h[pgw + q * outDim + o];
+      }
+    } else if (gw !== null) copyOut(h, pgw, gw, nw);
     if (colsum) copyOut(h, pgb, gb!, outDim);
   }
 
