@@ -103,8 +103,8 @@ for (let i = 0; i < runs; i++) {
 // 4. TRPO on CartPole-v1 (its preset) and Acrobot-v1 (the defaults), alternating with the
 // baseline checkout when given
 const trpoJobs = [
-  { env: "CartPole-v1", steps: quick ? 16_384 : 40_960 },
-  { env: "Acrobot-v1", steps: quick ? 16_000 : 40_000 },
+  { env: "CartPole-v1", steps: quick ? 8_192 : 40_960 },
+  { env: "Acrobot-v1", steps: quick ? 8_000 : 40_000 },
 ];
 const trpo: { env: string; now: TrainRun[]; before: TrainRun[] }[] = [];
 for (const job of trpoJobs) {
@@ -147,7 +147,7 @@ async function scalePoint(batch: number, hidden: number, minSteps: number): Prom
   return { batch, hidden, run };
 }
 const byBatch: ScalePoint[] = [];
-for (const b of batchSweep) byBatch.push(await scalePoint(b, 64, 65_536));
+for (const b of batchSweep) byBatch.push(await scalePoint(b, 64, quick ? 16_384 : 65_536));
 const byWidth: ScalePoint[] = [];
 for (const h of widthSweep) byWidth.push(await scalePoint(2048, h, 8192));
 const loadAfter = loadAverage();
@@ -182,16 +182,14 @@ const perMac = (p: ScalePoint) =>
   (usPerStep(p) / usPerStep(base64)) / (forwardMacs(p.hidden) / forwardMacs(64));
 const cheapestPerMac = byWidth.reduce((a, b) => perMac(b) < perMac(a) ? b : a);
 const widthRises = byWidth.filter((p) => p.hidden > cheapestPerMac.hidden);
-const widthVerdict = `per multiply-add the cost falls from width 64 to ${cheapestPerMac.hidden} ` +
-  `(${perMac(cheapestPerMac).toFixed(2)} of the 64-wide cost: the fixed costs of each call ` +
-  "and op are spread over more arithmetic)" +
+const widthVerdict = `per multiply-add the cost is lowest at width ${cheapestPerMac.hidden} ` +
+  `(${perMac(cheapestPerMac).toFixed(2)} of the 64-wide cost per multiply-add: the fixed ` +
+  "costs of each call and op are spread over more arithmetic)" +
   (widthRises.length === 0
     ? ""
-    : `; it rises again at ${
+    : `; it is higher again at ${
       widthRises.map((p) => `${p.hidden} (${perMac(p).toFixed(2)})`).join(", ")
-    }, where a layer's weights (${(widthRises[0].hidden ** 2 * 4 / 2 ** 20).toFixed(2)} MiB for ${
-      widthRises[0].hidden
-    }×${widthRises[0].hidden}) outgrow the faster caches`);
+    }`);
 const memPerStep = (byBatch[byBatch.length - 1].run.peakMiB - byBatch[0].run.peakMiB) /
   (byBatch[byBatch.length - 1].batch - byBatch[0].batch);
 
@@ -287,7 +285,8 @@ const body = [
   "noise). `µs/step` is training wall time per",
   "environment step; `vs best batch` divides it by the cheapest batch's; `per MAC vs 64`",
   "divides the width's cost per step by the 64-wide one's, per multiply-add of the",
-  "networks (1.00: cost grows exactly with the arithmetic).",
+  "networks (1.00: cost grows exactly with the arithmetic). On a loaded machine read the",
+  "ratios of runs made side by side (the baseline rows), not the absolute steps/s.",
   "",
   markdownTable(
     [
