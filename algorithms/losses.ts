@@ -23,6 +23,7 @@
 import {
   add,
   clip,
+  clippedSquaredError,
   exp,
   maximum,
   mean,
@@ -86,14 +87,15 @@ export function valueLoss(values: Tensor, returns: Tensor): Tensor {
   return mulScalar(mean(square(sub(values, returns))), 0.5);
 }
 
-/** `½E[max((v − R)², (v_old + clip(v − v_old, −ε, ε) − R)²)]`. */
+/**
+ * `½E[max((v − R)², (v_old + clip(v − v_old, −ε, ε) − R)²)]`: one tape op
+ * (`clippedSquaredError` in `nn/clipped_objective.ts`).
+ */
 export function clippedValueLoss(
   values: Tensor,
   oldValues: Tensor,
   returns: Tensor,
   eps: number,
 ): Tensor {
-  const unclipped = square(sub(values, returns));
-  const vClipped = add(oldValues, clip(sub(values, oldValues), -eps, eps));
-  return mulScalar(mean(maximum(unclipped, square(sub(vClipped, returns)))), 0.5);
+  return clippedSquaredError(values, oldValues, returns, eps);
 }

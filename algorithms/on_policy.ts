@@ -121,15 +121,17 @@ export abstract class OnPolicyAgent<
     const b = this.buffer;
     let mb = this.#mb.get(size);
     if (!mb) {
+      // own buffers (never a BufferPool's: the minibatch outlives any pooled step)
+      const own = (cols: number) => new Tensor(size, cols, new Float32Array(size * cols));
       mb = {
         size,
-        obs: new Tensor(size, p.obsDim),
+        obs: own(p.obsDim),
         actions: p.head.createActions(size),
-        oldLogProbs: new Tensor(size, 1),
-        oldParams: new Tensor(size, p.paramDim),
-        oldValues: new Tensor(size, 1),
-        advantages: new Tensor(size, 1),
-        returns: new Tensor(size, 1),
+        oldLogProbs: own(1),
+        oldParams: own(p.paramDim),
+        oldValues: own(1),
+        advantages: own(1),
+        returns: own(1),
       };
       this.#mb.set(size, mb);
     }

@@ -23,7 +23,17 @@
  * ```
  * @module
  */
-import { add, exp, mean, mulScalar, sub } from "../nn/mod.ts";
+import {
+  add,
+  BufferPool,
+  Categorical,
+  categoricalClippedObjective,
+  exp,
+  mean,
+  mulScalar,
+  sub,
+  type Tensor,
+} from "../nn/mod.ts";
 import { clippedSurrogateLoss, clippedValueLoss, valueLoss } from "./losses.ts";
 import { explainedVariance } from "./advantages.ts";
 import type { UpdateStats } from "./agent.ts";
@@ -61,6 +71,9 @@ export class PPO extends SharedAdamAgent<PPOConfig> {
     super("ppo", ppoSchema, config);
   }
 
+  /** Tape buffers, reused from one minibatch step to the next. */
+  #pool = new BufferPool();
+
   /** Epochs of clipped-surrogate minibatch steps on the collected rollout. */
   protected update(): UpdateStats {
     const c = this.config;
@@ -71,34 +84,61 @@ export class PPO extends SharedAdamAgent<PPOConfig> {
     // 3. epochs over shuffled minibatches
     const step = (mb: Minibatch) => {
       const pi = p.distribution(mb.obs);
-      const logRatio = sub(p.logProb(pi, mb.actions), mb.oldLogProbs);
-      const ratio = exp(logRatio);
-      // diagnostics: approx KL = E[(r − 1) − log r], clip fraction
-      let kl = 0;
-      for (let k = 0; k < mb.size; k++) {
-        const r = ratio.data[k];
-        kl += r - 1 - logRatio.data[k];
-        if (Math.abs(r - 1) > c.clipCoef) clipped++;
+      let ent: Tensor | number, objective: Tensor;
+      if (pi instanceof Categorical) {
+        // L^CLIP − c_ent·H, its diagnostics and its gradient in one pass over the logits
+        const o = categoricalClippedObjective(
+          pi.logits,
+          mb.actions,
+          mb.oldLogProbs,
+          mb.advantages,
+          c.clipCoef,
+          c.entCoef,
+        );
+        objective = o.loss;
+        ent = o.entropy;
+        approxKl = o.approxKl;
+        clipped += o.clipped;
+        policyLoss = o.policyLoss;
+      } else {
+        const logRatio = sub(p.logProb(pi, mb.actions), mb.oldLogProbs);
+        const ratio = exp(logRatio);
+        // diagnostics: approx KL = E[(r − 1) − log r], clip fraction
+        let kl = 0;
+        for (let k = 0; k < mb.size; k++) {
+          const r = ratio.data[k];
+          kl += r - 1 - logRatio.data[k];
+          if (Math.abs(r - 1) > c.clipCoef) clipped++;
+        }
+        approxKl = kl / mb.size;
+        // L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]
+        const pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
+        ent = mean(pi.entropy());
+        objective = sub(pgLoss, mulScalar(ent, c.entCoef));
+        policyLoss = pgLoss.item();
       }
       counted += mb.size;
-      approxKl = kl / mb.size;
-      // L^CLIP = −E[min(r Â, clip(r, 1−ε, 1+ε) Â)]
-      const pgLoss = clippedSurrogateLoss(ratio, mb.advantages, c.clipCoef);
       // L^V, optionally clipped around the old values
       const v = p.value(mb.obs);
       const vLoss = c.clipVloss
         ? clippedValueLoss(v, mb.oldValues, mb.returns, c.clipCoef)
         : valueLoss(v, mb.returns);
-      const ent = mean(pi.entropy());
       // L = L^CLIP − c_ent·H + c_vf·L^V (summed in CleanRL's order)
-      const loss = add(sub(pgLoss, mulScalar(ent, c.entCoef)), mulScalar(vLoss, c.vfCoef));
+      const loss = add(objective, mulScalar(vLoss, c.vfCoef));
       this.descend(adam, "PPO loss (clipped surrogate + value + entropy)", loss, c.maxGradNorm);
-      policyLoss = pgLoss.item();
       vfLoss = vLoss.item();
-      entropy = ent.item();
+      entropy = typeof ent === "number" ? ent : ent.item();
     };
+    // every minibatch step reuses the buffers of the one before (no per-step allocation)
+    const pooled = (mb: Minibatch) => this.#pool.run(() => step(mb));
     const klTooLarge = () => c.targetKl !== null && approxKl > c.targetKl;
-    this.minibatchEpochs(c.updateEpochs, c.numMinibatches, c.normalizeAdvantages, step, klTooLarge);
+    this.minibatchEpochs(
+      c.updateEpochs,
+      c.numMinibatches,
+      c.normalizeAdvantages,
+      pooled,
+      klTooLarge,
+    );
     const values = this.buffer.values;
     return {
       policyLoss,

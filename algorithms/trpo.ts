@@ -25,6 +25,7 @@
  */
 import {
   backward,
+  BufferPool,
   conjugateGradient,
   dotProduct,
   FisherOperator,
@@ -94,17 +95,22 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
     return { vf: this.adam(this.policy.criticParameters(), this.config.vfLearningRate) };
   }
 
+  /** Tape buffers, reused by each pass over the batch (nothing allocated per pass). */
+  #pool = new BufferPool();
+
   /** `L(θ) = E[r(θ) Â]` and `D̄_KL(π_old‖π_θ)` on the batch, without gradient. */
   #surrogateAndKl(batch: Minibatch, oldLogStd: Parameter | undefined): [number, number] {
     const p = this.policy;
-    return noGrad(() => {
-      const pi = p.distribution(batch.obs);
-      const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
-      const surrogate = -surrogateLoss(ratio, batch.advantages).item(); // L = −L^IS
-      const old = p.distributionFromParams(batch.oldParams, oldLogStd);
-      const kl = mean(p.kl(old, pi)).item();
-      return [surrogate, kl];
-    });
+    return this.#pool.run(() =>
+      noGrad(() => {
+        const pi = p.distribution(batch.obs);
+        const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
+        const surrogate = -surrogateLoss(ratio, batch.advantages).item(); // L = −L^IS
+        const old = p.distributionFromParams(batch.oldParams, oldLogStd);
+        const kl = mean(p.kl(old, pi)).item();
+        return [surrogate, kl] as [number, number];
+      })
+    );
   }
 
   /** Natural-gradient step with line search, then value regression. */
@@ -116,13 +122,16 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
     const actorParams = p.actorParameters();
     const oldLogStd = p.frozenLogStd();
     // 2. g = ∇θ L(θ_old) of the surrogate L(θ) = E[r(θ) Â]: back-propagate L^IS = −L, negate
-    const pi = p.distribution(batch.obs);
-    const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
-    const lossIS = surrogateLoss(ratio, batch.advantages);
-    const entropy = mean(pi.entropy()).item();
-    zeroGrad(actorParams);
-    backward(lossIS);
-    this.clipAndCheck("TRPO surrogate", -lossIS.item(), actorParams);
+    const entropy = this.#pool.run(() => {
+      const pi = p.distribution(batch.obs);
+      const ratio = probabilityRatio(p.logProb(pi, batch.actions), batch.oldLogProbs);
+      const lossIS = surrogateLoss(ratio, batch.advantages);
+      const entropy = mean(pi.entropy()).item();
+      zeroGrad(actorParams);
+      backward(lossIS);
+      this.clipAndCheck("TRPO surrogate", -lossIS.item(), actorParams);
+      return entropy;
+    });
     const g = Float64Array.from(getFlatGrad(actorParams), (dLoss) => -dLoss);
     zeroGrad(actorParams);
     // 3. x ≈ (F + damping I)⁻¹ g by conjugate gradient on exact Fisher-vector products
@@ -159,9 +168,11 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
       if (c.vfMinibatches > 1) this.rng.shuffle(indices);
       for (let start = 0; start + mbSize <= b.size; start += mbSize) {
         const mb = c.vfMinibatches > 1 ? this.gather(indices, start, mbSize, false) : batch;
-        const vLoss = meanSquaredError(p.value(mb.obs), mb.returns);
-        this.descend(this.optimizers.vf, "TRPO value loss", vLoss);
-        valueLoss = vLoss.item();
+        valueLoss = this.#pool.run(() => {
+          const vLoss = meanSquaredError(p.value(mb.obs), mb.returns);
+          this.descend(this.optimizers.vf, "TRPO value loss", vLoss);
+          return vLoss.item();
+        });
       }
     }
     return {

@@ -70,6 +70,12 @@ export class FisherOperator {
   readonly #y: Float32Array; // network outputs
   readonly #metric: Float32Array; // softmax probs (categorical) or 1/σ² per dim (gaussian)
   readonly #blocks: readonly number[]; // widths of the softmax blocks (categorical families)
+  // work buffers of apply, allocated once: tangents, dz per layer, u, gradients, g·W per layer
+  readonly #tangents: Float32Array[];
+  readonly #dz: Float32Array[];
+  readonly #u: Float32Array;
+  readonly #grads: Float32Array[];
+  readonly #gh: Float32Array[];
 
   /**
    * Evaluates the network on `obs` (`rows × inDim`) at the current parameters and keeps
@@ -134,6 +140,14 @@ export class FisherOperator {
       this.#metric = new Float32Array(out);
       for (let j = 0; j < out; j++) this.#metric[j] = Math.exp(-2 * policy.logStd.data[j]);
     }
+    this.#tangents = fisherParameters(policy).map((p) => new Float32Array(p.size));
+    this.#dz = layers.map((L) => new Float32Array(rows * L.outDim));
+    this.#u = new Float32Array(rows * out);
+    this.#grads = layers.flatMap((L) => [
+      new Float32Array(L.outDim * L.inDim),
+      new Float32Array(L.outDim),
+    ]);
+    this.#gh = layers.map((L, l) => new Float32Array(l > 0 ? rows * L.inDim : 0));
   }
 
   /** The network outputs at the current parameters (rows × outDim). */
@@ -155,19 +169,17 @@ export class FisherOperator {
     const net = this.policy.net, layers = net.layers, n = this.rows, k = kernels();
     const tanhAct = net.activation === "tanh";
     // Slice v into per-parameter float32 tangents.
-    const tangents: Float32Array[] = [];
+    const tangents = this.#tangents;
     let o = 0;
-    for (const p of fisherParameters(this.policy)) {
-      const t = new Float32Array(p.size);
-      for (let q = 0; q < p.size; q++) t[q] = v[o + q];
-      tangents.push(t);
-      o += p.size;
+    for (const t of tangents) {
+      for (let q = 0; q < t.length; q++) t[q] = v[o + q];
+      o += t.length;
     }
     // Forward mode: dz_l = dh_{l−1}·W_lᵀ + h_{l−1}·dW_lᵀ + db_l ; dh_l = act'(z_l) ⊙ dz_l.
     let dh: Float32Array | null = null;
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l];
-      const dz = new Float32Array(n * L.outDim);
+      const dz = this.#dz[l];
       k.linearForward(this.#h[l], tangents[2 * l], tangents[2 * l + 1], dz, n, L.inDim, L.outDim);
       if (dh !== null) k.gemmABt(dh, L.weight.data, dz, n, L.inDim, L.outDim);
       if (l + 1 < layers.length) actDeriv(tanhAct, this.#h[l + 1], dz);
@@ -175,7 +187,7 @@ export class FisherOperator {
     }
     const dy = dh!;
     // Distribution metric, divided by N.
-    const outDim = net.outDim, u = new Float32Array(n * outDim), p = this.#metric;
+    const outDim = net.outDim, u = this.#u, p = this.#metric;
     if (this.policy.distribution !== "gaussian") {
       for (let i = 0; i < n; i++) {
         let o = i * outDim;
@@ -191,23 +203,28 @@ export class FisherOperator {
         for (let j = 0; j < outDim; j++) u[i * outDim + j] = (p[j] * dy[i * outDim + j]) / n;
       }
     }
-    // Backward: gW_l = g_lᵀ h_{l−1}, gb_l = Σᵢ g_l, g_{l−1} = (g_l W_l) ⊙ act'(z_{l−1}).
-    const grads: Float32Array[] = layers.flatMap((L) => [
-      new Float32Array(L.outDim * L.inDim),
-      new Float32Array(L.outDim),
-    ]);
+    // Backward, one dense-layer kernel call per layer: with g_L = u and, for hidden layers,
+    // g_l = ĝ_l ⊙ act'(z_l) (ĝ_l = ∂/∂h_l): gW_l = g_lᵀ h_{l−1}, gb_l = Σᵢ g_l, ĝ_{l−1} = g_l W_l.
+    const grads = this.#grads;
+    for (const gr of grads) gr.fill(0);
     let g = u;
     for (let l = layers.length - 1; l >= 0; l--) {
-      const L = layers[l];
-      k.gemmAtB(g, this.#h[l], grads[2 * l], L.outDim, n, L.inDim);
-      const gb = grads[2 * l + 1];
-      for (let i = 0; i < n; i++) for (let j = 0; j < L.outDim; j++) gb[j] += g[i * L.outDim + j];
-      if (l > 0) {
-        const gh = new Float32Array(n * L.inDim);
-        k.gemmAB(g, L.weight.data, gh, n, L.outDim, L.inDim);
-        actDeriv(tanhAct, this.#h[l], gh);
-        g = gh;
-      }
+      const L = layers[l], last = l + 1 === layers.length;
+      k.denseBackward(
+        g,
+        this.#h[l],
+        L.weight.data,
+        last ? this.#y : this.#h[l + 1],
+        last ? "none" : net.activation,
+        l > 0 ? this.#gh[l] : null,
+        true,
+        grads[2 * l],
+        grads[2 * l + 1],
+        n,
+        L.inDim,
+        L.outDim,
+      );
+      g = this.#gh[l];
     }
     o = 0;
     for (const gr of grads) {

@@ -8,12 +8,14 @@
  * - `linearForward`: `y = x·Wᵀ + b`,
  * - `tanhForward`, `reluForward`: the activations,
  * - `denseForward`, `denseBackward`: a whole dense layer `y = act(x·Wᵀ + b)` and its
- *   backward pass, each in one call (one round trip to Wasm memory).
+ *   backward pass, each in one call (one round trip to Wasm memory),
+ * - `adamStep`: one Adam update of one parameter tensor.
  *
  * Both back ends are deterministic: the same inputs give the same bits on every run on
  * one machine. The two back ends agree within float32 rounding (they sum in different
- * orders, and the Wasm `tanh` is a rational approximation within 3.1e-7 relative, see
- * `nn/kernels/kernels.wat`).
+ * orders, the Wasm `tanh` is a rational approximation within 3.1e-7 relative, see
+ * `nn/kernels/kernels.wat`, and the Wasm Adam step computes in float32 where the
+ * TypeScript one rounds float64 results).
  * @module
  */
 import * as ts from "./kernels/ts.ts";
@@ -73,6 +75,22 @@ export interface Kernels {
     inDim: number,
     outDim: number,
   ): void;
+  /**
+   * One Adam step of a tensor `d` with gradient `g` and moments `m`, `v` (all updated in
+   * place): `m = β₁m + (1−β₁)g`, `v = β₂v + (1−β₂)g²`, `d −= s·m / (√v·c + ε)` with
+   * `s = stepSize` (`lr/(1 − β₁ᵗ)`) and `c = invBc2Sqrt` (`1/√(1 − β₂ᵗ)`).
+   */
+  adamStep(
+    d: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    invBc2Sqrt: number,
+    eps: number,
+  ): void;
 }
 
 /** Activation fused into a dense layer. */
@@ -89,6 +107,7 @@ export const tsKernels: Kernels = {
   reluForward: ts.reluForward,
   denseForward: ts.denseForward,
   denseBackward: ts.denseBackward,
+  adamStep: ts.adamStep,
 };
 
 /** The WebAssembly SIMD kernels, or `null` when the runtime lacks SIMD. */

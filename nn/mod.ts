@@ -56,6 +56,12 @@ export {
 export { type Axis, columns, gather, logSoftmax, mean, softmax, sum } from "./reduce.ts";
 export { dense, linear, matmul } from "./linear_op.ts";
 export { orthogonal } from "./init.ts";
+export { BufferPool } from "./pool.ts";
+export {
+  categoricalClippedObjective,
+  type ClippedObjective,
+  clippedSquaredError,
+} from "./clipped_objective.ts";
 export {
   type Activation,
   Linear,

@@ -29,6 +29,7 @@
  * @module
  */
 import { kernels } from "./kernels.ts";
+import { allocFloats } from "./pool.ts";
 import { makeResult, scalar, setBackward, shapeError, Tensor } from "./tensor.ts";
 
 /** A tensor or a number (a 1×1 constant). */
@@ -47,7 +48,7 @@ function broadcastDim(op: string, a: Tensor, b: Tensor, da: number, db: number):
 /** `t`'s values stretched to `rows × cols` (the data itself when no stretch is needed). */
 function expand(t: Tensor, rows: number, cols: number): Float32Array {
   if (t.rows === rows && t.cols === cols) return t.data;
-  const out = new Float32Array(rows * cols);
+  const out = allocFloats(rows * cols);
   const rs = t.rows === 1 ? 0 : t.cols, cs = t.cols === 1 ? 0 : 1;
   for (let i = 0, q = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++, q++) out[q] = t.data[i * rs + j * cs];
@@ -94,8 +95,8 @@ function binary(
     const n = rows * cols;
     const aFull = a.rows === rows && a.cols === cols;
     const bFull = b.rows === rows && b.cols === cols;
-    const ga = a.requiresGrad ? (aFull ? a.gradBuffer() : new Float32Array(n)) : null;
-    const gb = b.requiresGrad ? (bFull ? b.gradBuffer() : new Float32Array(n)) : null;
+    const ga = a.requiresGrad ? (aFull ? a.gradBuffer() : allocFloats(n)) : null;
+    const gb = b.requiresGrad ? (bFull ? b.gradBuffer() : allocFloats(n)) : null;
     bwd(out.grad!, ad, bd, out.data, ga, gb);
     if (ga !== null && !aFull) reduceInto(a, ga, rows, cols);
     if (gb !== null && !bFull) reduceInto(b, gb, rows, cols);

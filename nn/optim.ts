@@ -24,6 +24,7 @@
  * ```
  * @module
  */
+import { kernels } from "./kernels.ts";
 import type { Parameter } from "./tensor.ts";
 
 /** Serialisable optimiser state: hyper-parameters, step count and named buffers. */
@@ -80,29 +81,6 @@ function restoreBuffers(
     }
     target[i].set(buf);
   });
-}
-
-/** One Adam update of one tensor (a separate function so that V8 optimises the loop). */
-function adamUpdate(
-  d: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  b1: number,
-  b2: number,
-  stepSize: number,
-  bc2Sqrt: number,
-  eps: number,
-): void {
-  const c1 = 1 - b1, c2 = 1 - b2, invBc2Sqrt = 1 / bc2Sqrt;
-  for (let q = 0; q < d.length; q++) {
-    const gq = g[q];
-    const mq = Math.fround(b1 * m[q] + c1 * gq); // the stored (float32) moments are used
-    const vq = Math.fround(b2 * v[q] + c2 * gq * gq);
-    m[q] = mq;
-    v[q] = vq;
-    d[q] -= (stepSize * mq) / (Math.sqrt(vq) * invBc2Sqrt + eps);
-  }
 }
 
 /** Options of {@link Adam}. */
@@ -168,11 +146,12 @@ export class Adam implements Optimizer {
     this.#t++;
     const { beta1: b1, beta2: b2, eps } = this;
     const bc1 = 1 - b1 ** this.#t;
-    const bc2Sqrt = Math.sqrt(1 - b2 ** this.#t);
+    const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** this.#t);
     const stepSize = this.lr / bc1;
+    const k = kernels();
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
-      adamUpdate(p.data, p.grad, this.#m[i], this.#v[i], b1, b2, stepSize, bc2Sqrt, eps);
+      k.adamStep(p.data, p.grad, this.#m[i], this.#v[i], b1, b2, stepSize, invBc2Sqrt, eps);
     }
   }
 

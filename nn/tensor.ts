@@ -22,6 +22,8 @@
  * @module
  */
 
+import { allocFloats } from "./pool.ts";
+
 let gradEnabled = true;
 
 /** True unless inside {@link noGrad}. */
@@ -79,7 +81,7 @@ export class Tensor {
     }
     this.rows = rows;
     this.cols = cols;
-    this.data = data ?? new Float32Array(rows * cols);
+    this.data = data ?? allocFloats(rows * cols);
     this.requiresGrad = requiresGrad;
     this.parents = [];
     this.backwardFn = null;
@@ -109,7 +111,7 @@ export class Tensor {
 
   /** The gradient buffer, allocated (zeros) on first use. @internal */
   gradBuffer(): Float32Array {
-    return this.grad ??= new Float32Array(this.data.length);
+    return this.grad ??= allocFloats(this.data.length);
   }
 
   /** Creates a tensor from nested arrays (rows of equal length). */

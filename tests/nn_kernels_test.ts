@@ -10,6 +10,7 @@ import { Rng } from "../random.ts";
 import { tsKernels, wasmKernels } from "../nn/kernels.ts";
 import { kernelsWatSha256 } from "../nn/kernels/kernels_wasm.ts";
 import { MLP } from "../nn/layers.ts";
+import { instantiateKernels, WasmKernels } from "../nn/kernels/wasm.ts";
 
 const wasm = wasmKernels!;
 
@@ -205,4 +206,113 @@ Deno.test("kernels: the embedded binary was built from the current kernels.wat",
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(src));
   const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
   assert.equal(hex, kernelsWatSha256, "kernels_wasm.ts is stale: run nn/kernels/build.ts");
+});
+
+Deno.test("kernels: dense layers by blocks of rows give the bits of one whole-batch call", () => {
+  const raw = instantiateKernels();
+  assert.ok(raw !== null);
+  const blocked = new WasmKernels(raw, 64), whole = new WasmKernels(raw, 1 << 30);
+  const rng = new Rng(11);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  for (const [rows, inDim, outDim, act] of [[300, 4, 64, "tanh"], [257, 64, 3, "none"]] as const) {
+    const x = rand(rows * inDim), w = rand(outDim * inDim), b = rand(outDim);
+    const yb = new Float32Array(rows * outDim), yw = new Float32Array(rows * outDim);
+    blocked.denseForward(x, w, b, yb, rows, inDim, outDim, act);
+    whole.denseForward(x, w, b, yw, rows, inDim, outDim, act);
+    assert.deepEqual(yb, yw, `forward ${rows}×${inDim}→${outDim}`);
+    const g = rand(rows * outDim);
+    const grads = () => ({
+      gx: rand(rows * inDim).fill(0.5),
+      gw: new Float32Array(outDim * inDim).fill(0.25),
+      gb: new Float32Array(outDim).fill(-1),
+    });
+    const a = grads(), c = grads();
+    blocked.denseBackward(g, x, w, yb, act, a.gx, false, a.gw, a.gb, rows, inDim, outDim);
+    whole.denseBackward(g, x, w, yw, act, c.gx, false, c.gw, c.gb, rows, inDim, outDim);
+    assert.deepEqual(a, c, `backward ${rows}×${inDim}→${outDim}`);
+  }
+  assert.throws(() => new WasmKernels(raw, 0), /chunkRows must be a positive integer/);
+});
+
+Deno.test("kernels: the Wasm Adam step agrees with the TypeScript one (float32 rounding)", () => {
+  assert.ok(wasmKernels !== null);
+  const rng = new Rng(12);
+  for (const n of [1, 7, 64, 1030]) {
+    const start = () => {
+      const r = new Rng(n);
+      return {
+        d: Float32Array.from({ length: n }, () => r.normal()),
+        m: Float32Array.from({ length: n }, () => 1e-3 * r.normal()),
+        v: Float32Array.from({ length: n }, () => 1e-6 * Math.abs(r.normal())),
+      };
+    };
+    const a = start(), b = start();
+    for (let t = 1; t <= 5; t++) {
+      const g = Float32Array.from({ length: n }, () => 0.01 * rng.normal());
+      const s = 3e-4 / (1 - 0.9 ** t), c = 1 / Math.sqrt(1 - 0.999 ** t);
+      tsKernels.adamStep(a.d, g, a.m, a.v, 0.9, 0.999, s, c, 1e-5);
+      wasmKernels.adamStep(b.d, g, b.m, b.v, 0.9, 0.999, s, c, 1e-5);
+    }
+    for (const key of ["d", "m", "v"] as const) {
+      // relative to the tensor's scale: m = β₁m + (1−β₁)g may cancel
+      const scale = a[key].reduce((s, x) => Math.max(s, Math.abs(x)), 0);
+      for (let q = 0; q < n; q++) {
+        const x = a[key][q], y = b[key][q];
+        assert.ok(
+          Math.abs(x - y) <= 1e-6 * scale,
+          `${key}[${q}] of ${n}: ${x} vs ${y}`,
+        );
+      }
+    }
+  }
+  assert.throws(
+    () =>
+      wasmKernels!.adamStep(
+        new Float32Array(2),
+        new Float32Array(3),
+        new Float32Array(2),
+        new Float32Array(2),
+        0.9,
+        0.999,
+        1,
+        1,
+        1e-5,
+      ),
+    /Adam: buffers of 3, 2, 2 for 2 values/,
+  );
+});
+
+Deno.test("kernels: the weight gradient of a narrow layer (gwᵀ = xᵀ·g) has the bits of gᵀ·x", () => {
+  const raw = instantiateKernels();
+  assert.ok(raw !== null);
+  const k = new WasmKernels(raw);
+  const rng = new Rng(13);
+  for (const [rows, inDim, outDim] of [[130, 4, 64], [300, 6, 32]]) {
+    const g = Float32Array.from({ length: rows * outDim }, () => rng.normal());
+    const x = Float32Array.from({ length: rows * inDim }, () => rng.normal());
+    const gw0 = Float32Array.from({ length: outDim * inDim }, () => rng.normal());
+    const gw = gw0.slice();
+    k.denseBackward(
+      g,
+      x,
+      new Float32Array(outDim * inDim),
+      g,
+      "none",
+      null,
+      true,
+      gw,
+      null,
+      rows,
+      inDim,
+      outDim,
+    );
+    // the direct form gw += gᵀ·x, one gemm call on the whole batch
+    const mem: Float32Array = new Float32Array(raw.memory.buffer);
+    const pg = 0, px = rows * outDim, pw = px + rows * inDim;
+    mem.set(g, pg);
+    mem.set(x, px);
+    mem.set(gw0, pw);
+    raw.gemm(pg * 4, 1, outDim, px * 4, pw * 4, outDim, rows, inDim);
+    assert.deepEqual(gw, mem.slice(pw, pw + outDim * inDim), `${rows}×${inDim}→${outDim}`);
+  }
 });

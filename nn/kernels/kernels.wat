@@ -21,6 +21,8 @@
 ;; dense_fwd:     y = act(x·Wᵀ + b) in one call (act: 0 none, 1 tanh, 2 relu).
 ;; act_bwd:       gz = g ⊙ act'(z), from y = act(z): tanh 1 − y², relu [y > 0].
 ;; colsum:        s[j] += Σᵢ g[i, j] (bias gradients), for a row stride n ≡ 0 mod 4.
+;; adam:          one Adam step in float32 on ⌈n/4⌉ vectors: m = β₁m + (1−β₁)g,
+;;                v = β₂v + (1−β₂)g², d −= s·m/(√v·c + ε) (s = lr/(1−β₁ᵗ), c = 1/√(1−β₂ᵗ)).
 (module
   (memory (export "memory") 16)
 
@@ -544,6 +546,44 @@
             (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $q3) (local.get $s)) (local.get $q2)) (local.get $s)) (local.get $q1)) (local.get $s)) (local.get $kOne))))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $lp))))
+
+  ;; ---------------------------------------------------------------- adam
+  ;; One Adam step on ⌈n/4⌉ vectors of d (parameters), g (gradients), m, v (moments), all
+  ;; in float32; the coefficients come in as float32 (c1 = 1 − β₁, c2 = 1 − β₂ rounded
+  ;; once by the caller, s = lr/(1 − β₁ᵗ), c = 1/√(1 − β₂ᵗ)).
+  (func $adam (export "adam")
+    (param $d i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $s f32)
+    (param $c f32) (param $eps f32)
+    (local $end i32) (local $kb1 v128) (local $kc1 v128) (local $kb2 v128) (local $kc2 v128)
+    (local $ks v128) (local $kc v128) (local $ke v128)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local.set $kb1 (f32x4.splat (local.get $b1)))
+    (local.set $kc1 (f32x4.splat (local.get $c1)))
+    (local.set $kb2 (f32x4.splat (local.get $b2)))
+    (local.set $kc2 (f32x4.splat (local.get $c2)))
+    (local.set $ks (f32x4.splat (local.get $s)))
+    (local.set $kc (f32x4.splat (local.get $c)))
+    (local.set $ke (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.add (local.get $d) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $lp
+        (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
+        (local.set $gv (v128.load (local.get $g)))
+        (local.set $mv (f32x4.add (f32x4.mul (local.get $kb1) (v128.load (local.get $m)))
+          (f32x4.mul (local.get $kc1) (local.get $gv))))
+        (local.set $vv (f32x4.add (f32x4.mul (local.get $kb2) (v128.load (local.get $v)))
+          (f32x4.mul (local.get $kc2) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (v128.store (local.get $m) (local.get $mv))
+        (v128.store (local.get $v) (local.get $vv))
+        (v128.store (local.get $d) (f32x4.sub (v128.load (local.get $d))
+          (f32x4.div (f32x4.mul (local.get $ks) (local.get $mv))
+            (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $kc)) (local.get $ke)))))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
         (br $lp))))
 
   ;; ---------------------------------------------------------------- relu

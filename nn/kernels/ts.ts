@@ -9,7 +9,8 @@
  * - {@link gemmAB}: `C[m×n] += A[m×k] · B[k×n]` (input gradient `g·W`),
  * - {@link gemmAtB}: `C[m×n] += A[k×m]ᵀ · B[k×n]` (weight gradient `gᵀ·x`).
  *
- * Sums are accumulated in float64 and rounded once to float32.
+ * Sums are accumulated in float64 and rounded once to float32. {@link adamStep} is the
+ * optimiser's update (float64 arithmetic on the float32 moments).
  * @module
  */
 
@@ -161,5 +162,31 @@ export function denseBackward(
   if (gw !== null) gemmAtB(gz, x, gw, outDim, rows, inDim);
   if (gb !== null) {
     for (let i = 0; i < rows; i++) for (let o = 0; o < outDim; o++) gb[o] += gz[i * outDim + o];
+  }
+}
+
+/** One Adam step of one tensor; see `Kernels.adamStep` in `nn/kernels.ts`. */
+export function adamStep(
+  d: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  b1: number,
+  b2: number,
+  stepSize: number,
+  invBc2Sqrt: number,
+  eps: number,
+): void {
+  const c1 = 1 - b1, c2 = 1 - b2;
+  const n = d.length;
+  if (g.length !== n || m.length !== n || v.length !== n) {
+    throw new RangeError(`Adam: buffers of ${g.length}, ${m.length}, ${v.length} for ${n} values`);
+  }
+  for (let q = 0; q < n; q++) {
+    const gq = g[q];
+    // the stored (float32) moments are used: written, then read back
+    m[q] = b1 * m[q] + c1 * gq;
+    v[q] = b2 * v[q] + c2 * gq * gq;
+    d[q] -= (stepSize * m[q]) / (Math.sqrt(v[q]) * invBc2Sqrt + eps);
   }
 }
