@@ -18,7 +18,7 @@ import {
 import { contains, sample } from "../envs/spaces.ts";
 import type { StepResult } from "../envs/types.ts";
 import { make, makeSync, spec } from "../envs/mod.ts";
-import { box } from "../envs/box2d/common.ts";
+import { box, createWorld } from "../envs/box2d/common.ts";
 import { loadPlanck } from "../envs/box2d/planck.ts";
 import { cosf, sinf } from "../envs/box2d/trig32.ts";
 import { TimeLimit } from "../envs/wrappers/mod.ts";
@@ -376,4 +376,21 @@ Deno.test("trig32: glibc's sinf/cosf, not the correctly rounded float", () => {
     const rounded = Math.fround(fn === "sin" ? Math.sin(x) : Math.cos(x));
     assert.notEqual(rounded, want, `${fn}(${x}) rounds like glibc: not a distinguishing case`);
   }
+});
+
+Deno.test("Box2D: the float32 parts are installed per world, planck's own stay untouched", async () => {
+  const planck = await loadPlanck();
+  const plain = new planck.World({ gravity: { x: 0, y: -10 } });
+  const ours = createWorld(planck, -10);
+  const proto = Object.getPrototypeOf(plain) as Record<string, unknown>;
+  type Solver = { solveWorldTOI: unknown; solveIsland: unknown };
+  const solverOf = (w: unknown) => (w as { m_solver: Solver }).m_solver;
+  const solverProto = Object.getPrototypeOf(solverOf(plain)) as Solver;
+  for (const name of ["rayCast", "createContact"]) {
+    assert.equal((plain as unknown as Record<string, unknown>)[name], proto[name], name);
+    assert.notEqual((ours as unknown as Record<string, unknown>)[name], proto[name], name);
+  }
+  assert.equal(solverOf(plain).solveWorldTOI, solverProto.solveWorldTOI);
+  assert.notEqual(solverOf(ours).solveWorldTOI, solverProto.solveWorldTOI);
+  assert.notEqual(solverOf(ours).solveIsland, solverProto.solveIsland);
 });

@@ -97,38 +97,43 @@ export function installRayCast32(world: PlanckWorld): void {
   const bp = w.m_broadPhase;
   const point = { x: 0, y: 0 };
   const noNormal = { x: NaN, y: NaN };
+  const input: IInput = { maxFraction: 1, p1: { x: 0, y: 0 }, p2: { x: 0, y: 0 } };
+  let user: Callback | null = null;
+  // b2World::RayCast's callback: the fixture's ray cast, then the user's report.
+  const report = (sub: IInput, proxyId: number): number => {
+    const proxy = bp.getUserData(proxyId);
+    const fixture = proxy.fixture;
+    const shape = fixture.m_shape;
+    if (shape.m_type === "edge" && shape.m_vertex1 && shape.m_vertex2) {
+      const t = edgeRayCast32(
+        shape.m_vertex1,
+        shape.m_vertex2,
+        fixture.m_body.m_xf,
+        sub.p1,
+        sub.p2,
+        sub.maxFraction,
+      );
+      if (t < 0) return sub.maxFraction;
+      const b = f(1 - t);
+      point.x = f(f(b * sub.p1.x) + f(t * sub.p2.x));
+      point.y = f(f(b * sub.p1.y) + f(t * sub.p2.y));
+      return user!(fixture as never, point, noNormal, t);
+    }
+    const output: { fraction?: number; normal?: Vec2Value } = {};
+    if (!fixture.rayCast(output, sub, proxy.childIndex)) return sub.maxFraction;
+    const t = output.fraction!;
+    point.x = (1 - t) * sub.p1.x + t * sub.p2.x;
+    point.y = (1 - t) * sub.p1.y + t * sub.p2.y;
+    return user!(fixture as never, point, output.normal!, t);
+  };
   world.rayCast = (point1, point2, callback) => {
-    const cb = callback as unknown as Callback;
-    const input: IInput = {
-      maxFraction: 1,
-      p1: { x: f(point1.x), y: f(point1.y) },
-      p2: { x: f(point2.x), y: f(point2.y) },
-    };
-    bp.rayCast(input, (sub, proxyId) => {
-      const proxy = bp.getUserData(proxyId);
-      const fixture = proxy.fixture;
-      const shape = fixture.m_shape;
-      if (shape.m_type === "edge" && shape.m_vertex1 && shape.m_vertex2) {
-        const t = edgeRayCast32(
-          shape.m_vertex1,
-          shape.m_vertex2,
-          fixture.m_body.m_xf,
-          sub.p1,
-          sub.p2,
-          sub.maxFraction,
-        );
-        if (t < 0) return sub.maxFraction;
-        const b = f(1 - t);
-        point.x = f(f(b * sub.p1.x) + f(t * sub.p2.x));
-        point.y = f(f(b * sub.p1.y) + f(t * sub.p2.y));
-        return cb(fixture as never, point, noNormal, t);
-      }
-      const output: { fraction?: number; normal?: Vec2Value } = {};
-      if (!fixture.rayCast(output, sub, proxy.childIndex)) return sub.maxFraction;
-      const t = output.fraction!;
-      point.x = (1 - t) * sub.p1.x + t * sub.p2.x;
-      point.y = (1 - t) * sub.p1.y + t * sub.p2.y;
-      return cb(fixture as never, point, output.normal!, t);
-    });
+    input.maxFraction = 1;
+    input.p1.x = f(point1.x);
+    input.p1.y = f(point1.y);
+    input.p2.x = f(point2.x);
+    input.p2.y = f(point2.y);
+    user = callback as unknown as Callback;
+    bp.rayCast(input, report);
+    user = null;
   };
 }

@@ -66,8 +66,8 @@ export interface Sweep32 {
   a: number;
 }
 
-/** A copy of a sweep, normalised (`b2Sweep::Normalize`). */
-class LocalSweep {
+/** A copy of a sweep (`b2Sweep backup = body->m_sweep`; values are float32 already). */
+class SweepCopy {
   lcx = 0;
   lcy = 0;
   c0x = 0;
@@ -76,16 +76,39 @@ class LocalSweep {
   cy = 0;
   a0 = 0;
   a = 0;
-  set(s: Sweep32): void {
+  alpha0 = 0;
+  save(s: Sweep32 & { alpha0?: number }): void {
     this.lcx = f(s.localCenter.x);
     this.lcy = f(s.localCenter.y);
     this.c0x = f(s.c0.x);
     this.c0y = f(s.c0.y);
     this.cx = f(s.c.x);
     this.cy = f(s.c.y);
-    const d = f(TWO_PI_F * Math.floor(f(f(s.a0) / TWO_PI_F)));
-    this.a0 = f(f(s.a0) - d);
-    this.a = f(f(s.a) - d);
+    this.a0 = f(s.a0);
+    this.a = f(s.a);
+    this.alpha0 = f(s.alpha0 ?? 0);
+  }
+  restore(b: IBody): void {
+    const s = b.m_sweep;
+    s.localCenter.x = this.lcx;
+    s.localCenter.y = this.lcy;
+    s.c0.x = this.c0x;
+    s.c0.y = this.c0y;
+    s.c.x = this.cx;
+    s.c.y = this.cy;
+    s.a0 = this.a0;
+    s.a = this.a;
+    s.alpha0 = this.alpha0;
+  }
+}
+
+/** A copy of a sweep, normalised (`b2Sweep::Normalize`), with its transform. */
+class LocalSweep extends SweepCopy {
+  set(s: Sweep32): void {
+    this.save(s);
+    const d = f(TWO_PI_F * Math.floor(f(this.a0 / TWO_PI_F)));
+    this.a0 = f(this.a0 - d);
+    this.a = f(this.a - d);
   }
   /** `b2Sweep::GetTransform`. */
   transform(xf: Transform32, beta: number): void {
@@ -462,7 +485,6 @@ function solveWorldTOI(world: IWorld, solver: ISolver, step: IStep, sub: IStep):
       c.m_toi = 1;
     }
   }
-  const backup1 = new Backup(), backup2 = new Backup(), backup = new Backup();
   for (;;) {
     let minContact: IContact | null = null;
     let minAlpha = 1;
@@ -512,8 +534,8 @@ function solveWorldTOI(world: IWorld, solver: ISolver, step: IStep, sub: IStep):
       break;
     }
     const bA = minContact.m_fixtureA.m_body, bB = minContact.m_fixtureB.m_body;
-    backup1.save(bA);
-    backup2.save(bB);
+    backup1.save(bA.m_sweep);
+    backup2.save(bB.m_sweep);
     bA.advance(minAlpha);
     bB.advance(minAlpha);
     minContact.update(world);
@@ -536,7 +558,8 @@ function solveWorldTOI(world: IWorld, solver: ISolver, step: IStep, sub: IStep):
     bA.m_islandFlag = true;
     bB.m_islandFlag = true;
     minContact.m_islandFlag = true;
-    for (const body of [bA, bB]) {
+    for (let k = 0; k < 2; k++) {
+      const body = k === 0 ? bA : bB;
       if (!body.isDynamic()) continue;
       for (let ce = body.m_contactList; ce; ce = ce.next) {
         const contact = ce.contact;
@@ -544,7 +567,7 @@ function solveWorldTOI(world: IWorld, solver: ISolver, step: IStep, sub: IStep):
         const other = ce.other;
         if (other.isDynamic() && !body.isBullet() && !other.isBullet()) continue;
         if (contact.m_fixtureA.m_isSensor || contact.m_fixtureB.m_isSensor) continue;
-        backup.save(other);
+        backup.save(other.m_sweep);
         if (!other.m_islandFlag) other.advance(minAlpha);
         contact.update(world);
         if (!contact.isEnabled() || !contact.isTouching()) {
@@ -585,42 +608,7 @@ function solveWorldTOI(world: IWorld, solver: ISolver, step: IStep, sub: IStep):
   }
 }
 
-/** A saved sweep (`b2Sweep backup = body->m_sweep`). */
-class Backup {
-  lcx = 0;
-  lcy = 0;
-  c0x = 0;
-  c0y = 0;
-  cx = 0;
-  cy = 0;
-  a0 = 0;
-  a = 0;
-  alpha0 = 0;
-  save(b: IBody): void {
-    const s = b.m_sweep;
-    this.lcx = s.localCenter.x;
-    this.lcy = s.localCenter.y;
-    this.c0x = s.c0.x;
-    this.c0y = s.c0.y;
-    this.cx = s.c.x;
-    this.cy = s.c.y;
-    this.a0 = s.a0;
-    this.a = s.a;
-    this.alpha0 = s.alpha0;
-  }
-  restore(b: IBody): void {
-    const s = b.m_sweep;
-    s.localCenter.x = this.lcx;
-    s.localCenter.y = this.lcy;
-    s.c0.x = this.c0x;
-    s.c0.y = this.c0y;
-    s.c.x = this.cx;
-    s.c.y = this.cy;
-    s.a0 = this.a0;
-    s.a = this.a;
-    s.alpha0 = this.alpha0;
-  }
-}
+const backup1 = new SweepCopy(), backup2 = new SweepCopy(), backup = new SweepCopy();
 
 /**
  * Replaces `world`'s time-of-impact loop (`solveWorldTOI` on its solver object; planck's
