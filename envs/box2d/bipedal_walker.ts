@@ -53,10 +53,12 @@
  * planck with Box2D 2.3.0's float32 solvers (islands, contacts, joints, integration; see
  * `common.ts`), against pybox2d's float32 Box2D 2.3.0. The walker starts with its lower legs
  * on the ground and they hit it fast enough for continuous collision (time of impact) on
- * most touchdowns; the collision manifolds and the TOI root finder are still planck's
- * float64, so the states part by float32 ulps already in reset's step, and a walker driven by
- * random torques amplifies that until a fall can happen elsewhere (see `deno task replay`). Actions are used at the
- * precision they are given (Gymnasium's heuristic gives float64).
+ * most touchdowns, and a walker driven by random torques amplifies any float32 ulp until a
+ * fall can happen elsewhere; so the time of impact, the edge-versus-polygon manifolds, the
+ * lidar's edge ray casts and the joint angle and speed readings are Box2D 2.3.0's float32
+ * ones too. On the recorded episodes every observation and reward is Gymnasium's bit for bit
+ * (see `deno task replay`). Actions are used at the precision they are given (Gymnasium's
+ * heuristic gives float64).
  *
  * @example
  * ```ts

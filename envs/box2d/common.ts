@@ -18,9 +18,11 @@
  *   legs conserve momentum that pybox2d's float32 joints lose, and the trajectories drift).
  * - **Step.** {@link stepWorld} passes pybox2d's float32 time step, and {@link createWorld}
  *   makes a world whose island, contact and TOI sub-step solvers, sweeps, mass data, forces
- *   and impulses are Box2D 2.3.0's in float32 with glibc's `sinf`/`cosf` (`solver32.ts`,
- *   `trig32.ts`); planck keeps the broad phase, the collision manifolds and the
- *   time-of-impact root finder (float64).
+ *   and impulses (`solver32.ts`), time-of-impact loop and root finder with its GJK distance
+ *   (`toi32.ts`, `distance32.ts`), edge-versus-polygon manifolds (`collide32.ts`) and edge
+ *   ray casts (`raycast32.ts`) are Box2D 2.3.0's in float32 with glibc's `sinf`/`cosf`
+ *   (`trig32.ts`); planck keeps the broad phase and island building. On the recorded
+ *   Gymnasium episodes this reproduces every observation and reward bit for bit.
  * - **Contacts.** {@link ContactFlags} is Gymnasium's contact detector: a contact that begins
  *   with the "fatal" body (lander, hull) sets `gameOver`; a contact that begins or ends with
  *   one of the watched bodies (legs) sets or clears its flag.
@@ -48,6 +50,9 @@ import {
   installSweep32,
   resetMassData32,
 } from "./solver32.ts";
+import { installTOI32 } from "./toi32.ts";
+import { installCollide32 } from "./collide32.ts";
+import { installRayCast32 } from "./raycast32.ts";
 import type {
   PlanckBody,
   PlanckContact,
@@ -151,6 +156,9 @@ export function createWorld(planck: PlanckModule, gravity: number): PlanckWorld 
   const world = new planck.World({ gravity: { x: 0, y: f32(gravity) }, allowSleep: true });
   useBox2DPairOrder(world);
   installSolver32(world);
+  installTOI32(world);
+  installCollide32(world);
+  installRayCast32(world);
   const createBody = world.createBody.bind(world);
   world.createBody = (def) => {
     const body = createBody(def);

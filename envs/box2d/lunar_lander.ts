@@ -68,10 +68,9 @@
  * and every value handed to the engine is rounded to float32 as pybox2d does; the engine
  * itself is planck (Box2D 2.3's algorithms) with Box2D 2.3.0's float32 solvers installed
  * (islands, contacts, joints, integration, sleep, glibc's `sinf`/`cosf`; see `common.ts`), as
- * Gymnasium runs Box2D 2.3.0 in float32. Free flight is bit for bit Gymnasium's; collision
- * manifolds and the time-of-impact root finder are still planck's float64, so trajectories
- * part by a few float32 ulps from the first touchdown on. On the recorded episodes every
- * observation stays within 1e-4 and every episode ends as recorded (see `deno task replay`).
+ * Gymnasium runs Box2D 2.3.0 in float32, together with float32 collision manifolds and time of
+ * impact. On the recorded episodes every observation and reward is Gymnasium's bit for bit
+ * (see `deno task replay`).
  * A continuous action is used at the precision it is given
  * (Gymnasium converts it to float64), so a `Float64Array` is accepted as well.
  *

@@ -117,6 +117,12 @@ export class Revolute32 {
     j.initVelocityConstraints = (step: InternalStep) => s.init(step);
     j.solveVelocityConstraints = () => s.solveVelocity();
     j.solvePositionConstraints = () => s.solvePosition();
+    // GetJointAngle / GetJointSpeed as Box2D returns them (float32 differences).
+    const a = j.m_bodyA as unknown as { m_sweep: { a: number }; m_angularVelocity: number };
+    const b = j.m_bodyB as unknown as { m_sweep: { a: number }; m_angularVelocity: number };
+    const jj = j as unknown as { getJointAngle(): number; getJointSpeed(): number };
+    jj.getJointAngle = () => f(f(f(b.m_sweep.a) - f(a.m_sweep.a)) - f(j.m_referenceAngle));
+    jj.getJointSpeed = () => f(f(b.m_angularVelocity) - f(a.m_angularVelocity));
     return s;
   }
 

@@ -16,10 +16,11 @@
  *   TOI position solver;
  * - `b2Island::SolveTOI`, the sub-step solve after a time-of-impact event;
  * - `b2Sweep::GetTransform` and `b2Sweep::Advance` on each body (used by planck for the
- *   body transform, the broad-phase and the time-of-impact advance).
+ *   body transform, the broad-phase and the time-of-impact advance); 2.3.0's `Advance` is
+ *   c0 = (1 − β)·c0 + β·c, which rounds differently from c0 + β·(c − c0).
  *
- * Island building, collision (manifolds), the broad phase and the time-of-impact root finder
- * stay planck's. Joints are solved by their own solver objects (`revolute32.ts`), called by
+ * Island building and the broad phase stay planck's; the time of impact is `toi32.ts`, the
+ * edge-versus-polygon manifolds `collide32.ts`. Joints are solved by their own solver objects (`revolute32.ts`), called by
  * this island solver at Box2D's points. Box2D's C++ is compiled for x86-64 SSE without fused
  * multiply-add, so each float32 operation rounds once: `Math.fround` after every operation is
  * the same arithmetic; `sinf`/`cosf` are glibc's (`trig32.ts`).
@@ -911,11 +912,11 @@ export function installSweep32(body: PlanckBody): void {
   sw.advance = (alpha: number) => {
     const a0 = f(sw.alpha0);
     const beta = f(f(f(alpha) - a0) / f(1 - a0));
-    const c0x = f(sw.c0.x), c0y = f(sw.c0.y);
-    sw.c0.x = f(c0x + f(beta * f(f(sw.c.x) - c0x)));
-    sw.c0.y = f(c0y + f(beta * f(f(sw.c.y) - c0y)));
-    const an0 = f(sw.a0);
-    sw.a0 = f(an0 + f(beta * f(f(sw.a) - an0)));
+    // Box2D 2.3.0: c0 = (1 − β)·c0 + β·c (not c0 + β·(c − c0)).
+    const b1 = f(1 - beta);
+    sw.c0.x = f(f(b1 * f(sw.c0.x)) + f(beta * f(sw.c.x)));
+    sw.c0.y = f(f(b1 * f(sw.c0.y)) + f(beta * f(sw.c.y)));
+    sw.a0 = f(f(b1 * f(sw.a0)) + f(beta * f(sw.a)));
     sw.alpha0 = f(alpha);
   };
 }
