@@ -709,4 +709,9 @@ async function main(args: string[]): Promise<void> {
   if (quiet) console.log(JSON.stringify(summary));
 }
 
-if (import.meta.main) await runMain(() => main(Deno.args), () => EnvWorker.terminateAll());
+if (import.meta.main) {
+  await runMain(() => main(Deno.args), () => EnvWorker.terminateAll());
+  // Everything is written and closed: exit now rather than wait for the runtime's teardown
+  // (the ended Workers, the heap), which took ~0.1 s of the run's wall time.
+  Deno.exit();
+}
