@@ -477,9 +477,10 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError("--stop-at-threshold", `${run.env} has no reward threshold`);
   }
 
-  // 3. The agent: fresh, or restored from the checkpoint. From here on a stuck main thread
-  // (an environment that never returns) still ends on a second signal.
-  await interrupts.ready;
+  // 3. The agent: fresh, or restored from the checkpoint. A plugin's environment may never
+  // return while it is made: from here on the watchdog must listen (a built-in one cannot
+  // hang, so its run lets the watchdog finish booting while the agent is built).
+  if (run.plugins.length > 0) await interrupts.ready;
   if (resuming) await assertCheckpointMatchesRun(dir, run);
   const agent = resuming ? await loadAgent(paths.checkpoint) : createAgent(
     run.algo,
@@ -549,6 +550,7 @@ async function main(args: string[]): Promise<void> {
   let metricsFile: Deno.FsFile | null = await Deno.open(paths.metrics, { append: true });
   const encoder = new TextEncoder();
   learning = agent;
+  await interrupts.ready; // a second signal ends even an update that blocks the main thread
   let last: UpdateMetrics | null = null;
   const t0 = performance.now();
   const steps0 = agent.timesteps;
