@@ -5,6 +5,10 @@
  * synchronous loop), because a watchdog Worker (`signal_watchdog.ts`) hears it on its own
  * thread and kills the process. Without `--allow-run` the watchdog cannot kill; then the
  * main thread's handler exits on the second signal whenever it gets to run.
+ *
+ * The watchdog boots on its own thread while the caller goes on (its start-up costs the
+ * main thread only the Worker's creation); await {@link InterruptHandler.ready} before work
+ * that may block the main thread.
  * @module
  */
 
@@ -12,19 +16,21 @@
 export interface InterruptHandler {
   /** The first signal received, if any. */
   readonly signal: Deno.Signal | null;
+  /** Resolves once the watchdog listens (or could not be started). */
+  readonly ready: Promise<void>;
   /** Removes the listeners and ends the watchdog. */
   dispose(): void;
 }
 
 /**
  * Installs the handlers: `onFirst(signal)` on the first SIGINT/SIGTERM; on the second,
- * `onSecond(signal)` (default: nothing) and `Deno.exit(130)`.
- * Resolves once the watchdog listens (or could not be started).
+ * `onSecond(signal)` (default: nothing) and `Deno.exit(130)`. The main thread's listeners
+ * are in place on return; the watchdog is starting ({@link InterruptHandler.ready}).
  */
-export async function handleInterrupts(
+export function handleInterrupts(
   onFirst: (signal: Deno.Signal) => void,
   onSecond: (signal: Deno.Signal) => void = () => {},
-): Promise<InterruptHandler> {
+): InterruptHandler {
   let first: Deno.Signal | null = null;
   const listener = (signal: Deno.Signal) => () => {
     if (first !== null) {
@@ -38,13 +44,14 @@ export async function handleInterrupts(
   const handlers = signals.map((s) => [s, listener(s)] as const);
   for (const [s, fn] of handlers) Deno.addSignalListener(s, fn);
   let watchdog: Worker | null = null;
+  let ready: Promise<void> = Promise.resolve();
   try {
-    watchdog = new Worker(new URL("./signal_watchdog.ts", import.meta.url).href, {
+    const worker = watchdog = new Worker(new URL("./signal_watchdog.ts", import.meta.url).href, {
       type: "module",
     });
-    await new Promise<void>((resolve) => {
-      watchdog!.onmessage = () => resolve();
-      watchdog!.onerror = (e) => {
+    ready = new Promise<void>((resolve) => {
+      worker.onmessage = () => resolve();
+      worker.onerror = (e) => {
         e.preventDefault();
         resolve();
       };
@@ -56,6 +63,7 @@ export async function handleInterrupts(
     get signal() {
       return first;
     },
+    ready,
     dispose() {
       for (const [s, fn] of handlers) Deno.removeSignalListener(s, fn);
       watchdog?.terminate();
