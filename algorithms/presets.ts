@@ -76,6 +76,31 @@ const LUNAR_LANDER_PPO: PresetValues = {
   clipCoef: 0.2,
 };
 
+/**
+ * SB3-contrib TRPO's defaults in Ascent's names (rl-baselines3-zoo's trpo.yml starts from
+ * them): critic minibatches of 128 (`vfMinibatches` = numEnvs·numSteps/128), 10 critic
+ * epochs, 15 CG steps, λ 0.95, and the zoo's `normalize: true` (observations and rewards).
+ */
+const ZOO_TRPO: PresetValues = {
+  numEnvs: 2,
+  numSteps: 1024,
+  gaeLambda: 0.95,
+  vfMinibatches: 16,
+  vfIters: 10,
+  cgIters: 15,
+  normalizeObservation: true,
+  normalizeReward: true,
+};
+
+/** VPG's CartPole-v1 settings with observations normalised. */
+const VPG_NORMALIZED: PresetValues = {
+  numEnvs: 4,
+  numSteps: 500,
+  learningRate: 5e-3,
+  vfIters: 20,
+  normalizeObservation: true,
+};
+
 /** The MuJoCo v5 task ids (presets are data: the ids are listed, not imported from envs). */
 const MUJOCO_IDS = [
   "InvertedPendulum-v5",
@@ -106,13 +131,41 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   },
   "a2c": {
     "CartPole-v1": { numEnvs: 8, numSteps: 5, learningRate: 7e-4, entCoef: 0 },
+    // zoo a2c.yml (n_envs 16, normalize): −80.8 / −83.8 / −77.1 at 500k (zoo −83.4 at 500k)
+    "Acrobot-v1": { numEnvs: 16, normalizeObservation: true, normalizeReward: true },
+    // zoo's n_envs 16 with observations normalised, λ 0.9 instead of 1 and rewards left as
+    // they are (−129 on seed 1 without both): −112.3 / −110.0 / −105.0 at 1M (zoo −111.3)
+    "MountainCar-v0": { numEnvs: 16, gaeLambda: 0.9, normalizeObservation: true },
+    // zoo a2c.yml (n_envs 4, n_steps 100, normalize; no gSDE here): 93.0 / 93.5 / 93.7 at
+    // 100k (zoo 91.2 at 100k)
+    "MountainCarContinuous-v0": {
+      numEnvs: 4,
+      numSteps: 100,
+      normalizeObservation: true,
+      normalizeReward: true,
+    },
   },
   "vpg": {
     "CartPole-v1": { numEnvs: 4, numSteps: 500, learningRate: 5e-3, vfIters: 20 },
+    // the CartPole preset, observations normalised: −82.0 / −89.2 / −105.3 at 200k
+    "Acrobot-v1": VPG_NORMALIZED,
   },
   "trpo": {
     "CartPole-v1": { numEnvs: 4, numSteps: 1024, gamma: 0.995, gaeLambda: 0.97, vfIters: 20 },
     "InvertedPendulum-v5": {}, // the defaults: 1000 at 100k steps (seed 1)
+    // zoo trpo.yml (n_envs 2, n_steps 1024, normalize): −83.8 / −78.5 / −77.4 at 100k
+    // (zoo −83.1 at 100k)
+    "Acrobot-v1": ZOO_TRPO,
+    // zoo trpo.yml (… and 20 critic epochs): −104.8 / −105.3 / −111.2 at 100k (zoo −107.3)
+    "MountainCar-v0": { ...ZOO_TRPO, vfIters: 20 },
+    // zoo trpo.yml's defaults (n_steps 2048) with a wider initial policy, log σ 0.5, in place
+    // of gSDE (log σ 0 stays at 0 on seeds 2 and 3): 92.6 / 93.0 / 92.4 at 50k (zoo 92.5)
+    "MountainCarContinuous-v0": {
+      ...ZOO_TRPO,
+      numSteps: 2048,
+      vfMinibatches: 32,
+      logStdInit: 0.5,
+    },
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
@@ -127,6 +180,37 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   },
   "ppo-kl": {
     "CartPole-v1": { numEnvs: 8, numSteps: 64, updateEpochs: 10, learningRate: 1e-3 },
+    // PPO's Acrobot preset: −89.6 / −97.3 / −80.7 at 100k (no zoo agent)
+    "Acrobot-v1": {
+      numEnvs: 8,
+      numSteps: 64,
+      learningRate: 2.5e-3,
+      gaeLambda: 0.94,
+      updateEpochs: 4,
+      numMinibatches: 2,
+      normalizeObservation: true,
+    },
+    // PPO's preset with λ 0.9 (0.98: −117 on seed 1): −110.5 / −111.2 / −105.5 at 1M, a
+    // hair short of −110 (λ 0.9 with 8 epochs, an annealed rate or γ 0.995: no better)
+    "MountainCar-v0": {
+      numEnvs: 16,
+      numSteps: 16,
+      learningRate: 1e-3,
+      gaeLambda: 0.9,
+      updateEpochs: 4,
+      numMinibatches: 1,
+      normalizeObservation: true,
+    },
+    // PPO's preset: 92.5 / 92.6 / 92.9 at 100k (no zoo agent)
+    "MountainCarContinuous-v0": {
+      numEnvs: 4,
+      numSteps: 1024,
+      gaeLambda: 0.95,
+      learningRate: 3e-4,
+      updateEpochs: 10,
+      numMinibatches: 16,
+      normalizeObservation: true,
+    },
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
@@ -227,10 +311,28 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
 export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
   "reinforce": { "CartPole-v1": 300_000 },
   "reinforce-baseline": { "CartPole-v1": 200_000 },
-  "a2c": { "CartPole-v1": 200_000 },
-  "vpg": { "CartPole-v1": 200_000 },
-  "trpo": { "CartPole-v1": 200_000, "Pendulum-v1": 200_000, "InvertedPendulum-v5": 100_000 },
-  "ppo-kl": { "CartPole-v1": 100_000, "Pendulum-v1": 200_000 },
+  "a2c": {
+    "CartPole-v1": 200_000,
+    "Acrobot-v1": 500_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 100_000,
+  },
+  "vpg": { "CartPole-v1": 200_000, "Acrobot-v1": 200_000 },
+  "trpo": {
+    "CartPole-v1": 200_000,
+    "Acrobot-v1": 100_000,
+    "MountainCar-v0": 100_000,
+    "MountainCarContinuous-v0": 50_000,
+    "Pendulum-v1": 200_000,
+    "InvertedPendulum-v5": 100_000,
+  },
+  "ppo-kl": {
+    "CartPole-v1": 100_000,
+    "Acrobot-v1": 100_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 100_000,
+    "Pendulum-v1": 200_000,
+  },
   "ppo": {
     "cleanrl": 500_000,
     "cleanrl-continuous": 1_000_000,
