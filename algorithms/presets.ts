@@ -92,6 +92,32 @@ const ZOO_TRPO: PresetValues = {
   normalizeReward: true,
 };
 
+/**
+ * REINFORCE on MountainCarContinuous-v0: normalised observations and returns, and a wide
+ * initial policy (log σ 0.5) that reaches the flag by chance in the first episodes.
+ */
+const REINFORCE_MOUNTAIN_CAR_CONTINUOUS: PresetValues = {
+  numEnvs: 1,
+  episodesPerUpdate: 4,
+  learningRate: 1e-3,
+  normalizeObservation: true,
+  normalizeAdvantages: true,
+  logStdInit: 0.5,
+};
+
+/**
+ * REINFORCE on MountainCar-v0's sparse reward: 4 copies, 8 episodes per update, an entropy
+ * bonus, normalised observations and returns.
+ */
+const REINFORCE_MOUNTAIN_CAR: PresetValues = {
+  numEnvs: 4,
+  episodesPerUpdate: 8,
+  learningRate: 1e-3,
+  entCoef: 0.01,
+  normalizeObservation: true,
+  normalizeAdvantages: true,
+};
+
 /** VPG's CartPole-v1 settings with observations normalised. */
 const VPG_NORMALIZED: PresetValues = {
   numEnvs: 4,
@@ -119,6 +145,32 @@ const MUJOCO_IDS = [
 export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   "reinforce": {
     "CartPole-v1": { numEnvs: 1, episodesPerUpdate: 4, learningRate: 1e-3, gamma: 0.99 },
+    // observations and returns normalised, a wide initial policy (log σ 0.5): 92.5 / 92.3 /
+    // 92.5 at 300k
+    "MountainCarContinuous-v0": REINFORCE_MOUNTAIN_CAR_CONTINUOUS,
+    // 8 episodes per update, observations and returns normalised: −95.8 / −500 / −131.3 at
+    // 300k, short of −100 (a seed that never swings up in its first episodes gets no signal;
+    // an entropy bonus or 4 copies: no better)
+    "Acrobot-v1": {
+      numEnvs: 1,
+      episodesPerUpdate: 8,
+      learningRate: 1e-3,
+      normalizeObservation: true,
+      normalizeAdvantages: true,
+    },
+    // the sparse reward: −160.8 at 1M on seed 1 (the training episodes stay at −200)
+    "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
+    // γ 0.95, 8 episodes per update: −1150.8 at 500k on seed 1, does not learn (γ 0.9 with
+    // 4 copies at 1M: −1173.8)
+    "Pendulum-v1": {
+      numEnvs: 1,
+      episodesPerUpdate: 8,
+      gamma: 0.95,
+      learningRate: 1e-3,
+      normalizeObservation: true,
+      normalizeAdvantages: true,
+      logStdInit: -0.5,
+    },
   },
   "reinforce-baseline": {
     "CartPole-v1": {
@@ -127,6 +179,32 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       learningRate: 1e-3,
       vfLearningRate: 1e-3,
       vfIters: 5,
+    },
+    // REINFORCE's, with the baseline: 92.5 / 92.6 / 93.0 at 300k
+    "MountainCarContinuous-v0": REINFORCE_MOUNTAIN_CAR_CONTINUOUS,
+    // an entropy bonus 0.01, observations normalised: −141.5 / −80.5 / −188.2 at 300k, short
+    // of −100 (advantages normalised over 8 episodes: −96.7 and −500 on seeds 2 and 3)
+    "Acrobot-v1": {
+      numEnvs: 1,
+      episodesPerUpdate: 4,
+      learningRate: 1e-3,
+      entCoef: 0.01,
+      normalizeObservation: true,
+    },
+    // REINFORCE's: −200 at 1M on seed 1 (never reaches the flag)
+    "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
+    // γ 0.9, 4 copies, a critic of 20 steps at 3e-3: −666.9 at 1M on seed 1, short of −200
+    // (γ 0.95, 8 episodes per update, the policy at 3e-3, 40 critic steps: −1104.0 at 500k)
+    "Pendulum-v1": {
+      numEnvs: 4,
+      episodesPerUpdate: 4,
+      gamma: 0.9,
+      learningRate: 1e-3,
+      vfLearningRate: 3e-3,
+      vfIters: 20,
+      normalizeObservation: true,
+      normalizeAdvantages: true,
+      logStdInit: -0.5,
     },
   },
   "a2c": {
@@ -144,6 +222,21 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       normalizeReward: true,
     },
+    // zoo a2c.yml's Pendulum settings (n_steps 8, λ 0.9, c_vf 0.4, normalize, log σ −0.5
+    // instead of gSDE's −2) with γ 0.9, Adam instead of RMSprop and advantages normalised:
+    // −229.4 at 1M on seed 1, short of −200 and of the zoo's −163.0 (γ 0.95: −230;
+    // c_vf 1: −234; ReLU: −238; clipping at 5: −564)
+    "Pendulum-v1": {
+      numEnvs: 8,
+      numSteps: 8,
+      gamma: 0.9,
+      gaeLambda: 0.9,
+      vfCoef: 0.4,
+      normalizeAdvantages: true,
+      logStdInit: -0.5,
+      normalizeObservation: true,
+      normalizeReward: true,
+    },
   },
   "vpg": {
     "CartPole-v1": { numEnvs: 4, numSteps: 500, learningRate: 5e-3, vfIters: 20 },
@@ -157,6 +250,19 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       ...VPG_NORMALIZED,
       normalizeReward: true,
       logStdInit: 0.5,
+    },
+    // γ 0.95 and a critic regressed 40 times at 3e-3 per batch of 1024 (with the default
+    // critic it stays near −1100): −202.0 / −202.3 / −194.5 at 1M, a hair short of −200
+    "Pendulum-v1": {
+      numEnvs: 4,
+      numSteps: 256,
+      learningRate: 3e-3,
+      vfLearningRate: 3e-3,
+      vfIters: 40,
+      gamma: 0.95,
+      gaeLambda: 0.9,
+      logStdInit: -0.5,
+      normalizeObservation: true,
     },
   },
   "trpo": {
@@ -318,19 +424,33 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
  * `train` command's default `--steps` for that algorithm and environment.
  */
 export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
-  "reinforce": { "CartPole-v1": 300_000 },
-  "reinforce-baseline": { "CartPole-v1": 200_000 },
+  "reinforce": {
+    "CartPole-v1": 300_000,
+    "Acrobot-v1": 300_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 300_000,
+    "Pendulum-v1": 500_000,
+  },
+  "reinforce-baseline": {
+    "CartPole-v1": 200_000,
+    "Acrobot-v1": 300_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 300_000,
+    "Pendulum-v1": 1_000_000,
+  },
   "a2c": {
     "CartPole-v1": 200_000,
     "Acrobot-v1": 500_000,
     "MountainCar-v0": 1_000_000,
     "MountainCarContinuous-v0": 100_000,
+    "Pendulum-v1": 1_000_000,
   },
   "vpg": {
     "CartPole-v1": 200_000,
     "Acrobot-v1": 200_000,
     "MountainCar-v0": 1_000_000,
     "MountainCarContinuous-v0": 200_000,
+    "Pendulum-v1": 1_000_000,
   },
   "trpo": {
     "CartPole-v1": 200_000,
