@@ -158,10 +158,10 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       normalizeAdvantages: true,
     },
-    // the sparse reward: −160.8 at 1M on seed 1 (the training episodes stay at −200)
+    // the sparse reward: −160.8 / −200 / −200 at 1M (the training episodes stay at −200)
     "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
-    // γ 0.95, 8 episodes per update: −1150.8 at 500k on seed 1, does not learn (γ 0.9 with
-    // 4 copies at 1M: −1173.8)
+    // γ 0.95, 8 episodes per update: −1150.8 / −1183.9 / −1274.0 at 500k, does not learn
+    // (γ 0.9 with 4 copies at 1M: −1173.8 on seed 1)
     "Pendulum-v1": {
       numEnvs: 1,
       episodesPerUpdate: 8,
@@ -191,10 +191,11 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       entCoef: 0.01,
       normalizeObservation: true,
     },
-    // REINFORCE's: −200 at 1M on seed 1 (never reaches the flag)
+    // REINFORCE's: −200 / −200 / −200 at 1M (never reaches the flag)
     "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
-    // γ 0.9, 4 copies, a critic of 20 steps at 3e-3: −666.9 at 1M on seed 1, short of −200
-    // (γ 0.95, 8 episodes per update, the policy at 3e-3, 40 critic steps: −1104.0 at 500k)
+    // γ 0.9, 4 copies, a critic of 20 steps at 3e-3: −666.9 / −652.0 / −601.4 at 1M, short
+    // of −200 (γ 0.95, 8 episodes per update, the policy at 3e-3, 40 critic steps: −1104.0
+    // at 500k on seed 1)
     "Pendulum-v1": {
       numEnvs: 4,
       episodesPerUpdate: 4,
@@ -224,8 +225,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     },
     // zoo a2c.yml's Pendulum settings (n_steps 8, λ 0.9, c_vf 0.4, normalize, log σ −0.5
     // instead of gSDE's −2) with γ 0.9, Adam instead of RMSprop and advantages normalised:
-    // −229.4 at 1M on seed 1, short of −200 and of the zoo's −163.0 (γ 0.95: −230;
-    // c_vf 1: −234; ReLU: −238; clipping at 5: −564)
+    // −229.4 / −410.5 / −684.9 at 1M, short of −200 and of the zoo's −163.0 (on seed 1,
+    // γ 0.95: −230; c_vf 1: −234; ReLU: −238; clipping at 5: −564)
     "Pendulum-v1": {
       numEnvs: 8,
       numSteps: 8,
