@@ -76,6 +76,57 @@ const LUNAR_LANDER_PPO: PresetValues = {
   clipCoef: 0.2,
 };
 
+/**
+ * SB3-contrib TRPO's defaults in Ascent's names (rl-baselines3-zoo's trpo.yml starts from
+ * them): critic minibatches of 128 (`vfMinibatches` = numEnvs·numSteps/128), 10 critic
+ * epochs, 15 CG steps, λ 0.95, and the zoo's `normalize: true` (observations and rewards).
+ */
+const ZOO_TRPO: PresetValues = {
+  numEnvs: 2,
+  numSteps: 1024,
+  gaeLambda: 0.95,
+  vfMinibatches: 16,
+  vfIters: 10,
+  cgIters: 15,
+  normalizeObservation: true,
+  normalizeReward: true,
+};
+
+/**
+ * REINFORCE on MountainCarContinuous-v0: normalised observations and returns, and a wide
+ * initial policy (log σ 0.5) that reaches the flag by chance in the first episodes.
+ */
+const REINFORCE_MOUNTAIN_CAR_CONTINUOUS: PresetValues = {
+  numEnvs: 1,
+  episodesPerUpdate: 4,
+  learningRate: 1e-3,
+  normalizeObservation: true,
+  normalizeAdvantages: true,
+  logStdInit: 0.5,
+};
+
+/**
+ * REINFORCE on MountainCar-v0's sparse reward: 4 copies, 8 episodes per update, an entropy
+ * bonus, normalised observations and returns.
+ */
+const REINFORCE_MOUNTAIN_CAR: PresetValues = {
+  numEnvs: 4,
+  episodesPerUpdate: 8,
+  learningRate: 1e-3,
+  entCoef: 0.01,
+  normalizeObservation: true,
+  normalizeAdvantages: true,
+};
+
+/** VPG's CartPole-v1 settings with observations normalised. */
+const VPG_NORMALIZED: PresetValues = {
+  numEnvs: 4,
+  numSteps: 500,
+  learningRate: 5e-3,
+  vfIters: 20,
+  normalizeObservation: true,
+};
+
 /** The MuJoCo v5 task ids (presets are data: the ids are listed, not imported from envs). */
 const MUJOCO_IDS = [
   "InvertedPendulum-v5",
@@ -94,6 +145,32 @@ const MUJOCO_IDS = [
 export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   "reinforce": {
     "CartPole-v1": { numEnvs: 1, episodesPerUpdate: 4, learningRate: 1e-3, gamma: 0.99 },
+    // observations and returns normalised, a wide initial policy (log σ 0.5): 92.5 / 92.3 /
+    // 92.5 at 300k
+    "MountainCarContinuous-v0": REINFORCE_MOUNTAIN_CAR_CONTINUOUS,
+    // 8 episodes per update, observations and returns normalised: −95.8 / −500 / −131.3 at
+    // 300k, short of −100 (a seed that never swings up in its first episodes gets no signal;
+    // an entropy bonus or 4 copies: no better)
+    "Acrobot-v1": {
+      numEnvs: 1,
+      episodesPerUpdate: 8,
+      learningRate: 1e-3,
+      normalizeObservation: true,
+      normalizeAdvantages: true,
+    },
+    // the sparse reward: −160.8 / −200 / −200 at 1M (the training episodes stay at −200)
+    "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
+    // γ 0.95, 8 episodes per update: −1150.8 / −1183.9 / −1274.0 at 500k, does not learn
+    // (γ 0.9 with 4 copies at 1M: −1173.8 on seed 1)
+    "Pendulum-v1": {
+      numEnvs: 1,
+      episodesPerUpdate: 8,
+      gamma: 0.95,
+      learningRate: 1e-3,
+      normalizeObservation: true,
+      normalizeAdvantages: true,
+      logStdInit: -0.5,
+    },
   },
   "reinforce-baseline": {
     "CartPole-v1": {
@@ -103,16 +180,108 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       vfLearningRate: 1e-3,
       vfIters: 5,
     },
+    // REINFORCE's, with the baseline: 92.5 / 92.6 / 93.0 at 300k
+    "MountainCarContinuous-v0": REINFORCE_MOUNTAIN_CAR_CONTINUOUS,
+    // an entropy bonus 0.01, observations normalised: −141.5 / −80.5 / −188.2 at 300k, short
+    // of −100 (advantages normalised over 8 episodes: −96.7 and −500 on seeds 2 and 3)
+    "Acrobot-v1": {
+      numEnvs: 1,
+      episodesPerUpdate: 4,
+      learningRate: 1e-3,
+      entCoef: 0.01,
+      normalizeObservation: true,
+    },
+    // REINFORCE's: −200 / −200 / −200 at 1M (never reaches the flag)
+    "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
+    // γ 0.9, 4 copies, a critic of 20 steps at 3e-3: −666.9 / −652.0 / −601.4 at 1M, short
+    // of −200 (γ 0.95, 8 episodes per update, the policy at 3e-3, 40 critic steps: −1104.0
+    // at 500k on seed 1)
+    "Pendulum-v1": {
+      numEnvs: 4,
+      episodesPerUpdate: 4,
+      gamma: 0.9,
+      learningRate: 1e-3,
+      vfLearningRate: 3e-3,
+      vfIters: 20,
+      normalizeObservation: true,
+      normalizeAdvantages: true,
+      logStdInit: -0.5,
+    },
   },
   "a2c": {
     "CartPole-v1": { numEnvs: 8, numSteps: 5, learningRate: 7e-4, entCoef: 0 },
+    // zoo a2c.yml (n_envs 16, normalize): −80.8 / −83.8 / −77.1 at 500k (zoo −83.4 at 500k)
+    "Acrobot-v1": { numEnvs: 16, normalizeObservation: true, normalizeReward: true },
+    // zoo's n_envs 16 with observations normalised, λ 0.9 instead of 1 and rewards left as
+    // they are (−129 on seed 1 without both): −112.3 / −110.0 / −105.0 at 1M (zoo −111.3)
+    "MountainCar-v0": { numEnvs: 16, gaeLambda: 0.9, normalizeObservation: true },
+    // zoo a2c.yml (n_envs 4, n_steps 100, normalize; no gSDE here): 93.0 / 93.5 / 93.7 at
+    // 100k (zoo 91.2 at 100k)
+    "MountainCarContinuous-v0": {
+      numEnvs: 4,
+      numSteps: 100,
+      normalizeObservation: true,
+      normalizeReward: true,
+    },
+    // zoo a2c.yml's Pendulum settings (n_steps 8, λ 0.9, c_vf 0.4, normalize, log σ −0.5
+    // instead of gSDE's −2) with γ 0.9, Adam instead of RMSprop and advantages normalised:
+    // −229.4 / −410.5 / −684.9 at 1M, short of −200 and of the zoo's −163.0 (on seed 1,
+    // γ 0.95: −230; c_vf 1: −234; ReLU: −238; clipping at 5: −564)
+    "Pendulum-v1": {
+      numEnvs: 8,
+      numSteps: 8,
+      gamma: 0.9,
+      gaeLambda: 0.9,
+      vfCoef: 0.4,
+      normalizeAdvantages: true,
+      logStdInit: -0.5,
+      normalizeObservation: true,
+      normalizeReward: true,
+    },
   },
   "vpg": {
     "CartPole-v1": { numEnvs: 4, numSteps: 500, learningRate: 5e-3, vfIters: 20 },
+    // the CartPole preset, observations normalised: −82.0 / −89.2 / −105.3 at 200k
+    "Acrobot-v1": VPG_NORMALIZED,
+    // the same: −113.0 / −110.1 / −113.4 at 1M, short of −110 (λ 0.9: stays at −200)
+    "MountainCar-v0": VPG_NORMALIZED,
+    // … with rewards normalised and a wider initial policy, log σ 0.5: 93.2 / 93.0 / 93.1 at
+    // 200k
+    "MountainCarContinuous-v0": {
+      ...VPG_NORMALIZED,
+      normalizeReward: true,
+      logStdInit: 0.5,
+    },
+    // γ 0.95 and a critic regressed 40 times at 3e-3 per batch of 1024 (with the default
+    // critic it stays near −1100): −202.0 / −202.3 / −194.5 at 1M, a hair short of −200
+    "Pendulum-v1": {
+      numEnvs: 4,
+      numSteps: 256,
+      learningRate: 3e-3,
+      vfLearningRate: 3e-3,
+      vfIters: 40,
+      gamma: 0.95,
+      gaeLambda: 0.9,
+      logStdInit: -0.5,
+      normalizeObservation: true,
+    },
   },
   "trpo": {
     "CartPole-v1": { numEnvs: 4, numSteps: 1024, gamma: 0.995, gaeLambda: 0.97, vfIters: 20 },
     "InvertedPendulum-v5": {}, // the defaults: 1000 at 100k steps (seed 1)
+    // zoo trpo.yml (n_envs 2, n_steps 1024, normalize): −83.8 / −78.5 / −77.4 at 100k
+    // (zoo −83.1 at 100k)
+    "Acrobot-v1": ZOO_TRPO,
+    // zoo trpo.yml (… and 20 critic epochs): −104.8 / −105.3 / −111.2 at 100k (zoo −107.3)
+    "MountainCar-v0": { ...ZOO_TRPO, vfIters: 20 },
+    // zoo trpo.yml's defaults (n_steps 2048) with a wider initial policy, log σ 0.5, in place
+    // of gSDE (log σ 0 stays at 0 on seeds 2 and 3): 92.6 / 93.0 / 92.4 at 50k (zoo 92.5)
+    "MountainCarContinuous-v0": {
+      ...ZOO_TRPO,
+      numSteps: 2048,
+      vfMinibatches: 32,
+      logStdInit: 0.5,
+    },
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
@@ -141,6 +310,37 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   },
   "ppo-kl": {
     "CartPole-v1": { numEnvs: 8, numSteps: 64, updateEpochs: 10, learningRate: 1e-3 },
+    // PPO's Acrobot preset: −89.6 / −97.3 / −80.7 at 100k (no zoo agent)
+    "Acrobot-v1": {
+      numEnvs: 8,
+      numSteps: 64,
+      learningRate: 2.5e-3,
+      gaeLambda: 0.94,
+      updateEpochs: 4,
+      numMinibatches: 2,
+      normalizeObservation: true,
+    },
+    // PPO's preset with λ 0.9 (0.98: −117 on seed 1): −110.5 / −111.2 / −105.5 at 1M, a
+    // hair short of −110 (λ 0.9 with 8 epochs, an annealed rate or γ 0.995: no better)
+    "MountainCar-v0": {
+      numEnvs: 16,
+      numSteps: 16,
+      learningRate: 1e-3,
+      gaeLambda: 0.9,
+      updateEpochs: 4,
+      numMinibatches: 1,
+      normalizeObservation: true,
+    },
+    // PPO's preset: 92.5 / 92.6 / 92.9 at 100k (no zoo agent)
+    "MountainCarContinuous-v0": {
+      numEnvs: 4,
+      numSteps: 1024,
+      gaeLambda: 0.95,
+      learningRate: 3e-4,
+      updateEpochs: 10,
+      numMinibatches: 16,
+      normalizeObservation: true,
+    },
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
@@ -176,6 +376,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       entCoef: 0,
     },
+    // −149.7 / −145.7 / −140.3 at 300k, short of −110 and of the zoo's −110.4 at 1M (at 1M:
+    // −119.0 on seed 1; λ 0.9: −119.9)
     "MountainCar-v0": {
       numEnvs: 16,
       numSteps: 16,
@@ -239,17 +441,50 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
  * `train` command's default `--steps` for that algorithm and environment.
  */
 export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
-  "reinforce": { "CartPole-v1": 300_000 },
-  "reinforce-baseline": { "CartPole-v1": 200_000 },
-  "a2c": { "CartPole-v1": 200_000 },
-  "vpg": { "CartPole-v1": 200_000 },
+  "reinforce": {
+    "CartPole-v1": 300_000,
+    "Acrobot-v1": 300_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 300_000,
+    "Pendulum-v1": 500_000,
+  },
+  "reinforce-baseline": {
+    "CartPole-v1": 200_000,
+    "Acrobot-v1": 300_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 300_000,
+    "Pendulum-v1": 1_000_000,
+  },
+  "a2c": {
+    "CartPole-v1": 200_000,
+    "Acrobot-v1": 500_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 100_000,
+    "Pendulum-v1": 1_000_000,
+  },
+  "vpg": {
+    "CartPole-v1": 200_000,
+    "Acrobot-v1": 200_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 200_000,
+    "Pendulum-v1": 1_000_000,
+  },
   "trpo": {
     "CartPole-v1": 200_000,
+    "Acrobot-v1": 100_000,
+    "MountainCar-v0": 100_000,
+    "MountainCarContinuous-v0": 50_000,
     "Pendulum-v1": 200_000,
     "InvertedPendulum-v5": 100_000,
     "LunarLanderContinuous-v3": 200_000,
   },
-  "ppo-kl": { "CartPole-v1": 100_000, "Pendulum-v1": 200_000 },
+  "ppo-kl": {
+    "CartPole-v1": 100_000,
+    "Acrobot-v1": 100_000,
+    "MountainCar-v0": 1_000_000,
+    "MountainCarContinuous-v0": 100_000,
+    "Pendulum-v1": 200_000,
+  },
   "ppo": {
     "cleanrl": 500_000,
     "cleanrl-continuous": 1_000_000,

@@ -122,11 +122,24 @@ Deno.test("train says which preset it uses and records it; a pair without one sa
     const out = await runScript(
       cwd,
       "cli/train.ts",
-      ...["--algo", "a2c", "--env", "Acrobot-v1", "--steps", "256", "--name", "p"],
+      ...[
+        "--algo",
+        "vpg",
+        "--env",
+        "LunarLander-v3",
+        "--set",
+        "numEnvs=1",
+        "--set",
+        "numSteps=64",
+        "--steps",
+        "64",
+        "--name",
+        "p",
+      ],
       ...["--no-onnx", "--eval-episodes", "1"],
     );
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stdout, /^preset: none \(a2c has no tuned preset/m);
+    assert.match(out.stdout, /^preset: none \(vpg has no tuned preset/m);
     assert.equal((await config(cwd, "p")).preset, "default");
   } finally {
     await Deno.remove(cwd, { recursive: true });

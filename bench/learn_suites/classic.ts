@@ -10,10 +10,22 @@
  * ```
  * @module
  */
+import { ALGORITHMS, recommendedTimesteps } from "../../algorithms/mod.ts";
 import type { LearnSuite } from "./job.ts";
 
+/**
+ * The return counted as solved: Gymnasium's reward thresholds, and −200 for Pendulum-v1
+ * (which has none).
+ */
+const THRESHOLDS: Record<string, number> = {
+  "CartPole-v1": 475,
+  "Acrobot-v1": -100,
+  "MountainCar-v0": -110,
+  "MountainCarContinuous-v0": 90,
+  "Pendulum-v1": -200,
+};
+
 const FULL: LearnSuite["full"] = [
-  { algo: "ppo", env: "CartPole-v1", steps: 100_000, threshold: 475 },
   {
     algo: "ppo",
     env: "CartPole-v1",
@@ -22,17 +34,20 @@ const FULL: LearnSuite["full"] = [
     preset: "cleanrl",
     label: "ppo (cleanrl)",
   },
-  { algo: "ppo-kl", env: "CartPole-v1", steps: 200_000, threshold: 475 },
-  { algo: "trpo", env: "CartPole-v1", steps: 200_000, threshold: 475 },
-  { algo: "a2c", env: "CartPole-v1", steps: 500_000, threshold: 475 },
-  { algo: "vpg", env: "CartPole-v1", steps: 500_000, threshold: 475 },
-  { algo: "reinforce", env: "CartPole-v1", steps: 300_000, threshold: 475 },
-  { algo: "reinforce-baseline", env: "CartPole-v1", steps: 300_000, threshold: 475 },
-  { algo: "ppo", env: "Pendulum-v1", steps: 200_000, threshold: -200 },
-  { algo: "trpo", env: "Pendulum-v1", steps: 200_000, threshold: -200 },
-  { algo: "ppo-kl", env: "Pendulum-v1", steps: 200_000, threshold: -200 },
-  { algo: "ppo", env: "MountainCarContinuous-v0", steps: 100_000, threshold: 90 },
+  ...tunedJobs(),
 ];
+
+/** Each algorithm on each classic-control task with its tuned preset and its training length. */
+function tunedJobs(): LearnSuite["full"] {
+  return ALGORITHMS.flatMap((algo) =>
+    Object.entries(THRESHOLDS).map(([env, threshold]) => ({
+      algo,
+      env,
+      steps: recommendedTimesteps(algo, env),
+      threshold,
+    }))
+  );
+}
 
 const QUICK: LearnSuite["quick"] = [
   { algo: "ppo", env: "CartPole-v1", steps: 100_000, threshold: 475 },
