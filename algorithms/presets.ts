@@ -76,6 +76,26 @@ const LUNAR_LANDER_PPO: PresetValues = {
   clipCoef: 0.2,
 };
 
+/**
+ * TRPO on the MuJoCo locomotion tasks: rl-baselines3-zoo's settings (`normalize`, 2 copies
+ * × 1024 steps, γ 0.99, λ 0.95, 25 CG steps, damping 0.1, 20 critic epochs of batch-128
+ * minibatches at 1e-3, δ 0.01) in our names.
+ */
+const ZOO_TRPO_MUJOCO: PresetValues = {
+  numEnvs: 2,
+  numSteps: 1024,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  cgIters: 25,
+  damping: 0.1,
+  vfIters: 20,
+  vfMinibatches: 16,
+  vfLearningRate: 1e-3,
+  maxKl: 0.01,
+  normalizeObservation: true,
+  normalizeReward: true,
+};
+
 /** The MuJoCo v5 task ids (presets are data: the ids are listed, not imported from envs). */
 const MUJOCO_IDS = [
   "InvertedPendulum-v5",
@@ -113,6 +133,10 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
   "trpo": {
     "CartPole-v1": { numEnvs: 4, numSteps: 1024, gamma: 0.995, gaeLambda: 0.97, vfIters: 20 },
     "InvertedPendulum-v5": {}, // the defaults: 1000 at 100k steps (seed 1)
+    "Hopper-v5": ZOO_TRPO_MUJOCO,
+    "Walker2d-v5": ZOO_TRPO_MUJOCO,
+    "Ant-v5": ZOO_TRPO_MUJOCO,
+    "HalfCheetah-v5": { ...ZOO_TRPO_MUJOCO, maxKl: 0.04 }, // the zoo's target_kl 0.04
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
@@ -229,7 +253,15 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
   "reinforce-baseline": { "CartPole-v1": 200_000 },
   "a2c": { "CartPole-v1": 200_000 },
   "vpg": { "CartPole-v1": 200_000 },
-  "trpo": { "CartPole-v1": 200_000, "Pendulum-v1": 200_000, "InvertedPendulum-v5": 100_000 },
+  "trpo": {
+    "CartPole-v1": 200_000,
+    "Pendulum-v1": 200_000,
+    "InvertedPendulum-v5": 100_000,
+    "Hopper-v5": 1_000_000,
+    "Walker2d-v5": 1_000_000,
+    "Ant-v5": 1_000_000,
+    "HalfCheetah-v5": 1_000_000,
+  },
   "ppo-kl": { "CartPole-v1": 100_000, "Pendulum-v1": 200_000 },
   "ppo": {
     "cleanrl": 500_000,
