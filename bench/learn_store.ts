@@ -89,6 +89,7 @@ export async function readRecords(path: string): Promise<LearnRecord[]> {
 /** Merges `fresh` into the file at `path` (atomically) and returns all its records. */
 export async function storeRecords(path: string, fresh: LearnRecord[]): Promise<LearnRecord[]> {
   const all = mergeRecords(await readRecords(path), fresh);
+  await Deno.mkdir(new URL(".", `file://${path}`).pathname, { recursive: true });
   await writeFileAtomic(path, JSON.stringify({ runs: all }, null, 1) + "\n");
   return all;
 }
