@@ -175,6 +175,27 @@ async function vectorRates(id: string): Promise<VectorRates> {
 
 const rate = (x: number) => Math.round(x).toLocaleString("en-US");
 
+/** `--quick` measures the vector rates of these only (starting Workers costs seconds). */
+const QUICK_VECTOR_IDS = ["HalfCheetah-v5", "LunarLander-v3"];
+
+/** The vector rates of `id`, or null when `--quick` skips them. */
+async function maybeVectorRates(id: string): Promise<VectorRates | null> {
+  return QUICK && !QUICK_VECTOR_IDS.includes(id) ? null : await vectorRates(id);
+}
+
+/** The table cells of `vec` (dashes when it was not measured). */
+function vectorCells(vec: VectorRates | null): string[] {
+  return vec === null
+    ? ["–", "–", "–"]
+    : [rate(vec.inProcess), rate(vec.workers), `${vec.speedup.toFixed(2)}×`];
+}
+
+/** The log text of `vec`. */
+function vectorLog(vec: VectorRates | null): string {
+  return vec === null ? "" : `; vector(8) ${Math.round(vec.inProcess)}, 2 Workers ` +
+    `${Math.round(vec.workers)} (${vec.speedup.toFixed(2)}×)`;
+}
+
 async function main(): Promise<void> {
   const loadBefore = loadAverage();
   const rows: (string | number)[][] = [];
@@ -207,14 +228,14 @@ async function main(): Promise<void> {
   const mujocoRows: (string | number)[][] = [];
   const mujoco: Record<
     string,
-    { singleStepsPerSec: number; vsGymnasiumNative?: number; vector: VectorRates }
+    { singleStepsPerSec: number; vsGymnasiumNative?: number; vector: VectorRates | null }
   > = {};
   for (const id of MUJOCO_ENV_IDS) {
     const ns = await single(id, 100);
     const perSec = 1e9 / ns;
     const reference = GYMNASIUM_MUJOCO_STEPS_PER_SEC[id];
     const ratio = reference === undefined ? undefined : Number((perSec / reference).toFixed(2));
-    const vec = await vectorRates(id);
+    const vec = await maybeVectorRates(id);
     mujoco[id] = { singleStepsPerSec: Math.round(perSec), vsGymnasiumNative: ratio, vector: vec };
     mujocoRows.push([
       id,
@@ -222,26 +243,21 @@ async function main(): Promise<void> {
       rate(perSec),
       reference === undefined ? "–" : reference.toLocaleString("en-US"),
       ratio === undefined ? "–" : `${ratio}×`,
-      rate(vec.inProcess),
-      rate(vec.workers),
-      `${vec.speedup.toFixed(2)}×`,
+      ...vectorCells(vec),
     ]);
-    console.log(
-      `${id}: single ${Math.round(perSec)} steps/s; vector(8) ${Math.round(vec.inProcess)}, ` +
-        `2 Workers ${Math.round(vec.workers)} (${vec.speedup.toFixed(2)}×)`,
-    );
+    console.log(`${id}: single ${Math.round(perSec)} steps/s${vectorLog(vec)}`);
   }
 
   const box2dRows: (string | number)[][] = [];
   const box2d: Record<
     string,
-    { singleStepsPerSec: number; vsGymnasium: number | null; vector: VectorRates }
+    { singleStepsPerSec: number; vsGymnasium: number | null; vector: VectorRates | null }
   > = {};
   for (const e of box2dEnvs) {
     const ns = await single(e.id);
     const perSec = 1e9 / ns;
     const gym = GYMNASIUM_BOX2D_STEPS_PER_SEC[e.id];
-    const vec = await vectorRates(e.id);
+    const vec = await maybeVectorRates(e.id);
     box2d[e.id] = {
       singleStepsPerSec: Math.round(perSec),
       vsGymnasium: gym === undefined ? null : Number((perSec / gym).toFixed(2)),
@@ -252,16 +268,9 @@ async function main(): Promise<void> {
       (ns / 1000).toFixed(1),
       rate(perSec),
       gym === undefined ? "–" : `${gym.toLocaleString("en-US")} (${(perSec / gym).toFixed(2)}×)`,
-      rate(vec.inProcess),
-      rate(vec.workers),
-      `${vec.speedup.toFixed(2)}×`,
+      ...vectorCells(vec),
     ]);
-    console.log(
-      `${e.id}: single ${(ns / 1000).toFixed(1)} µs/step; vector(8) ${
-        Math.round(vec.inProcess)
-      }, ` +
-        `2 Workers ${Math.round(vec.workers)} (${vec.speedup.toFixed(2)}×)`,
-    );
+    console.log(`${e.id}: single ${(ns / 1000).toFixed(1)} µs/step${vectorLog(vec)}`);
   }
   const loadAfter = loadAverage();
 
@@ -345,7 +354,10 @@ async function main(): Promise<void> {
     "ratio, in alternating timing windows of the same run (best of five each). Load average",
     `(1 min) before/after: ${loadBefore ?? "?"} / ${loadAfter ?? "?"} on`,
     `${navigator.hardwareConcurrency} cores shared with other processes: with the load near the`,
-    "number of cores the Workers have no free core and the ratio falls.",
+    "number of cores the Workers have no free core and the ratio falls." +
+    (QUICK
+      ? ` \`--quick\` measures the vector rates of ${QUICK_VECTOR_IDS.join(" and ")} only.`
+      : ""),
   ].join("\n");
   await updateBenchmarks("envs", `deno run -A bench/envs.ts${QUICK ? " --quick" : ""}`, body);
   console.log(JSON.stringify(summary));
