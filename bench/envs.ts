@@ -43,7 +43,7 @@ import {
 } from "../envs/mod.ts";
 import { CartPoleEnv } from "../envs/classic/mod.ts";
 import { box2dEnvs } from "../envs/box2d/mod.ts";
-import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
+import { isQuick, loadAverage, markdownTable, updateBenchmarks } from "./report.ts";
 
 const QUICK = isQuick();
 const BUDGET_MS = QUICK ? 400 : 2000;
@@ -133,15 +133,6 @@ function vectorChunk(v: VectorEnv): [() => void, number] {
 /** Copies and Workers of the vector comparison. */
 const VECTOR_HEADER = ["vector(8) env-steps/s", "2 Workers env-steps/s", "Workers / in-process"];
 const VEC_COPIES = 8, VEC_WORKERS = 2;
-
-/** The 1-minute load average, if readable. */
-function loadAverage(): number | null {
-  try {
-    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
-  } catch {
-    return null;
-  }
-}
 
 interface VectorRates {
   /** In-process `VectorEnv` of 8 copies, env-steps/s. */

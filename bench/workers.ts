@@ -31,7 +31,7 @@ import type { Env } from "../envs/types.ts";
 import { loadPlugin } from "../plugins/loader.ts";
 import { EnvWorker, sandboxSupport } from "../plugins/sandbox/channel.ts";
 import { WorkerVectorEnv } from "../plugins/worker_vector.ts";
-import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
+import { isQuick, loadAverage, markdownTable, updateBenchmarks } from "./report.ts";
 
 const QUICK = isQuick();
 const BUDGET_MS = QUICK ? 1500 : 4500;
@@ -69,15 +69,6 @@ async function singleMicros(env: Env, ms: number): Promise<number> {
     if (s.terminated || s.truncated) await env.reset();
   }
   return ((performance.now() - t0) * 1000) / steps;
-}
-
-/** The 1-minute load average (other processes competing for the cores), if readable. */
-function loadAverage(): number | null {
-  try {
-    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
-  } catch {
-    return null;
-  }
 }
 
 const loadBefore = loadAverage();

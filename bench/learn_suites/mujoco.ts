@@ -18,63 +18,33 @@ import type { LearnJob, LearnSuite } from "./job.ts";
 
 const ZOO = "rl-baselines3-zoo, v3";
 const ISSUE = "issue 12";
-const M = 1_000_000;
+
+/** A 1M-step job; `goal` is a figure from `source` for the median seed. */
+function job(
+  algo: LearnJob["algo"],
+  env: string,
+  threshold: number,
+  goal?: number,
+  source = ZOO,
+): LearnJob {
+  const j: LearnJob = { algo, env, steps: 1_000_000, threshold };
+  if (goal !== undefined) j.goal = { value: goal, source };
+  return j;
+}
 
 const FULL: LearnJob[] = [
-  {
-    algo: "ppo",
-    env: "InvertedPendulum-v5",
-    steps: M,
-    threshold: 950,
-    goal: { value: 1000, source: ISSUE },
-  },
-  {
-    algo: "ppo",
-    env: "InvertedDoublePendulum-v5",
-    steps: M,
-    threshold: 9100,
-    goal: { value: 9000, source: ISSUE },
-  },
-  {
-    algo: "ppo",
-    env: "Reacher-v5",
-    steps: M,
-    threshold: -3.75,
-    goal: { value: -5, source: ISSUE },
-  },
-  { algo: "ppo", env: "Hopper-v5", steps: M, threshold: 3800, goal: { value: 2410, source: ZOO } },
-  {
-    algo: "ppo",
-    env: "HalfCheetah-v5",
-    steps: M,
-    threshold: 4800,
-    goal: { value: 5819, source: ZOO },
-  },
-  {
-    algo: "ppo",
-    env: "Walker2d-v5",
-    steps: M,
-    threshold: 3479,
-    goal: { value: 3479, source: ZOO },
-  },
-  { algo: "ppo", env: "Ant-v5", steps: M, threshold: 6000, goal: { value: 1327, source: ZOO } },
-  {
-    algo: "trpo",
-    env: "InvertedPendulum-v5",
-    steps: M,
-    threshold: 950,
-    goal: { value: 1000, source: ISSUE },
-  },
-  { algo: "trpo", env: "Hopper-v5", steps: M, threshold: 3800, goal: { value: 3618, source: ZOO } },
-  {
-    algo: "trpo",
-    env: "Walker2d-v5",
-    steps: M,
-    threshold: 4933,
-    goal: { value: 4933, source: ZOO },
-  },
-  { algo: "trpo", env: "Ant-v5", steps: M, threshold: 6000, goal: { value: 4982, source: ZOO } },
-  { algo: "trpo", env: "HalfCheetah-v5", steps: M, threshold: 4800 },
+  job("ppo", "InvertedPendulum-v5", 950, 1000, ISSUE),
+  job("ppo", "InvertedDoublePendulum-v5", 9100, 9000, ISSUE),
+  job("ppo", "Reacher-v5", -3.75, -5, ISSUE),
+  job("ppo", "Hopper-v5", 3800, 2410),
+  job("ppo", "HalfCheetah-v5", 4800, 5819),
+  job("ppo", "Walker2d-v5", 3479, 3479),
+  job("ppo", "Ant-v5", 6000, 1327),
+  job("trpo", "InvertedPendulum-v5", 950, 1000, ISSUE),
+  job("trpo", "Hopper-v5", 3800, 3618),
+  job("trpo", "Walker2d-v5", 4933, 4933),
+  job("trpo", "Ant-v5", 6000, 4982),
+  job("trpo", "HalfCheetah-v5", 4800),
 ];
 
 /** Within a minute: short runs of the two quickest tasks. */
