@@ -17,8 +17,9 @@
  * **Synchronous.** Actions and results pass through one `SharedArrayBuffer` per Worker
  * (`vector_slice.ts`); `step`, `reset`, `getState` and `setState` block on `Atomics.wait`
  * until every Worker has answered and return plain values, as the in-process fast path
- * does. {@link ThreadedVectorEnv.getState} gathers every Worker's slice state, so a
- * checkpoint resumes exactly, as in process.
+ * does (blocking the calling thread is allowed in Deno, not on a browser's main thread).
+ * {@link ThreadedVectorEnv.getState} gathers every Worker's slice state, so a checkpoint
+ * resumes exactly, as in process.
  *
  * The `envs` of a threaded vector env are stand-ins with the copies' spaces: the copies
  * themselves live in the Workers.
