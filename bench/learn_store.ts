@@ -90,7 +90,8 @@ export async function readRecords(path: string): Promise<LearnRecord[]> {
 export async function storeRecords(path: string, fresh: LearnRecord[]): Promise<LearnRecord[]> {
   const all = mergeRecords(await readRecords(path), fresh);
   await Deno.mkdir(new URL(".", `file://${path}`).pathname, { recursive: true });
-  await writeFileAtomic(path, JSON.stringify({ runs: all }, null, 1) + "\n");
+  // Two-space JSON, as `deno fmt` writes it, so the committed file stays formatted.
+  await writeFileAtomic(path, JSON.stringify({ runs: all }, null, 2) + "\n");
   return all;
 }
 
