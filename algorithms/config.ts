@@ -158,11 +158,19 @@ export function rolloutFields(d: { numSteps: number; gaeLambda: number }): Rollo
   return {
     numSteps: field(posInt().default(d.numSteps), "steps per environment per update T"),
     gaeLambda: field(prob().default(d.gaeLambda), "GAE λ (1: n-step advantages)"),
+    envWorkers: field(
+      z.number().int().min(0).default(0),
+      "Workers stepping the N copies in parallel (0 or 1: in this thread; built-in envs)",
+    ),
   };
 }
 
 /** The fields of {@link rolloutFields}. */
-export type RolloutFields = { numSteps: Field<number>; gaeLambda: Field<number> };
+export type RolloutFields = {
+  numSteps: Field<number>;
+  gaeLambda: Field<number>;
+  envWorkers: Field<number>;
+};
 
 /** The validated fields of {@link rolloutFields}. */
 export type RolloutConfig = FieldsConfig<RolloutFields>;

@@ -127,6 +127,20 @@ const VPG_NORMALIZED: PresetValues = {
   normalizeObservation: true,
 };
 
+/**
+ * TRPO on the MuJoCo locomotion tasks: rl-baselines3-zoo's settings (the defaults above with
+ * γ 0.99, 25 CG steps, damping 0.1, 20 critic epochs at 1e-3, δ 0.01) in our names.
+ */
+const ZOO_TRPO_MUJOCO: PresetValues = {
+  ...ZOO_TRPO,
+  gamma: 0.99,
+  cgIters: 25,
+  damping: 0.1,
+  vfIters: 20,
+  vfLearningRate: 1e-3,
+  maxKl: 0.01,
+};
+
 /** The MuJoCo v5 task ids (presets are data: the ids are listed, not imported from envs). */
 const MUJOCO_IDS = [
   "InvertedPendulum-v5",
@@ -282,6 +296,11 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       vfMinibatches: 32,
       logStdInit: 0.5,
     },
+    // MuJoCo (1M steps): Hopper 3511 / 3736 / 3689 (zoo 3618 on v3)
+    "Hopper-v5": ZOO_TRPO_MUJOCO,
+    "Walker2d-v5": ZOO_TRPO_MUJOCO,
+    "Ant-v5": ZOO_TRPO_MUJOCO,
+    "HalfCheetah-v5": { ...ZOO_TRPO_MUJOCO, maxKl: 0.04 }, // the zoo's target_kl 0.04
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 1024,
@@ -477,6 +496,10 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
     "Pendulum-v1": 200_000,
     "InvertedPendulum-v5": 100_000,
     "LunarLanderContinuous-v3": 200_000,
+    "Hopper-v5": 1_000_000,
+    "Walker2d-v5": 1_000_000,
+    "Ant-v5": 1_000_000,
+    "HalfCheetah-v5": 1_000_000,
   },
   "ppo-kl": {
     "CartPole-v1": 100_000,

@@ -16,8 +16,8 @@
 import type { Rng } from "../random.ts";
 import type { ActBuffers, ActorCritic } from "../policies/actor_critic.ts";
 import { VectorEnv, type VectorStepResult } from "../envs/vector.ts";
-import { make, TimeLimit } from "../envs/mod.ts";
-import { type CommonConfig, ConfigError } from "./config.ts";
+import { defaultRegistry, make, ThreadedVectorEnv, TimeLimit } from "../envs/mod.ts";
+import { type CommonConfig, ConfigError, type RolloutConfig } from "./config.ts";
 import { envSourceOf } from "./env_source.ts";
 import { gae } from "./advantages.ts";
 
@@ -111,11 +111,38 @@ export class RolloutBuffer {
 
 /**
  * The `numEnvs` training copies of `config.env`, with the configured normalisation (clip
- * 10, as CleanRL/SB3; rewards with the configured γ) and per-copy reset streams.
+ * 10, as CleanRL/SB3; rewards with the configured γ) and per-copy reset streams. With
+ * `envWorkers` W ≥ 2 (rollout algorithms) the copies of a built-in environment step in
+ * W Workers (`ThreadedVectorEnv`: the same rollouts, bit for bit, and exact resume).
  */
-export async function makeTrainingEnvs(config: CommonConfig): Promise<VectorEnv> {
+export async function makeTrainingEnvs(
+  config: CommonConfig & Partial<Pick<RolloutConfig, "envWorkers">>,
+): Promise<VectorEnv> {
   const c = config;
   const source = envSourceOf(c);
+  const workers = c.envWorkers ?? 0;
+  const vectorOptions = {
+    normalizeObservation: c.normalizeObservation && { clip: 10 },
+    normalizeReward: c.normalizeReward && { gamma: c.gamma, clip: 10 },
+    seedStreams: true,
+  };
+  if (workers >= 2) {
+    const problem = source !== undefined
+      ? "needs a registered built-in env id: a custom Env or factory cannot move to a Worker"
+      : workers > c.numEnvs
+      ? `must be at most numEnvs (${c.numEnvs}): each Worker steps at least one copy`
+      : !defaultRegistry.has(c.env) || defaultRegistry.spec(c.env).source !== "builtin"
+      ? `needs a built-in env (${c.env} is not one): Workers make copies from the built-in registry`
+      : null;
+    if (problem !== null) {
+      throw new ConfigError("training", [{ path: "envWorkers", message: problem, value: workers }]);
+    }
+    return await ThreadedVectorEnv.start(c.env, c.numEnvs, {
+      ...vectorOptions,
+      numWorkers: workers,
+      make: { envOptions: c.envOptions, maxEpisodeSteps: c.maxEpisodeSteps ?? undefined },
+    });
+  }
   if (source !== undefined && typeof source !== "function" && c.numEnvs !== 1) {
     throw new ConfigError("training", [{
       path: "numEnvs",
@@ -131,12 +158,7 @@ export async function makeTrainingEnvs(config: CommonConfig): Promise<VectorEnv>
       const env = typeof source === "function" ? await source() : source;
       return limit === undefined ? env : new TimeLimit(env, limit);
     };
-  return await VectorEnv.create(copy, c.numEnvs, {
-    id: c.env,
-    normalizeObservation: c.normalizeObservation && { clip: 10 },
-    normalizeReward: c.normalizeReward && { gamma: c.gamma, clip: 10 },
-    seedStreams: true,
-  });
+  return await VectorEnv.create(copy, c.numEnvs, { id: c.env, ...vectorOptions });
 }
 
 /** What {@link collectRollout} needs from the agent. */

@@ -15,6 +15,11 @@
  * with pybox2d on this machine (LunarLander 28k discrete, 17k continuous steps/s; the issue's
  * figures, not measured here).
  *
+ * For every MuJoCo and Box2D environment also the vector rates of 8 copies: the in-process
+ * `VectorEnv` (one thread) and `ThreadedVectorEnv` with 2 Workers, and the ratio of the two
+ * measured in the same run (alternating windows, best of each; the load average is
+ * reported, since other processes on the machine take cores from the Workers).
+ *
  * Usage: `deno run -A bench/envs.ts [--quick]`. Prints one JSON object as the last line
  * and updates the `envs` section of BENCHMARKS.md.
  * @module
@@ -31,13 +36,14 @@ import {
   MUJOCO_ENV_IDS,
   sample,
   type StepResult,
+  ThreadedVectorEnv,
   TimeLimit,
   VectorEnv,
   Wrapper,
 } from "../envs/mod.ts";
 import { CartPoleEnv } from "../envs/classic/mod.ts";
 import { box2dEnvs } from "../envs/box2d/mod.ts";
-import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
+import { isQuick, loadAverage, markdownTable, updateBenchmarks } from "./report.ts";
 
 const QUICK = isQuick();
 const BUDGET_MS = QUICK ? 400 : 2000;
@@ -95,6 +101,12 @@ async function single(id: string, perChunk = 1000): Promise<number> {
 }
 
 function vector(v: VectorEnv): number {
+  return measure(...vectorChunk(v));
+}
+
+/** A chunk of 200 vector steps with pre-generated random actions, and its env-steps. */
+function vectorChunk(v: VectorEnv): [() => void, number] {
+  const N = v.numEnvs;
   const rng = new Rng(2);
   const discrete = v.singleActionSpace.type === "discrete";
   const width = discrete ? N : N * flatDim(v.singleActionSpace);
@@ -115,10 +127,68 @@ function vector(v: VectorEnv): number {
       if (isPromiseLike(r)) throw new Error("a synchronous vector env returned a Promise");
     }
   };
-  return measure(chunk, 200 * N);
+  return [chunk, 200 * N];
+}
+
+/** Copies and Workers of the vector comparison. */
+const VECTOR_HEADER = ["vector(8) env-steps/s", "2 Workers env-steps/s", "Workers / in-process"];
+const VEC_COPIES = 8, VEC_WORKERS = 2;
+
+interface VectorRates {
+  /** In-process `VectorEnv` of 8 copies, env-steps/s. */
+  inProcess: number;
+  /** `ThreadedVectorEnv`, 8 copies in 2 Workers, env-steps/s. */
+  workers: number;
+  /** workers / in-process, same run. */
+  speedup: number;
+}
+
+/**
+ * The vector rates of `id` (8 copies): in process and in 2 Workers, in alternating windows
+ * (best of each), so that load from other processes hits both alike.
+ */
+async function vectorRates(id: string): Promise<VectorRates> {
+  const local = await makeVectorEnv(id, VEC_COPIES, { seed: 0 });
+  const threaded = await ThreadedVectorEnv.start(id, VEC_COPIES, { numWorkers: VEC_WORKERS });
+  const [a, perA] = vectorChunk(local);
+  const [b, perB] = vectorChunk(threaded);
+  timeIt(a, perA, WARMUP_MS);
+  timeIt(b, perB, WARMUP_MS);
+  let bestA = Infinity, bestB = Infinity;
+  for (let w = 0; w < 5; w++) {
+    bestA = Math.min(bestA, timeIt(a, perA, BUDGET_MS / 5));
+    bestB = Math.min(bestB, timeIt(b, perB, BUDGET_MS / 5));
+  }
+  await local.close();
+  await threaded.close();
+  return { inProcess: 1e9 / bestA, workers: 1e9 / bestB, speedup: bestA / bestB };
+}
+
+const rate = (x: number) => Math.round(x).toLocaleString("en-US");
+
+/** `--quick` measures the vector rates of these only (starting Workers costs seconds). */
+const QUICK_VECTOR_IDS = ["HalfCheetah-v5", "LunarLander-v3"];
+
+/** The vector rates of `id`, or null when `--quick` skips them. */
+async function maybeVectorRates(id: string): Promise<VectorRates | null> {
+  return QUICK && !QUICK_VECTOR_IDS.includes(id) ? null : await vectorRates(id);
+}
+
+/** The table cells of `vec` (dashes when it was not measured). */
+function vectorCells(vec: VectorRates | null): string[] {
+  return vec === null
+    ? ["–", "–", "–"]
+    : [rate(vec.inProcess), rate(vec.workers), `${vec.speedup.toFixed(2)}×`];
+}
+
+/** The log text of `vec`. */
+function vectorLog(vec: VectorRates | null): string {
+  return vec === null ? "" : `; vector(8) ${Math.round(vec.inProcess)}, 2 Workers ` +
+    `${Math.round(vec.workers)} (${vec.speedup.toFixed(2)}×)`;
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadAverage();
   const rows: (string | number)[][] = [];
   const results: Record<string, { singleNsPerStep: number; vectorNsPerEnvStep: number }> = {};
   for (const spec of listEnvs().filter((s) => CLASSIC_ENV_IDS.includes(s.id))) {
@@ -147,41 +217,53 @@ async function main(): Promise<void> {
   console.log(`CartPole-v1 generic vector path: ${genericNs.toFixed(1)} ns/env-step`);
 
   const mujocoRows: (string | number)[][] = [];
-  const mujoco: Record<string, { singleStepsPerSec: number; vsGymnasiumNative?: number }> = {};
+  const mujoco: Record<
+    string,
+    { singleStepsPerSec: number; vsGymnasiumNative?: number; vector: VectorRates | null }
+  > = {};
   for (const id of MUJOCO_ENV_IDS) {
     const ns = await single(id, 100);
-    const rate = 1e9 / ns;
+    const perSec = 1e9 / ns;
     const reference = GYMNASIUM_MUJOCO_STEPS_PER_SEC[id];
-    const ratio = reference === undefined ? undefined : Number((rate / reference).toFixed(2));
-    mujoco[id] = { singleStepsPerSec: Math.round(rate), vsGymnasiumNative: ratio };
+    const ratio = reference === undefined ? undefined : Number((perSec / reference).toFixed(2));
+    const vec = await maybeVectorRates(id);
+    mujoco[id] = { singleStepsPerSec: Math.round(perSec), vsGymnasiumNative: ratio, vector: vec };
     mujocoRows.push([
       id,
       (ns / 1000).toFixed(1),
-      Math.round(rate).toLocaleString("en-US"),
+      rate(perSec),
       reference === undefined ? "–" : reference.toLocaleString("en-US"),
       ratio === undefined ? "–" : `${ratio}×`,
+      ...vectorCells(vec),
     ]);
-    console.log(`${id}: single ${Math.round(rate)} steps/s`);
+    console.log(`${id}: single ${Math.round(perSec)} steps/s${vectorLog(vec)}`);
   }
 
   const box2dRows: (string | number)[][] = [];
-  const box2d: Record<string, { singleStepsPerSec: number; vsGymnasium: number | null }> = {};
+  const box2d: Record<
+    string,
+    { singleStepsPerSec: number; vsGymnasium: number | null; vector: VectorRates | null }
+  > = {};
   for (const e of box2dEnvs) {
     const ns = await single(e.id);
     const perSec = 1e9 / ns;
     const gym = GYMNASIUM_BOX2D_STEPS_PER_SEC[e.id];
+    const vec = await maybeVectorRates(e.id);
     box2d[e.id] = {
       singleStepsPerSec: Math.round(perSec),
       vsGymnasium: gym === undefined ? null : Number((perSec / gym).toFixed(2)),
+      vector: vec,
     };
     box2dRows.push([
       e.id,
       (ns / 1000).toFixed(1),
-      Math.round(perSec).toLocaleString("en-US"),
+      rate(perSec),
       gym === undefined ? "–" : `${gym.toLocaleString("en-US")} (${(perSec / gym).toFixed(2)}×)`,
+      ...vectorCells(vec),
     ]);
-    console.log(`${e.id}: single ${(ns / 1000).toFixed(1)} µs/step, ${Math.round(perSec)} steps/s`);
+    console.log(`${e.id}: single ${(ns / 1000).toFixed(1)} µs/step${vectorLog(vec)}`);
   }
+  const loadAfter = loadAverage();
 
   const cp = results["CartPole-v1"];
   const cartpoleSingleStepsPerSec = 1e9 / cp.singleNsPerStep;
@@ -198,6 +280,7 @@ async function main(): Promise<void> {
     ),
     targetMet: cp.vectorNsPerEnvStep < 100,
     quick: QUICK,
+    loadAverage: { before: loadBefore, after: loadAfter },
     mujoco,
     box2d,
     envs: Object.fromEntries(
@@ -234,7 +317,13 @@ async function main(): Promise<void> {
     "Box2D environments (planck), one environment from `make`, random actions, reset at",
     "episode ends; Gymnasium's figures are the issue's (pybox2d on this machine), not measured here.",
     "",
-    markdownTable(["env", "single µs/step", "single steps/s", "Gymnasium steps/s"], box2dRows),
+    markdownTable([
+      "env",
+      "single µs/step",
+      "single steps/s",
+      "Gymnasium steps/s",
+      ...VECTOR_HEADER,
+    ], box2dRows),
     "",
     QUICK ? "- Quick run (`--quick`): short timing windows, noisier figures." : "",
     "",
@@ -248,7 +337,18 @@ async function main(): Promise<void> {
       "single steps/s",
       "Gymnasium native steps/s (issue 12)",
       "ratio",
+      ...VECTOR_HEADER,
     ], mujocoRows),
+    "",
+    `Vector columns (MuJoCo and Box2D): ${VEC_COPIES} copies, env-steps/s of the in-process`,
+    `\`VectorEnv\` (one thread) and of \`ThreadedVectorEnv\` with ${VEC_WORKERS} Workers, and their`,
+    "ratio, in alternating timing windows of the same run (best of five each). Load average",
+    `(1 min) before/after: ${loadBefore ?? "?"} / ${loadAfter ?? "?"} on`,
+    `${navigator.hardwareConcurrency} cores shared with other processes: with the load near the`,
+    "number of cores the Workers have no free core and the ratio falls." +
+    (QUICK
+      ? ` \`--quick\` measures the vector rates of ${QUICK_VECTOR_IDS.join(" and ")} only.`
+      : ""),
   ].join("\n");
   await updateBenchmarks("envs", `deno run -A bench/envs.ts${QUICK ? " --quick" : ""}`, body);
   console.log(JSON.stringify(summary));

@@ -24,8 +24,8 @@ import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import { Rng } from "../random.ts";
 import * as nn from "../nn/mod.ts";
 import { instantiateKernels } from "../nn/kernels/wasm.ts";
-import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
-import { loadAverage, measureSimdCeiling } from "./simd_ceiling.ts";
+import { isQuick, loadAverages as loadAverage, markdownTable, updateBenchmarks } from "./report.ts";
+import { measureSimdCeiling } from "./simd_ceiling.ts";
 
 const QUICK = isQuick();
 const WINDOW_MS = QUICK ? 120 : 500;

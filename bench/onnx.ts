@@ -22,7 +22,7 @@
  * Run: `deno run -A bench/onnx.ts [--quick]`.
  * @module
  */
-import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
+import { isQuick, loadAverage, markdownTable, updateBenchmarks } from "./report.ts";
 import { MLP } from "../nn/mod.ts";
 import { Rng } from "../random.ts";
 import { exportOnnx } from "../policies/onnx/export.ts";
@@ -31,14 +31,6 @@ import type { PolicySpec } from "../policies/spec.ts";
 
 const quick = isQuick();
 
-/** The 1-minute load average (other processes on the machine make the figures noisy). */
-function loadAverage(): number | null {
-  try {
-    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
-  } catch {
-    return null;
-  }
-}
 const loadBefore = loadAverage();
 const OBS = 8;
 const ACTIONS = 4;

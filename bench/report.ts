@@ -73,3 +73,18 @@ export function markdownTable(header: string[], rows: (string | number)[][]): st
   const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
+
+/** The 1-minute load average (other processes competing for the cores), if readable. */
+export function loadAverage(): number | null {
+  const text = loadAverages();
+  return text === "n/a" ? null : Number(text.split(", ")[0]);
+}
+
+/** The 1, 5 and 15-minute load averages as text ("0.52, 0.61, 0.70"), or "n/a". */
+export function loadAverages(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(", ");
+  } catch {
+    return "n/a";
+  }
+}

@@ -96,12 +96,3 @@ if (import.meta.main) {
   );
   console.log(JSON.stringify({ simdCeilingGflops: Number(result.gflops.toFixed(2)) }));
 }
-
-/** The 1-, 5- and 15-minute load averages (`n/a` off Linux): how quiet the cores were. */
-export function loadAverage(): string {
-  try {
-    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(", ");
-  } catch {
-    return "n/a";
-  }
-}

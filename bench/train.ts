@@ -16,8 +16,7 @@
  *     deno run -A bench/train.ts [--quick] [--baseline DIR]
  * @module
  */
-import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
-import { loadAverage } from "./simd_ceiling.ts";
+import { isQuick, loadAverages as loadAverage, markdownTable, updateBenchmarks } from "./report.ts";
 
 const CLEANRL_SPS = 5_100;
 const root = new URL("../", import.meta.url).pathname;

@@ -10,6 +10,13 @@
  * Also reported: the round trip of one sandboxed plugin environment (`SandboxedEnv`, one
  * message per `step`) against the same environment in process.
  *
+ * **MuJoCo (issue 12's goals).** HalfCheetah-v5 with 8 copies: env-steps/s of the in-process
+ * `VectorEnv` (one thread) and of `ThreadedVectorEnv` with 2 Workers (goal ≥ 1.7×), in
+ * alternating windows of the same run; and PPO's training steps/s on HalfCheetah-v5
+ * (CleanRL's continuous settings with 8 copies × 256 steps, the same 2048-step batch) in
+ * process and with `envWorkers: 2`, against 13.1k steps/s, the raw single-thread step rate
+ * of Gymnasium's HalfCheetah on native MuJoCo (issue 12's figure, not measured here).
+ *
  * Usage: `deno run -A --unstable-worker-options bench/workers.ts [--quick]`. Prints one
  * JSON object as the last line and updates the `workers` section of BENCHMARKS.md.
  * @module
@@ -17,11 +24,14 @@
 import { Registry } from "../envs/registry.ts";
 import "../envs/builtin.ts";
 import { makeVectorEnv, type VectorEnvLike } from "../envs/vector.ts";
+import { ThreadedVectorEnv } from "../envs/threaded_vector_env.ts";
+import { createAgent, resolveConfig, type UpdateMetrics } from "../algorithms/mod.ts";
+import { Rng } from "../random.ts";
 import type { Env } from "../envs/types.ts";
 import { loadPlugin } from "../plugins/loader.ts";
 import { EnvWorker, sandboxSupport } from "../plugins/sandbox/channel.ts";
 import { WorkerVectorEnv } from "../plugins/worker_vector.ts";
-import { isQuick, markdownTable, updateBenchmarks } from "./report.ts";
+import { isQuick, loadAverage, markdownTable, updateBenchmarks } from "./report.ts";
 
 const QUICK = isQuick();
 const BUDGET_MS = QUICK ? 1500 : 4500;
@@ -61,15 +71,6 @@ async function singleMicros(env: Env, ms: number): Promise<number> {
   return ((performance.now() - t0) * 1000) / steps;
 }
 
-/** The 1-minute load average (other processes competing for the cores), if readable. */
-function loadAverage(): number | null {
-  try {
-    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
-  } catch {
-    return null;
-  }
-}
-
 const loadBefore = loadAverage();
 const registry = new Registry();
 await loadPlugin(busy, { registry, sandbox: false });
@@ -104,6 +105,73 @@ for (const n of SIZES) {
   await workers.close();
   rows.push({ numEnvs: n, inProcess: a, workers: b, speedup: b / a });
 }
+
+/** Env-steps/s of `vec` stepped with random box actions for about `ms` ms (synchronously). */
+function boxRate(vec: VectorEnvLike, batches: Float32Array[], ms: number): number {
+  const t0 = performance.now();
+  let steps = 0, k = 0;
+  while (performance.now() - t0 < ms) {
+    for (let j = 0; j < 50; j++) vec.step(batches[k++ % batches.length]);
+    steps += 50 * vec.numEnvs;
+  }
+  return steps / ((performance.now() - t0) / 1000);
+}
+
+const CHEETAH = "HalfCheetah-v5";
+const CHEETAH_COPIES = 8;
+const GYMNASIUM_CHEETAH_SPS = 13_100; // issue 12's figure (native MuJoCo), not measured here
+const cheetahLocal = await makeVectorEnv(CHEETAH, CHEETAH_COPIES, { seed: 0 });
+const cheetahThreaded = await ThreadedVectorEnv.start(CHEETAH, CHEETAH_COPIES, {
+  numWorkers: WORKERS,
+});
+const rng = new Rng(5);
+const batches = Array.from(
+  { length: 64 },
+  () =>
+    Float32Array.from(
+      { length: CHEETAH_COPIES * cheetahLocal.actDim },
+      () => 2 * rng.uniform() - 1,
+    ),
+);
+await cheetahLocal.reset(0);
+cheetahThreaded.reset(0);
+boxRate(cheetahLocal, batches, WARMUP_MS);
+boxRate(cheetahThreaded, batches, WARMUP_MS);
+let cheetahA = 0, cheetahB = 0;
+for (let round = 0; round < ROUNDS; round++) {
+  cheetahA = Math.max(cheetahA, boxRate(cheetahLocal, batches, BUDGET_MS / ROUNDS));
+  cheetahB = Math.max(cheetahB, boxRate(cheetahThreaded, batches, BUDGET_MS / ROUNDS));
+}
+await cheetahLocal.close();
+await cheetahThreaded.close();
+const cheetahVector = { inProcess: cheetahA, workers: cheetahB, speedup: cheetahB / cheetahA };
+
+/** PPO's training steps/s (the agent's own SPS, evaluation-free) on HalfCheetah. */
+async function ppoSps(envWorkers: number, updates: number): Promise<number> {
+  const config = resolveConfig("ppo", CHEETAH, "cleanrl-continuous", {
+    seed: 1,
+    numEnvs: CHEETAH_COPIES,
+    numSteps: 2048 / CHEETAH_COPIES,
+    envWorkers,
+  });
+  const agent = createAgent("ppo", config);
+  let last: UpdateMetrics | null = null;
+  await agent.learn({
+    totalTimesteps: 2048 * updates,
+    callbacks: {
+      onUpdateEnd: (m) => {
+        last = m;
+      },
+    },
+  });
+  await agent.close();
+  return (last as UpdateMetrics | null)?.sps ?? 0;
+}
+const PPO_UPDATES = QUICK ? 2 : 6;
+const ppo = {
+  inProcess: await ppoSps(0, PPO_UPDATES),
+  workers: await ppoSps(WORKERS, PPO_UPDATES),
+};
 
 let sandbox: { inProcessMicros: number; sandboxedMicros: number } | null = null;
 if (sandboxSupport() !== "missing") {
@@ -144,6 +212,18 @@ const body = [
         sandbox.inProcessMicros.toFixed(2)
       } µs/step in process.`
     : "Sandboxed round trip not measured (run with --unstable-worker-options).",
+  "",
+  `**MuJoCo** (${CHEETAH}, ${CHEETAH_COPIES} copies, random actions; best of ${ROUNDS} ` +
+  `alternating rounds): in-process \`VectorEnv\` ${fmt(cheetahVector.inProcess)} env-steps/s, ` +
+  `\`ThreadedVectorEnv\` with ${WORKERS} Workers ${fmt(cheetahVector.workers)} env-steps/s: ` +
+  `**${cheetahVector.speedup.toFixed(2)}×** (goal ≥ 1.7×).`,
+  "",
+  `PPO training on ${CHEETAH} (CleanRL continuous settings, ${CHEETAH_COPIES} copies × ` +
+  `${2048 / CHEETAH_COPIES} steps, ${PPO_UPDATES} updates, the agent's SPS): in process ` +
+  `${fmt(ppo.inProcess)} steps/s, with \`envWorkers: ${WORKERS}\` ${fmt(ppo.workers)} steps/s ` +
+  `(${(ppo.workers / ppo.inProcess).toFixed(2)}× in process; ` +
+  `**${(ppo.workers / GYMNASIUM_CHEETAH_SPS).toFixed(2)}×** Gymnasium's native single-thread ` +
+  `raw step rate of 13.1k steps/s, issue 12's figure, not measured here; goal ≥ 1).`,
 ].join("\n");
 await updateBenchmarks(
   "workers",
@@ -168,5 +248,15 @@ console.log(JSON.stringify({
     speedup: Number(r.speedup.toFixed(3)),
   })),
   sandbox,
+  mujoco: {
+    env: CHEETAH,
+    numEnvs: CHEETAH_COPIES,
+    inProcessStepsPerSec: Math.round(cheetahVector.inProcess),
+    workerStepsPerSec: Math.round(cheetahVector.workers),
+    speedup: Number(cheetahVector.speedup.toFixed(3)),
+    ppoInProcessSps: Math.round(ppo.inProcess),
+    ppoWorkersSps: Math.round(ppo.workers),
+    ppoWorkersVsGymnasiumNative: Number((ppo.workers / GYMNASIUM_CHEETAH_SPS).toFixed(3)),
+  },
   loadAverage: { before: loadBefore, after: loadAfter },
 }));

@@ -65,6 +65,7 @@ export {
   type VectorEnvState,
   type VectorStepResult,
 } from "./vector.ts";
+export { ThreadedVectorEnv, type ThreadedVectorEnvOptions } from "./threaded_vector_env.ts";
 export * from "./classic/mod.ts";
 export * from "./box2d/mod.ts";
 export * from "./render.ts";

@@ -189,7 +189,8 @@ export class VectorEnv implements VectorEnvLike {
   readonly #pending: MaybePromise<StepResult>[];
   readonly #result: VectorStepResult;
   readonly #streams: Rng[] | null;
-  #needsReset = true;
+  /** True until the first `reset` or `setState` (a step before it is an error). */
+  protected needsReset = true;
 
   /** Builds `numEnvs` copies with `makeEnv(i)` (awaited when it returns a Promise). */
   static async create(
@@ -305,13 +306,13 @@ export class VectorEnv implements VectorEnvLike {
     this.#episodeReturns.fill(0);
     this.#episodeLengths.fill(0);
     this.rewardNormalizer?.returns.fill(0);
-    this.#needsReset = false;
+    this.needsReset = false;
     if (seed !== undefined) this.#streams?.forEach((s, i) => s.seed(seed + i));
     if (this.fastPath) {
       for (let i = 0; i < n; i++) {
         this.#fast[i].resetInto(obs, i * this.obsDim, seed === undefined ? undefined : seed + i);
       }
-      return this.#normalizeResetObservations();
+      return this.normalizeResetObservations();
     }
     const results: MaybePromise<ResetResult>[] = [];
     let anyPromise = false;
@@ -322,12 +323,18 @@ export class VectorEnv implements VectorEnvLike {
     }
     const finish = (rs: ResetResult[]) => {
       for (let i = 0; i < n; i++) this.#writeObservation(obs, i, rs[i]?.observation, "reset");
-      return this.#normalizeResetObservations();
+      return this.normalizeResetObservations();
     };
     return anyPromise ? Promise.all(results).then(finish) : finish(results as ResetResult[]);
   }
 
-  #normalizeResetObservations(): Float32Array {
+  /** The result buffers `reset` and `step` rewrite (for subclasses that step elsewhere). */
+  protected get stepResult(): VectorStepResult {
+    return this.#result;
+  }
+
+  /** Updates the observation normaliser with the reset observations and applies it. */
+  protected normalizeResetObservations(): Float32Array {
     const obs = this.#result.observations;
     const norm = this.obsNormalizer;
     if (norm) {
@@ -340,7 +347,27 @@ export class VectorEnv implements VectorEnvLike {
   /** Steps every copy with flat `actions` (see the module doc for layout and autoreset). */
   step(actions: Int32Array | Float32Array): MaybePromise<VectorStepResult> {
     const n = this.numEnvs;
-    if (this.#needsReset) {
+    this.checkStep(actions);
+    const res = this.#result;
+    res.finishedEpisodes.length = 0;
+    if (this.fastPath) return this.#stepFast(actions);
+    let anyPromise = false;
+    for (let i = 0; i < n; i++) {
+      const r = this.envs[i].step(this.#actionFor(i, actions));
+      if (isPromiseLike(r)) anyPromise = true;
+      this.#pending[i] = r;
+    }
+    if (anyPromise) return Promise.all(this.#pending).then((rs) => this.#collect(rs));
+    return this.#collect(this.#pending as StepResult[]);
+  }
+
+  /**
+   * Throws unless a step may be taken with `actions`: `reset` (or `setState`) was called
+   * and there are `N` (discrete) or `N × actDim` values.
+   */
+  protected checkStep(actions: Int32Array | Float32Array): void {
+    const n = this.numEnvs;
+    if (this.needsReset) {
       throw new EnvError(this.id, "step", "(state)", "call reset() before the first step", "step");
     }
     const expected = this.singleActionSpace.type === "discrete" ? n : n * this.actDim;
@@ -353,17 +380,6 @@ export class VectorEnv implements VectorEnvLike {
         actions?.length,
       );
     }
-    const res = this.#result;
-    res.finishedEpisodes.length = 0;
-    if (this.fastPath) return this.#stepFast(actions);
-    let anyPromise = false;
-    for (let i = 0; i < n; i++) {
-      const r = this.envs[i].step(this.#actionFor(i, actions));
-      if (isPromiseLike(r)) anyPromise = true;
-      this.#pending[i] = r;
-    }
-    if (anyPromise) return Promise.all(this.#pending).then((rs) => this.#collect(rs));
-    return this.#collect(this.#pending as StepResult[]);
   }
 
   #actionFor(i: number, actions: Int32Array | Float32Array): Action {
@@ -400,7 +416,7 @@ export class VectorEnv implements VectorEnvLike {
       truncated[i] = trunc;
       if ((terminated[i] | trunc) !== 0) env.resetInto(obs, off, this.#endEpisode(i));
     }
-    if (this.obsNormalizer !== null || this.rewardNormalizer !== null) this.#normalizeStep();
+    if (this.obsNormalizer !== null || this.rewardNormalizer !== null) this.normalizeStep();
     return res;
   }
 
@@ -451,7 +467,7 @@ export class VectorEnv implements VectorEnvLike {
       }
     }
     const finish = (): VectorStepResult => {
-      if (this.obsNormalizer !== null || this.rewardNormalizer !== null) this.#normalizeStep();
+      if (this.obsNormalizer !== null || this.rewardNormalizer !== null) this.normalizeStep();
       return res;
     };
     return resets ? Promise.all(resets).then(finish) : finish();
@@ -477,7 +493,13 @@ export class VectorEnv implements VectorEnvLike {
     for (let j = 0; j < d; j++) out[off + j] = o[j];
   }
 
-  #normalizeStep(): void {
+  /**
+   * Applies the normalisers to a step's raw results in the result buffers: the shared
+   * observation statistics are updated with all `N` observations, which are normalised
+   * (with the final observations of the copies that ended); rewards are scaled by the
+   * per-copy discounted returns.
+   */
+  protected normalizeStep(): void {
     const res = this.#result;
     const n = this.numEnvs;
     const done = this.#done;
@@ -541,7 +563,7 @@ export class VectorEnv implements VectorEnvLike {
     if (state.rewardNorm && this.rewardNormalizer) {
       this.rewardNormalizer.setState(state.rewardNorm);
     }
-    this.#needsReset = false;
+    this.needsReset = false;
     if (state.exact) {
       for (let i = 0; i < n; i++) {
         const e = this.envs[i] as Partial<{ setState(s: ArrayLike<number>): void }>;

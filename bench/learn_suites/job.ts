@@ -18,6 +18,8 @@ export interface LearnJob {
   preset?: string;
   /** The row label (default: the algorithm). */
   label?: string;
+  /** A published figure the median seed is measured against (shown beside the results). */
+  goal?: { value: number; source: string };
 }
 
 /** A named list of jobs and the BENCHMARKS.md section its full run writes. */

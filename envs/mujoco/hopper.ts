@@ -58,8 +58,10 @@
  */
 import { z } from "../../deps.ts";
 import { loadMujoco, type MujocoModule, parseOptions, rangeOption } from "./common.ts";
-import { type ModelDesc, ROOT_JOINT as free } from "./mjcf.ts";
+import type { ModelDesc } from "./mjcf.ts";
 import {
+  planarLeg,
+  planarTorso,
   planarWalkerDefaults,
   PlanarWalkerEnv,
   planarWalkerOptionFields,
@@ -100,64 +102,7 @@ export const HOPPER_MODEL: ModelDesc = {
     },
   },
   worldGeoms: [{ name: "floor", type: "plane", size: [20, 20, 0.125], condim: 3 }],
-  bodies: [{
-    name: "torso",
-    pos: [0, 0, 1.25],
-    joints: [
-      { name: "rootx", type: "slide", axis: [1, 0, 0], pos: [0, 0, -1.25], ...free },
-      { name: "rootz", type: "slide", axis: [0, 0, 1], pos: [0, 0, -1.25], ref: 1.25, ...free },
-      { name: "rooty", type: "hinge", axis: [0, 1, 0], pos: [0, 0, 0], ...free },
-    ],
-    geoms: [{
-      name: "torso_geom",
-      type: "capsule",
-      size: [0.05, 0.19999999999999996],
-      friction: [0.9],
-    }],
-    bodies: [{
-      name: "thigh",
-      pos: [0, 0, -0.19999999999999996],
-      joints: [{ name: "thigh_joint", type: "hinge", axis: [0, -1, 0], range: [-150, 0] }],
-      geoms: [{
-        name: "thigh_geom",
-        type: "capsule",
-        size: [0.05, 0.22500000000000003],
-        pos: [0, 0, -0.22500000000000009],
-        friction: [0.9],
-      }],
-      bodies: [{
-        name: "leg",
-        pos: [0, 0, -0.7000000000000001],
-        joints: [{
-          name: "leg_joint",
-          type: "hinge",
-          axis: [0, -1, 0],
-          pos: [0, 0, 0.25],
-          range: [-150, 0],
-        }],
-        geoms: [{ name: "leg_geom", type: "capsule", size: [0.04, 0.25], friction: [0.9] }],
-        bodies: [{
-          name: "foot",
-          pos: [0.13, 0, -0.35],
-          joints: [{
-            name: "foot_joint",
-            type: "hinge",
-            axis: [0, -1, 0],
-            pos: [-0.13, 0, 0.1],
-            range: [-45, 45],
-          }],
-          geoms: [{
-            name: "foot_geom",
-            type: "capsule",
-            size: [0.06, 0.195],
-            pos: [-0.065, 0, 0.1],
-            quat: [0.7071067811865476, 0, -0.7071067811865475, 0],
-            friction: [2],
-          }],
-        }],
-      }],
-    }],
-  }],
+  bodies: [planarTorso([planarLeg("", { x: 0.13, halfLength: 0.195, friction: 2 })])],
   motors: ["thigh_joint", "leg_joint", "foot_joint"].map((joint) => ({
     joint,
     gear: 200,

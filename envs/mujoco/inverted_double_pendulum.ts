@@ -61,6 +61,7 @@ import {
   type MujocoViews,
   parseOptions,
 } from "./common.ts";
+import { cartBody } from "./cart.ts";
 import type { ModelDesc } from "./mjcf.ts";
 
 const ID = "InvertedDoublePendulum-v5";
@@ -94,24 +95,18 @@ export const INVERTED_DOUBLE_PENDULUM_MODEL: ModelDesc = {
     joint: { damping: 0.05 },
     geom: { contype: 0, friction: [1, 0.1, 0.1] },
   },
-  bodies: [{
-    name: "cart",
+  bodies: [cartBody({
+    name: "pole",
     pos: [0, 0, 0],
-    joints: [{ name: "slider", type: "slide", axis: [1, 0, 0], range: [-1, 1], margin: 0.01 }],
-    geoms: [{ name: "cart", type: "capsule", size: [0.1, 0.1], quat: [0.707, 0, 0.707, 0] }],
-    bodies: [{
-      name: "pole",
-      pos: [0, 0, 0],
-      joints: [{ name: "hinge", type: "hinge", axis: [0, 1, 0] }],
-      ...pole("cpole", {
-        name: "pole2",
-        pos: [0, 0, 0.6],
-        joints: [{ name: "hinge2", type: "hinge", axis: [0, 1, 0] }],
-        ...pole("cpole2"),
-        sites: [{ name: "tip", pos: [0, 0, 0.6] }],
-      }),
-    }],
-  }],
+    joints: [{ name: "hinge", type: "hinge", axis: [0, 1, 0] }],
+    ...pole("cpole", {
+      name: "pole2",
+      pos: [0, 0, 0.6],
+      joints: [{ name: "hinge2", type: "hinge", axis: [0, 1, 0] }],
+      ...pole("cpole2"),
+      sites: [{ name: "tip", pos: [0, 0, 0.6] }],
+    }),
+  }, { margin: 0.01 })],
   motors: [{ joint: "slider", gear: 500, ctrlrange: [-1, 1] }],
 };
 

@@ -61,6 +61,7 @@ import {
   type MujocoViews,
   parseOptions,
 } from "./common.ts";
+import { cartBody } from "./cart.ts";
 import type { ModelDesc } from "./mjcf.ts";
 
 const ID = "InvertedPendulum-v5";
@@ -86,24 +87,18 @@ export const INVERTED_PENDULUM_MODEL: ModelDesc = {
     joint: { damping: 1, armature: 0 },
     geom: { contype: 0, friction: [1, 0.1, 0.1] },
   },
-  bodies: [{
-    name: "cart",
+  bodies: [cartBody({
+    name: "pole",
     pos: [0, 0, 0],
-    joints: [{ name: "slider", type: "slide", axis: [1, 0, 0], range: [-1, 1] }],
-    geoms: [{ name: "cart", type: "capsule", size: [0.1, 0.1], quat: [0.707, 0, 0.707, 0] }],
-    bodies: [{
-      name: "pole",
-      pos: [0, 0, 0],
-      joints: [{ name: "hinge", type: "hinge", axis: [0, 1, 0], range: [-90, 90] }],
-      // The pole leans 1 mm off vertical, as in Gymnasium's model.
-      geoms: [{
-        name: "cpole",
-        type: "capsule",
-        size: [0.049, 0.3],
-        fromto: [0, 0, 0, 0.001, 0, 0.6],
-      }],
+    joints: [{ name: "hinge", type: "hinge", axis: [0, 1, 0], range: [-90, 90] }],
+    // The pole leans 1 mm off vertical, as in Gymnasium's model.
+    geoms: [{
+      name: "cpole",
+      type: "capsule",
+      size: [0.049, 0.3],
+      fromto: [0, 0, 0, 0.001, 0, 0.6],
     }],
-  }],
+  })],
   motors: [{ joint: "slider", gear: 100, ctrlrange: [-3, 3] }],
 };
 

@@ -21,6 +21,87 @@ import {
   rangeOption,
   writePositionsVelocities,
 } from "./common.ts";
+import { type BodyDesc, ROOT_JOINT as free } from "./mjcf.ts";
+
+/**
+ * The torso both walkers share: at height 1.25 on the root slides `rootx`, `rootz`
+ * (reference 1.25) and hinge `rooty`, a capsule of radius 0.05 from z = 1.05 to 1.45,
+ * friction 0.9; it carries `legs`.
+ */
+export function planarTorso(legs: BodyDesc[]): BodyDesc {
+  return {
+    name: "torso",
+    pos: [0, 0, 1.25],
+    joints: [
+      { name: "rootx", type: "slide", axis: [1, 0, 0], pos: [0, 0, -1.25], ...free },
+      { name: "rootz", type: "slide", axis: [0, 0, 1], pos: [0, 0, -1.25], ref: 1.25, ...free },
+      { name: "rooty", type: "hinge", axis: [0, 1, 0], pos: [0, 0, 0], ...free },
+    ],
+    geoms: [{
+      name: "torso_geom",
+      type: "capsule",
+      size: [0.05, 0.19999999999999996],
+      friction: [0.9],
+    }],
+    bodies: legs,
+  };
+}
+
+/** The foot of {@link planarLeg}. */
+export interface PlanarFoot {
+  /** How far ahead of the ankle the foot's body sits (its capsule runs back from there). */
+  x: number;
+  /** Half-length of the foot capsule (radius 0.06). */
+  halfLength: number;
+  /** Sliding friction of the foot. */
+  friction: number;
+}
+
+/**
+ * One thigh–leg–foot chain below the torso (`suffix` "" or "_left"): thigh and leg hinges
+ * (−150°…0°) and the foot hinge (±45°) about −y, thigh capsule radius 0.05 and leg 0.04,
+ * friction 0.9, and the given foot.
+ */
+export function planarLeg(suffix: string, foot: PlanarFoot): BodyDesc {
+  const hinge = (name: string, pos: number[], range: [number, number]) => ({
+    name,
+    type: "hinge" as const,
+    axis: [0, -1, 0],
+    pos,
+    range,
+  });
+  return {
+    name: `thigh${suffix}`,
+    pos: [0, 0, -0.19999999999999996],
+    joints: [hinge(`thigh${suffix}_joint`, [0, 0, 0], [-150, 0])],
+    geoms: [{
+      name: `thigh${suffix}_geom`,
+      type: "capsule",
+      size: [0.05, 0.22500000000000003],
+      pos: [0, 0, -0.22500000000000009],
+      friction: [0.9],
+    }],
+    bodies: [{
+      name: `leg${suffix}`,
+      pos: [0, 0, -0.7000000000000001],
+      joints: [hinge(`leg${suffix}_joint`, [0, 0, 0.25], [-150, 0])],
+      geoms: [{ name: `leg${suffix}_geom`, type: "capsule", size: [0.04, 0.25], friction: [0.9] }],
+      bodies: [{
+        name: `foot${suffix}`,
+        pos: [foot.x, 0, -0.35],
+        joints: [hinge(`foot${suffix}_joint`, [-foot.x, 0, 0.1], [-45, 45])],
+        geoms: [{
+          name: `foot${suffix}_geom`,
+          type: "capsule",
+          size: [0.06, foot.halfLength],
+          pos: [-foot.x / 2, 0, 0.1],
+          quat: [0.7071067811865476, 0, -0.7071067811865475, 0],
+          friction: [foot.friction],
+        }],
+      }],
+    }],
+  };
+}
 
 /** The constructor options Hopper and Walker2d share (Gymnasium's, in camelCase). */
 export interface PlanarWalkerOptions {

@@ -58,8 +58,10 @@
  */
 import { z } from "../../deps.ts";
 import { loadMujoco, type MujocoModule, parseOptions } from "./common.ts";
-import { type BodyDesc, type ModelDesc, ROOT_JOINT as free } from "./mjcf.ts";
+import type { ModelDesc } from "./mjcf.ts";
 import {
+  planarLeg,
+  planarTorso,
   planarWalkerDefaults,
   PlanarWalkerEnv,
   planarWalkerOptionFields,
@@ -78,47 +80,8 @@ export interface Walker2dOptions extends PlanarWalkerOptions {
 
 const OptionsSchema = z.object(planarWalkerOptionFields).strict();
 
-/** One leg (thigh, leg, foot); `suffix` is "" for the right leg and "_left" for the left. */
-function leg(suffix: string): BodyDesc {
-  const hinge = (name: string, pos: number[], range: [number, number]) => ({
-    name,
-    type: "hinge" as const,
-    axis: [0, -1, 0],
-    pos,
-    range,
-  });
-  return {
-    name: `thigh${suffix}`,
-    pos: [0, 0, -0.19999999999999996],
-    joints: [hinge(`thigh${suffix}_joint`, [0, 0, 0], [-150, 0])],
-    geoms: [{
-      name: `thigh${suffix}_geom`,
-      type: "capsule",
-      size: [0.05, 0.22500000000000003],
-      pos: [0, 0, -0.22500000000000009],
-      friction: [0.9],
-    }],
-    bodies: [{
-      name: `leg${suffix}`,
-      pos: [0, 0, -0.7000000000000001],
-      joints: [hinge(`leg${suffix}_joint`, [0, 0, 0.25], [-150, 0])],
-      geoms: [{ name: `leg${suffix}_geom`, type: "capsule", size: [0.04, 0.25], friction: [0.9] }],
-      bodies: [{
-        name: `foot${suffix}`,
-        pos: [0.2, 0, -0.35],
-        joints: [hinge(`foot${suffix}_joint`, [-0.2, 0, 0.1], [-45, 45])],
-        geoms: [{
-          name: `foot${suffix}_geom`,
-          type: "capsule",
-          size: [0.06, 0.1],
-          pos: [-0.1, 0, 0.1],
-          quat: [0.7071067811865476, 0, -0.7071067811865475, 0],
-          friction: [1.9],
-        }],
-      }],
-    }],
-  };
-}
+/** One leg; its foot (v5's) has friction 1.9. */
+const leg = (suffix: string) => planarLeg(suffix, { x: 0.2, halfLength: 0.1, friction: 1.9 });
 
 /** The model: a torso with two three-segment legs in the x–z plane. */
 export const WALKER2D_MODEL: ModelDesc = {
@@ -130,22 +93,7 @@ export const WALKER2D_MODEL: ModelDesc = {
     geom: { contype: 1, conaffinity: 0, condim: 3, density: 1000, friction: [0.7, 0.1, 0.1] },
   },
   worldGeoms: [{ name: "floor", type: "plane", size: [40, 40, 40], conaffinity: 1 }],
-  bodies: [{
-    name: "torso",
-    pos: [0, 0, 1.25],
-    joints: [
-      { name: "rootx", type: "slide", axis: [1, 0, 0], pos: [0, 0, -1.25], ...free },
-      { name: "rootz", type: "slide", axis: [0, 0, 1], pos: [0, 0, -1.25], ref: 1.25, ...free },
-      { name: "rooty", type: "hinge", axis: [0, 1, 0], pos: [0, 0, 0], ...free },
-    ],
-    geoms: [{
-      name: "torso_geom",
-      type: "capsule",
-      size: [0.05, 0.19999999999999996],
-      friction: [0.9],
-    }],
-    bodies: [leg(""), leg("_left")],
-  }],
+  bodies: [planarTorso([leg(""), leg("_left")])],
   motors: [
     "thigh_joint",
     "leg_joint",

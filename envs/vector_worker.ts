@@ -1,0 +1,155 @@
+/**
+ * The Worker of a {@link ThreadedVectorEnv}: makes its slice of copies from the default
+ * registry (built-in environments), runs the toolkit's one `VectorEnv` over them (so a
+ * slice has exactly the in-process semantics: same-step autoreset, time limits, per-copy
+ * reset streams, raw returns) and answers the host's commands through the slice's shared
+ * buffer (`vector_slice.ts`). Normalisation is the host's.
+ *
+ * The first message is a {@link SliceInit}; the Worker makes its copies and replies with
+ * their spaces (`{ observationSpace, actionSpace }`) or `{ error }`. The second message is
+ * `{ sab }`, the slice's shared buffer (sized for those spaces); the Worker acknowledges it
+ * and serves commands through it until `close`.
+ * @module
+ */
+import "./builtin.ts";
+import { defaultRegistry, type MakeOptions } from "./registry.ts";
+import { flatDim } from "./space_utils.ts";
+import { isPromiseLike } from "./types.ts";
+import type { Env } from "./types.ts";
+import { VectorEnv, type VectorEnvState } from "./vector_env.ts";
+import {
+  Ctrl,
+  readJson,
+  SliceCommand,
+  type SliceViews,
+  sliceViews,
+  writeJson,
+} from "./vector_slice.ts";
+
+/** The first message of the host. */
+export interface SliceInit {
+  /** The registered id. */
+  envId: string;
+  /** Copies in this slice. */
+  count: number;
+  /** `make` options of every copy. */
+  make: MakeOptions;
+  /** Per-copy reset streams (see `VectorEnv`). */
+  seedStreams: boolean;
+}
+
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent) => void) | null;
+  postMessage(message: unknown): void;
+  close(): void;
+};
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** The next message of the host. */
+function nextMessage<T>(): Promise<T> {
+  return new Promise((resolve) => {
+    scope.onmessage = (e) => {
+      scope.onmessage = null;
+      resolve(e.data as T);
+    };
+  });
+}
+
+async function start(): Promise<void> {
+  const init = await nextMessage<SliceInit>();
+  const envs: Env[] = [];
+  let vec: VectorEnv;
+  try {
+    for (let i = 0; i < init.count; i++) {
+      envs.push(await defaultRegistry.make(init.envId, init.make));
+    }
+    vec = VectorEnv.fromEnvs(envs, { id: init.envId, seedStreams: init.seedStreams });
+  } catch (error) {
+    for (const e of envs) await e.close?.();
+    scope.postMessage({ error: describe(error) });
+    scope.close();
+    return;
+  }
+  scope.postMessage({
+    observationSpace: vec.singleObservationSpace,
+    actionSpace: vec.singleActionSpace,
+  });
+  const { sab } = await nextMessage<{ sab: SharedArrayBuffer }>();
+  const space = vec.singleActionSpace;
+  const v = sliceViews(sab, {
+    count: init.count,
+    obsDim: vec.obsDim,
+    actDim: space.type === "discrete" ? 1 : flatDim(space),
+  }, space.type);
+  scope.postMessage({ ready: true });
+  let seen = 0;
+  for (;;) {
+    const wait = Atomics.waitAsync(v.ctrl, Ctrl.request, seen);
+    if (wait.async) await wait.value;
+    seen = Atomics.load(v.ctrl, Ctrl.request);
+    const command = Atomics.load(v.ctrl, Ctrl.command);
+    let status = 0;
+    try {
+      await serve(vec, v, command);
+    } catch (error) {
+      status = 1;
+      writeJson(v, describe(error));
+    }
+    Atomics.store(v.ctrl, Ctrl.status, status);
+    Atomics.store(v.ctrl, Ctrl.done, seen);
+    Atomics.notify(v.ctrl, Ctrl.done);
+    if (command === SliceCommand.close) break;
+  }
+  scope.close();
+}
+
+/** Runs one command on the slice and writes its results into the shared buffer. */
+async function serve(vec: VectorEnv, v: SliceViews, command: number): Promise<void> {
+  switch (command) {
+    case SliceCommand.step: {
+      let r = vec.step(v.actions);
+      if (isPromiseLike(r)) r = await r;
+      v.observations.set(r.observations);
+      v.finalObservations.set(r.finalObservations);
+      v.rewards.set(r.rewards);
+      v.terminated.set(r.terminated);
+      v.truncated.set(r.truncated);
+      const f = r.finishedEpisodes;
+      for (let j = 0; j < f.length; j++) {
+        v.finished[3 * j] = f[j].env;
+        v.finished[3 * j + 1] = f[j].return;
+        v.finished[3 * j + 2] = f[j].length;
+      }
+      Atomics.store(v.ctrl, Ctrl.finished, f.length);
+      return;
+    }
+    case SliceCommand.reset: {
+      const seed = v.seed[0];
+      let obs = vec.reset(Number.isNaN(seed) ? undefined : seed);
+      if (isPromiseLike(obs)) obs = await obs;
+      v.observations.set(obs);
+      return;
+    }
+    case SliceCommand.getState:
+      writeJson(v, vec.getState());
+      return;
+    case SliceCommand.setState: {
+      const done = vec.setState(readJson(v) as VectorEnvState);
+      if (isPromiseLike(done)) await done;
+      v.observations.set(vec.observations);
+      return;
+    }
+    case SliceCommand.close: {
+      const done = vec.close();
+      if (isPromiseLike(done)) await done;
+      return;
+    }
+    default:
+      throw new Error(`unknown slice command ${command}`);
+  }
+}
+
+void start();
