@@ -223,8 +223,10 @@ class Xf32 {
   }
 }
 
-/** A body's solver velocity (v, ω) or position (c, a), as planck keeps them. */
-export type SolverState = { v: Vec; w: number } | { c: Vec; a: number };
+/** A body's solver velocity (v, ω), as planck keeps it. */
+export type SolverVelocity = { v: Vec; w: number };
+/** A body's solver position (c, a), as planck keeps it. */
+export type SolverPosition = { c: Vec; a: number };
 
 /**
  * The state of a constraint's two bodies, velocities (v, ω) or positions (c, a), as float32
@@ -248,28 +250,48 @@ export class Pair32 {
   /** y of the last {@link Pair32.relativeVelocity}. */
   dvy = 0;
 
-  /** Loads two bodies' solver velocities or positions. */
-  load(a: SolverState, b: SolverState): void {
-    const la = "v" in a ? a.v : a.c, lb = "v" in b ? b.v : b.c;
+  /** Loads two bodies' solver velocities. */
+  loadVelocities(a: SolverVelocity, b: SolverVelocity): void {
+    const la = a.v, lb = b.v;
     this.xA = f(la.x);
     this.yA = f(la.y);
-    this.rotA = f("v" in a ? a.w : a.a);
+    this.rotA = f(a.w);
     this.xB = f(lb.x);
     this.yB = f(lb.y);
-    this.rotB = f("v" in b ? b.w : b.a);
+    this.rotB = f(b.w);
   }
 
-  /** Stores them back. */
-  store(a: SolverState, b: SolverState): void {
-    const la = "v" in a ? a.v : a.c, lb = "v" in b ? b.v : b.c;
+  /** Loads two bodies' solver positions. */
+  loadPositions(a: SolverPosition, b: SolverPosition): void {
+    const la = a.c, lb = b.c;
+    this.xA = f(la.x);
+    this.yA = f(la.y);
+    this.rotA = f(a.a);
+    this.xB = f(lb.x);
+    this.yB = f(lb.y);
+    this.rotB = f(b.a);
+  }
+
+  /** Stores the velocities back. */
+  storeVelocities(a: SolverVelocity, b: SolverVelocity): void {
+    const la = a.v, lb = b.v;
     la.x = this.xA;
     la.y = this.yA;
     lb.x = this.xB;
     lb.y = this.yB;
-    if ("v" in a) a.w = this.rotA;
-    else a.a = this.rotA;
-    if ("v" in b) b.w = this.rotB;
-    else b.a = this.rotB;
+    a.w = this.rotA;
+    b.w = this.rotB;
+  }
+
+  /** Stores the positions back. */
+  storePositions(a: SolverPosition, b: SolverPosition): void {
+    const la = a.c, lb = b.c;
+    la.x = this.xA;
+    la.y = this.yA;
+    lb.x = this.xB;
+    lb.y = this.yB;
+    a.a = this.rotA;
+    b.a = this.rotB;
   }
 
   /** A −= mA·P, ωA −= iA·(rA × P); B += mB·P, ωB += iB·(rB × P). */
@@ -513,7 +535,7 @@ export class ContactSolver32 {
     for (let i = 0; i < this.#count; i++) {
       const vc = this.#pool[i];
       const velA = vc.bodyA!.c_velocity, velB = vc.bodyB!.c_velocity;
-      q.load(velA, velB);
+      q.loadVelocities(velA, velB);
       const nx = vc.nx, ny = vc.ny, tx = ny, ty = -nx;
       for (let j = 0; j < vc.pointCount; j++) {
         const p = vc.points[j];
@@ -521,45 +543,74 @@ export class ContactSolver32 {
         const Py = f(f(p.normalImpulse * ny) + f(p.tangentImpulse * ty));
         q.apply(Px, Py, p.rAx, p.rAy, p.rBx, p.rBy, vc.mA, vc.iA, vc.mB, vc.iB);
       }
-      q.store(velA, velB);
+      q.storeVelocities(velA, velB);
     }
   }
 
-  /** `SolveVelocityConstraints`: friction, then the normal (block solver for two points). */
+  /**
+   * `SolveVelocityConstraints`: friction, then the normal (block solver for two points).
+   * The bodies' velocities live in locals here (the hottest loop of a step: Box2D's
+   * `dv = vB + ωB × rB − vA − ωA × rA` and `A −= mA·P … B += mB·P …` written out).
+   */
   solveVelocityConstraints(): void {
     const q = this.#pair;
     for (let i = 0; i < this.#count; i++) {
       const vc = this.#pool[i];
       const velA = vc.bodyA!.c_velocity, velB = vc.bodyB!.c_velocity;
       const mA = vc.mA, mB = vc.mB, iA = vc.iA, iB = vc.iB;
-      q.load(velA, velB);
+      const linA = velA.v, linB = velB.v;
+      let vAx = f(linA.x), vAy = f(linA.y), wA = f(velA.w);
+      let vBx = f(linB.x), vBy = f(linB.y), wB = f(velB.w);
       const nx = vc.nx, ny = vc.ny, tx = ny, ty = -nx;
       const friction = vc.friction;
-      for (let j = 0; j < vc.pointCount; j++) {
+      const pointCount = vc.pointCount;
+      for (let j = 0; j < pointCount; j++) {
         const p = vc.points[j];
-        q.relativeVelocity(p.rAx, p.rAy, p.rBx, p.rBy);
-        const vt = f(f(f(q.dvx * tx) + f(q.dvy * ty)) - vc.tangentSpeed);
+        const rAx = p.rAx, rAy = p.rAy, rBx = p.rBx, rBy = p.rBy;
+        const dvx = f(f(f(vBx + f(-wB * rBy)) - vAx) - f(-wA * rAy));
+        const dvy = f(f(f(vBy + f(wB * rBx)) - vAy) - f(wA * rAx));
+        const vt = f(f(f(dvx * tx) + f(dvy * ty)) - vc.tangentSpeed);
         let lambda = f(p.tangentMass * -vt);
         const maxFriction = f(friction * p.normalImpulse);
         const sum = f(p.tangentImpulse + lambda);
         const newImpulse = Math.max(-maxFriction, Math.min(sum, maxFriction));
         lambda = f(newImpulse - p.tangentImpulse);
         p.tangentImpulse = newImpulse;
-        q.apply(f(lambda * tx), f(lambda * ty), p.rAx, p.rAy, p.rBx, p.rBy, mA, iA, mB, iB);
+        const px = f(lambda * tx), py = f(lambda * ty);
+        vAx = f(vAx - f(mA * px));
+        vAy = f(vAy - f(mA * py));
+        wA = f(wA - f(iA * f(f(rAx * py) - f(rAy * px))));
+        vBx = f(vBx + f(mB * px));
+        vBy = f(vBy + f(mB * py));
+        wB = f(wB + f(iB * f(f(rBx * py) - f(rBy * px))));
       }
-      if (vc.pointCount === 1) {
+      if (pointCount === 1) {
         const p = vc.points[0];
-        q.relativeVelocity(p.rAx, p.rAy, p.rBx, p.rBy);
-        const vn = f(f(q.dvx * nx) + f(q.dvy * ny));
+        const rAx = p.rAx, rAy = p.rAy, rBx = p.rBx, rBy = p.rBy;
+        const dvx = f(f(f(vBx + f(-wB * rBy)) - vAx) - f(-wA * rAy));
+        const dvy = f(f(f(vBy + f(wB * rBx)) - vAy) - f(wA * rAx));
+        const vn = f(f(dvx * nx) + f(dvy * ny));
         let lambda = f(-p.normalMass * f(vn - p.velocityBias));
         const newImpulse = Math.max(f(p.normalImpulse + lambda), 0);
         lambda = f(newImpulse - p.normalImpulse);
         p.normalImpulse = newImpulse;
-        q.apply(f(lambda * nx), f(lambda * ny), p.rAx, p.rAy, p.rBx, p.rBy, mA, iA, mB, iB);
+        const px = f(lambda * nx), py = f(lambda * ny);
+        linA.x = f(vAx - f(mA * px));
+        linA.y = f(vAy - f(mA * py));
+        velA.w = f(wA - f(iA * f(f(rAx * py) - f(rAy * px))));
+        linB.x = f(vBx + f(mB * px));
+        linB.y = f(vBy + f(mB * py));
+        velB.w = f(wB + f(iB * f(f(rBx * py) - f(rBy * px))));
       } else {
+        q.xA = vAx;
+        q.yA = vAy;
+        q.rotA = wA;
+        q.xB = vBx;
+        q.yB = vBy;
+        q.rotB = wB;
         this.#blockSolve(vc);
+        q.storeVelocities(velA, velB);
       }
-      q.store(velA, velB);
     }
   }
 
@@ -690,7 +741,7 @@ export class ContactSolver32 {
         if (bB !== toiA && bB !== toiB) mB = iB = 0;
       }
       const posA = bA.c_position, posB = bB.c_position;
-      q.load(posA, posB);
+      q.loadPositions(posA, posB);
       for (let j = 0; j < vc.positionPointCount; j++) {
         this.#xfA.set(q.xA, q.yA, q.rotA, vc.lcAx, vc.lcAy);
         this.#xfB.set(q.xB, q.yB, q.rotB, vc.lcBx, vc.lcBy);
@@ -709,7 +760,7 @@ export class ContactSolver32 {
         const impulse = K > 0 ? f(-C / K) : 0;
         q.apply(f(impulse * nx), f(impulse * ny), rAx, rAy, rBx, rBy, mA, iA, mB, iB);
       }
-      q.store(posA, posB);
+      q.storePositions(posA, posB);
     }
     return minSeparation >= f((toi ? -1.5 : -3) * LINEAR_SLOP);
   }
