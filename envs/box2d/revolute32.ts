@@ -275,7 +275,9 @@ export class Revolute32 {
       const oldImpulse = j.m_motorImpulse;
       const maxImpulse = this.maxImpulse;
       const sum = f(oldImpulse + impulse);
-      const clamped = sum < -maxImpulse ? -maxImpulse : sum > maxImpulse ? maxImpulse : sum;
+      // b2Clamp; Math.max/min give the same values (zero signs too) and, unlike a ternary
+      // here, no boxed number per call.
+      const clamped = Math.max(-maxImpulse, Math.min(sum, maxImpulse));
       j.m_motorImpulse = clamped;
       impulse = f(clamped - oldImpulse);
       wA = f(wA - f(iA * impulse));
