@@ -27,7 +27,7 @@
  */
 import type { Vec2Value } from "./planck.ts";
 import { Pair32 } from "./solver32.ts";
-import { cosf, sinf } from "./trig32.ts";
+import { SINCOS, sincosf } from "./trig32.ts";
 
 const f = Math.fround;
 const PI_F = f(3.14159265359);
@@ -248,8 +248,10 @@ export class Revolute32 {
   /** rA = R(aA)·(localAnchorA − localCenterA), rB likewise, into this.rA / this.rB. */
   #anchors(aA: number, aB: number): void {
     const j = this.j;
-    const sA = sinf(aA), cA = cosf(aA);
-    const sB = sinf(aB), cB = cosf(aB);
+    sincosf(aA);
+    const sA = SINCOS[0], cA = SINCOS[1];
+    sincosf(aB);
+    const sB = SINCOS[0], cB = SINCOS[1];
     const lax = f(f(j.m_localAnchorA.x) - this.lcAx);
     const lay = f(f(j.m_localAnchorA.y) - this.lcAy);
     const lbx = f(f(j.m_localAnchorB.x) - this.lcBx);
@@ -266,8 +268,10 @@ export class Revolute32 {
     const velA = j.m_bodyA.c_velocity;
     const velB = j.m_bodyB.c_velocity;
     const vA = velA.v, vB = velB.v;
-    let vAx = f(vA.x), vAy = f(vA.y), wA = f(velA.w);
-    let vBx = f(vB.x), vBy = f(vB.y), wB = f(velB.w);
+    const vAx = f(vA.x), vAy = f(vA.y);
+    let wA = f(velA.w);
+    const vBx = f(vB.x), vBy = f(vB.y);
+    let wB = f(velB.w);
     const mA = this.mA, mB = this.mB, iA = this.iA, iB = this.iB;
     if (this.motorOn) {
       const cdot = f(f(wB - wA) - f(j.m_motorSpeed));

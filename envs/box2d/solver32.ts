@@ -34,7 +34,7 @@
  * @module
  */
 import type { PlanckBody, PlanckWorld } from "./planck.ts";
-import { cosf, sinf } from "./trig32.ts";
+import { SINCOS, sincosf } from "./trig32.ts";
 
 const f = Math.fround;
 const PI_F = f(3.14159265359);
@@ -216,8 +216,9 @@ class Xf32 {
   c = 0;
   /** q.Set(a); p = center − q·localCenter. */
   set(cx: number, cy: number, a: number, lcx: number, lcy: number): void {
-    const s = this.s = sinf(a);
-    const c = this.c = cosf(a);
+    sincosf(a);
+    const s = this.s = SINCOS[0];
+    const c = this.c = SINCOS[1];
     this.px = f(cx - f(f(c * lcx) - f(s * lcy)));
     this.py = f(cy - f(f(s * lcx) + f(c * lcy)));
   }
@@ -953,7 +954,8 @@ export function installSweep32(body: PlanckBody): void {
     const px = f(f(b1 * f(sw.c0.x)) + f(b * f(sw.c.x)));
     const py = f(f(b1 * f(sw.c0.y)) + f(b * f(sw.c.y)));
     const angle = f(f(b1 * f(sw.a0)) + f(b * f(sw.a)));
-    const s = sinf(angle), c = cosf(angle);
+    sincosf(angle);
+    const s = SINCOS[0], c = SINCOS[1];
     const lx = f(sw.localCenter.x), ly = f(sw.localCenter.y);
     xf.q.s = s;
     xf.q.c = c;
@@ -1089,8 +1091,9 @@ export function resetMassData32(body: PlanckBody): void {
 export function initBody32(body: PlanckBody, angle: number): void {
   const b = body as unknown as InternalBody;
   const a = f(angle);
-  b.m_xf.q.s = sinf(a);
-  b.m_xf.q.c = cosf(a);
+  sincosf(a);
+  b.m_xf.q.s = SINCOS[0];
+  b.m_xf.q.c = SINCOS[1];
   b.m_xf.p.x = f(b.m_xf.p.x);
   b.m_xf.p.y = f(b.m_xf.p.y);
   b.m_sweep.a = b.m_sweep.a0 = a;
