@@ -105,6 +105,9 @@ export class Revolute32 {
   det33 = 0;
   /** 1/det of Solve22 on the upper 2×2 block. */
   det22 = 0;
+  /** The body angles {@link Revolute32.#anchors} reads. */
+  angA = 0;
+  angB = 0;
   motorMass = 0;
   maxImpulse = 0;
   motorOn = false;
@@ -153,7 +156,9 @@ export class Revolute32 {
     let vAx = f(vA.x), vAy = f(vA.y), wA = f(bA.c_velocity.w);
     let vBx = f(vB.x), vBy = f(vB.y), wB = f(bB.c_velocity.w);
 
-    this.#anchors(aA, aB);
+    this.angA = aA;
+    this.angB = aB;
+    this.#anchors();
     const rAx = this.rAx, rAy = this.rAy, rBx = this.rBx, rBy = this.rBy;
 
     const fixedRotation = f(iA + iB) === 0;
@@ -245,9 +250,10 @@ export class Revolute32 {
     this.det22 = d;
   }
 
-  /** rA = R(aA)·(localAnchorA − localCenterA), rB likewise, into this.rA / this.rB. */
-  #anchors(aA: number, aB: number): void {
+  /** rA = R(angA)·(localAnchorA − localCenterA), rB likewise, into this.rA / this.rB. */
+  #anchors(): void {
     const j = this.j;
+    const aA = this.angA, aB = this.angB;
     sincosf(aA);
     const sA = SINCOS[0], cA = SINCOS[1];
     sincosf(aB);
@@ -397,7 +403,9 @@ export class Revolute32 {
       aB = f(aB + f(iB * limitImpulse));
     }
     // The anchors at the corrected angles (init recomputes them for the next step).
-    this.#anchors(aA, aB);
+    this.angA = aA;
+    this.angB = aB;
+    this.#anchors();
     const rAx = this.rAx, rAy = this.rAy, rBx = this.rBx, rBy = this.rBy;
     // C = ((cB + rB) − cA) − rA
     const cx = f(f(f(cBx + rBx) - cAx) - rAx);
@@ -419,7 +427,17 @@ export class Revolute32 {
     q.xB = cBx;
     q.yB = cBy;
     q.rotB = aB;
-    q.apply(ix, iy, rAx, rAy, rBx, rBy, mA, iA, mB, iB);
+    q.px = ix;
+    q.py = iy;
+    q.rAx = rAx;
+    q.rAy = rAy;
+    q.rBx = rBx;
+    q.rBy = rBy;
+    q.mA = mA;
+    q.iA = iA;
+    q.mB = mB;
+    q.iB = iB;
+    q.apply();
     q.storePositions(posA, posB);
     return positionError <= LINEAR_SLOP && angularError <= F32_ANGULAR_SLOP;
   }

@@ -214,13 +214,20 @@ class Xf32 {
   py = 0;
   s = 0;
   c = 0;
-  /** q.Set(a); p = center − q·localCenter. */
-  set(cx: number, cy: number, a: number, lcx: number, lcy: number): void {
-    sincosf(a);
+  /** The centre, angle and local centre {@link Xf32.update} reads. */
+  cx = 0;
+  cy = 0;
+  a = 0;
+  lcx = 0;
+  lcy = 0;
+  /** q.Set(a); p = center − q·localCenter (from the fields: no boxed arguments). */
+  update(): void {
+    sincosf(this.a);
     const s = this.s = SINCOS[0];
     const c = this.c = SINCOS[1];
-    this.px = f(cx - f(f(c * lcx) - f(s * lcy)));
-    this.py = f(cy - f(f(s * lcx) + f(c * lcy)));
+    const lcx = this.lcx, lcy = this.lcy;
+    this.px = f(this.cx - f(f(c * lcx) - f(s * lcy)));
+    this.py = f(this.cy - f(f(s * lcx) + f(c * lcy)));
   }
 }
 
@@ -295,29 +302,36 @@ export class Pair32 {
     b.a = this.rotB;
   }
 
-  /** A −= mA·P, ωA −= iA·(rA × P); B += mB·P, ωB += iB·(rB × P). */
-  apply(
-    px: number,
-    py: number,
-    rAx: number,
-    rAy: number,
-    rBx: number,
-    rBy: number,
-    mA: number,
-    iA: number,
-    mB: number,
-    iB: number,
-  ): void {
+  /** The impulse P, the arms rA, rB and the inverse masses {@link Pair32.apply} uses. */
+  px = 0;
+  py = 0;
+  rAx = 0;
+  rAy = 0;
+  rBx = 0;
+  rBy = 0;
+  mA = 0;
+  iA = 0;
+  mB = 0;
+  iB = 0;
+
+  /**
+   * A −= mA·P, ωA −= iA·(rA × P); B += mB·P, ωB += iB·(rB × P), from the fields above (not
+   * arguments: numbers passed to a call that is not inlined are boxed).
+   */
+  apply(): void {
+    const px = this.px, py = this.py;
+    const mA = this.mA, iA = this.iA, mB = this.mB, iB = this.iB;
     this.xA = f(this.xA - f(mA * px));
     this.yA = f(this.yA - f(mA * py));
-    this.rotA = f(this.rotA - f(iA * f(f(rAx * py) - f(rAy * px))));
+    this.rotA = f(this.rotA - f(iA * f(f(this.rAx * py) - f(this.rAy * px))));
     this.xB = f(this.xB + f(mB * px));
     this.yB = f(this.yB + f(mB * py));
-    this.rotB = f(this.rotB + f(iB * f(f(rBx * py) - f(rBy * px))));
+    this.rotB = f(this.rotB + f(iB * f(f(this.rBx * py) - f(this.rBy * px))));
   }
 
   /** dv = vB + ωB × rB − vA − ωA × rA, left to right as Box2D's C++, into dvx, dvy. */
-  relativeVelocity(rAx: number, rAy: number, rBx: number, rBy: number): void {
+  relativeVelocity(arms: { rAx: number; rAy: number; rBx: number; rBy: number }): void {
+    const rAx = arms.rAx, rAy = arms.rAy, rBx = arms.rBx, rBy = arms.rBy;
     this.dvx = f(f(f(this.xB + f(-this.rotB * rBy)) - this.xA) - f(-this.rotA * rAy));
     this.dvy = f(f(f(this.yB + f(this.rotB * rBx)) - this.yA) - f(this.rotA * rAx));
   }
@@ -475,8 +489,19 @@ export class ContactSolver32 {
       const vAx = f(vA.v.x), vAy = f(vA.v.y), wA = f(vA.w);
       const vBx = f(vB.v.x), vBy = f(vB.v.y), wB = f(vB.w);
       const cAx = f(pA.c.x), cAy = f(pA.c.y), cBx = f(pB.c.x), cBy = f(pB.c.y);
-      this.#xfA.set(cAx, cAy, f(pA.a), vc.lcAx, vc.lcAy);
-      this.#xfB.set(cBx, cBy, f(pB.a), vc.lcBx, vc.lcBy);
+      const xfA = this.#xfA, xfB = this.#xfB;
+      xfA.cx = cAx;
+      xfA.cy = cAy;
+      xfA.a = f(pA.a);
+      xfA.lcx = vc.lcAx;
+      xfA.lcy = vc.lcAy;
+      xfA.update();
+      xfB.cx = cBx;
+      xfB.cy = cBy;
+      xfB.a = f(pB.a);
+      xfB.lcx = vc.lcBx;
+      xfB.lcy = vc.lcBy;
+      xfB.update();
       this.#worldManifold(vc);
       const nx = vc.nx = this.#nx;
       const ny = vc.ny = this.#ny;
@@ -537,12 +562,22 @@ export class ContactSolver32 {
       const vc = this.#pool[i];
       const velA = vc.bodyA!.c_velocity, velB = vc.bodyB!.c_velocity;
       q.loadVelocities(velA, velB);
+      q.mA = vc.mA;
+      q.iA = vc.iA;
+      q.mB = vc.mB;
+      q.iB = vc.iB;
       const nx = vc.nx, ny = vc.ny, tx = ny, ty = -nx;
       for (let j = 0; j < vc.pointCount; j++) {
         const p = vc.points[j];
         const Px = f(f(p.normalImpulse * nx) + f(p.tangentImpulse * tx));
         const Py = f(f(p.normalImpulse * ny) + f(p.tangentImpulse * ty));
-        q.apply(Px, Py, p.rAx, p.rAy, p.rBx, p.rBy, vc.mA, vc.iA, vc.mB, vc.iB);
+        q.px = Px;
+        q.py = Py;
+        q.rAx = p.rAx;
+        q.rAy = p.rAy;
+        q.rBx = p.rBx;
+        q.rBy = p.rBy;
+        q.apply();
       }
       q.storeVelocities(velA, velB);
     }
@@ -621,9 +656,9 @@ export class ContactSolver32 {
     const nx = vc.nx, ny = vc.ny;
     const c1 = vc.points[0], c2 = vc.points[1];
     const ax = c1.normalImpulse, ay = c2.normalImpulse;
-    q.relativeVelocity(c1.rAx, c1.rAy, c1.rBx, c1.rBy);
+    q.relativeVelocity(c1);
     const vn1 = f(f(q.dvx * nx) + f(q.dvy * ny));
-    q.relativeVelocity(c2.rAx, c2.rAy, c2.rBx, c2.rBy);
+    q.relativeVelocity(c2);
     const vn2 = f(f(q.dvx * nx) + f(q.dvy * ny));
     let bx = f(vn1 - c1.velocityBias);
     let by = f(vn2 - c2.velocityBias);
@@ -743,9 +778,24 @@ export class ContactSolver32 {
       }
       const posA = bA.c_position, posB = bB.c_position;
       q.loadPositions(posA, posB);
+      q.mA = mA;
+      q.iA = iA;
+      q.mB = mB;
+      q.iB = iB;
       for (let j = 0; j < vc.positionPointCount; j++) {
-        this.#xfA.set(q.xA, q.yA, q.rotA, vc.lcAx, vc.lcAy);
-        this.#xfB.set(q.xB, q.yB, q.rotB, vc.lcBx, vc.lcBy);
+        const xfA = this.#xfA, xfB = this.#xfB;
+        xfA.cx = q.xA;
+        xfA.cy = q.yA;
+        xfA.a = q.rotA;
+        xfA.lcx = vc.lcAx;
+        xfA.lcy = vc.lcAy;
+        xfA.update();
+        xfB.cx = q.xB;
+        xfB.cy = q.yB;
+        xfB.a = q.rotB;
+        xfB.lcx = vc.lcBx;
+        xfB.lcy = vc.lcBy;
+        xfB.update();
         this.#positionManifold(vc, j);
         const nx = this.#nx, ny = this.#ny, separation = this.#sep;
         const rAx = f(this.#px - q.xA), rAy = f(this.#py - q.yA);
@@ -759,7 +809,13 @@ export class ContactSolver32 {
         const rnB = f(f(rBx * ny) - f(rBy * nx));
         const K = f(f(f(mA + mB) + f(f(iA * rnA) * rnA)) + f(f(iB * rnB) * rnB));
         const impulse = K > 0 ? f(-C / K) : 0;
-        q.apply(f(impulse * nx), f(impulse * ny), rAx, rAy, rBx, rBy, mA, iA, mB, iB);
+        q.px = f(impulse * nx);
+        q.py = f(impulse * ny);
+        q.rAx = rAx;
+        q.rAy = rAy;
+        q.rBx = rBx;
+        q.rBy = rBy;
+        q.apply();
       }
       q.storePositions(posA, posB);
     }
