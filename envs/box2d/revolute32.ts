@@ -420,25 +420,13 @@ export class Revolute32 {
     if (det !== 0) det = f(1 / det);
     const ix = -f(det * f(f(kyy * cx) - f(kxy * cy)));
     const iy = -f(det * f(f(kxx * cy) - f(kxy * cx)));
-    const q = this.#pair;
-    q.xA = cAx;
-    q.yA = cAy;
-    q.rotA = aA;
-    q.xB = cBx;
-    q.yB = cBy;
-    q.rotB = aB;
-    q.px = ix;
-    q.py = iy;
-    q.rAx = rAx;
-    q.rAy = rAy;
-    q.rBx = rBx;
-    q.rBy = rBy;
-    q.mA = mA;
-    q.iA = iA;
-    q.mB = mB;
-    q.iB = iB;
-    q.apply();
-    q.storePositions(posA, posB);
+    // A −= mA·P, aA −= iA·(rA × P); B += mB·P, aB += iB·(rB × P).
+    posA.c.x = f(cAx - f(mA * ix));
+    posA.c.y = f(cAy - f(mA * iy));
+    posA.a = f(aA - f(iA * f(f(rAx * iy) - f(rAy * ix))));
+    posB.c.x = f(cBx + f(mB * ix));
+    posB.c.y = f(cBy + f(mB * iy));
+    posB.a = f(aB + f(iB * f(f(rBx * iy) - f(rBy * ix))));
     return positionError <= LINEAR_SLOP && angularError <= F32_ANGULAR_SLOP;
   }
 }

@@ -52,59 +52,52 @@ const S3 = -0x1994eb3774cf24 * 2 ** -65;
 /** Where {@link sincosf} leaves its results: `[sin, cos]` (numbers a function returns are boxed). */
 export const SINCOS: Float64Array = new Float64Array(2);
 
-/**
- * The quadrant polynomial into `SINCOS[k]`: sine for even n, cosine for odd; `neg` selects
- * glibc's second table, whose cosine coefficients are negated (its sine ones are the same).
- */
-function polyInto(x: number, x2: number, odd: boolean, neg: boolean, k: number): void {
-  if (!odd) {
-    const x3 = x * x2;
-    const s1 = S2 + x2 * S3;
-    const x7 = x3 * x2;
-    const s = x + x3 * S1;
-    SINCOS[k] = f(s + x7 * s1);
-    return;
-  }
-  const sg = neg ? -1 : 1;
-  const x4 = x2 * x2;
-  const c2 = sg * C3 + x2 * (sg * C4);
-  const c1 = sg * C0 + x2 * (sg * C1);
-  const x6 = x4 * x2;
-  const c = c1 + x4 * (sg * C2);
-  SINCOS[k] = f(c + x6 * c2);
-}
-
 const SIGN = [1, -1, -1, 1];
 
 /**
  * glibc's `sinf` and `cosf` of the float32 value `y` into `SINCOS` (`[sin, cos]`). Below
- * π/4 the polynomials of x; up to 120 x − n·π/2 for the nearest multiple n, and the
- * polynomials of the quadrant.
+ * π/4 the sine and cosine polynomials of x; up to 120 those of x − n·π/2 for the nearest
+ * multiple n, with n's quadrant swapping them and signing them (`neg` selects glibc's second
+ * table, whose cosine coefficients are negated; its sine ones are the same). Written as one
+ * function: numbers passed to or returned from a call that is not inlined are boxed.
  */
 export function sincosf(y: number): void {
-  const x = f(y);
+  let x = f(y);
   const top = abstop12(x);
+  let neg = false, swap = false;
   if (top < PIO4_TOP) {
     if (top < TINY_TOP) {
       SINCOS[0] = x;
       SINCOS[1] = 1;
       return;
     }
-    const x2 = x * x;
-    polyInto(x, x2, false, false, 0);
-    polyInto(x, x2, true, false, 1);
-    return;
-  }
-  if (top < LARGE_TOP) {
+  } else if (top < LARGE_TOP) {
     const n = (((x * HPI_INV) | 0) + 0x800000) >> 24;
     const r = x - n * HPI;
-    const rs = r * SIGN[n & 3], r2 = r * r, neg = (n & 2) !== 0;
-    polyInto(rs, r2, (n & 1) === 1, neg, 0);
-    polyInto(rs, r2, ((n ^ 1) & 1) === 1, neg, 1);
+    x = r * SIGN[n & 3];
+    neg = (n & 2) !== 0;
+    swap = (n & 1) === 1;
+  } else {
+    SINCOS[0] = f(Math.sin(x));
+    SINCOS[1] = f(Math.cos(x));
     return;
   }
-  SINCOS[0] = f(Math.sin(x));
-  SINCOS[1] = f(Math.cos(x));
+  const x2 = x * x;
+  // The sine polynomial.
+  const x3 = x * x2;
+  const s1 = S2 + x2 * S3;
+  const x7 = x3 * x2;
+  const sine = f(x + x3 * S1 + x7 * s1);
+  // The cosine polynomial.
+  const sg = neg ? -1 : 1;
+  const x4 = x2 * x2;
+  const c2 = sg * C3 + x2 * (sg * C4);
+  const c1 = sg * C0 + x2 * (sg * C1);
+  const x6 = x4 * x2;
+  const c = c1 + x4 * (sg * C2);
+  const cosine = f(c + x6 * c2);
+  SINCOS[0] = swap ? cosine : sine;
+  SINCOS[1] = swap ? sine : cosine;
 }
 
 /** glibc's `sinf` of the float32 value `y`. */
