@@ -79,6 +79,17 @@ interface IInput {
   p2: Vec2Value;
   maxFraction: number;
 }
+interface ITreeNode {
+  aabb: { lowerBound: Vec2Value; upperBound: Vec2Value };
+  child1: ITreeNode | null;
+  child2: ITreeNode | null;
+  userData: { fixture: IFixture; childIndex: number };
+}
+interface ITree {
+  m_root: ITreeNode | null;
+}
+/** planck's `EPSILON` (the zero length below which `Vec2.normalize` leaves a vector alone). */
+const PLANCK_EPSILON = 1e-9;
 type Callback = (fixture: never, point: Vec2Value, normal: Vec2Value, fraction: number) => number;
 
 /**
@@ -89,19 +100,18 @@ type Callback = (fixture: never, point: Vec2Value, normal: Vec2Value, fraction: 
  */
 export function installRayCast32(world: PlanckWorld): void {
   const w = world as unknown as {
-    m_broadPhase: {
-      rayCast(input: IInput, cb: (input: IInput, proxyId: number) => number): void;
-      getUserData(id: number): { fixture: IFixture; childIndex: number };
-    };
+    m_broadPhase: { m_tree: ITree };
   };
-  const bp = w.m_broadPhase;
+  const tree = w.m_broadPhase.m_tree;
   const point = { x: 0, y: 0 };
   const noNormal = { x: NaN, y: NaN };
   const input: IInput = { maxFraction: 1, p1: { x: 0, y: 0 }, p2: { x: 0, y: 0 } };
+  const output: { fraction?: number; normal?: Vec2Value } = {};
+  const stack: (ITreeNode | null)[] = [];
   let user: Callback | null = null;
   // b2World::RayCast's callback: the fixture's ray cast, then the user's report.
-  const report = (sub: IInput, proxyId: number): number => {
-    const proxy = bp.getUserData(proxyId);
+  const report = (sub: IInput, node: ITreeNode): number => {
+    const proxy = node.userData;
     const fixture = proxy.fixture;
     const shape = fixture.m_shape;
     if (shape.m_type === "edge" && shape.m_vertex1 && shape.m_vertex2) {
@@ -119,12 +129,63 @@ export function installRayCast32(world: PlanckWorld): void {
       point.y = f(f(b * sub.p1.y) + f(t * sub.p2.y));
       return user!(fixture as never, point, noNormal, t);
     }
-    const output: { fraction?: number; normal?: Vec2Value } = {};
+    output.fraction = undefined;
+    output.normal = undefined;
     if (!fixture.rayCast(output, sub, proxy.childIndex)) return sub.maxFraction;
     const t = output.fraction!;
     point.x = (1 - t) * sub.p1.x + t * sub.p2.x;
     point.y = (1 - t) * sub.p1.y + t * sub.p2.y;
     return user!(fixture as never, point, output.normal!, t);
+  };
+  // planck's b2DynamicTree::RayCast (float64 pruning, the same visiting order) without its
+  // per-call vectors, bounding box, stack and sub-input.
+  const treeRayCast = (): void => {
+    const p1 = input.p1, p2 = input.p2;
+    let rx = p2.x - p1.x, ry = p2.y - p1.y;
+    const length = Math.sqrt(rx * rx + ry * ry);
+    if (length >= PLANCK_EPSILON) {
+      const inv = 1 / length;
+      rx *= inv;
+      ry *= inv;
+    }
+    // v = cross(1, r), |v|.
+    const vx = -1 * ry, vy = 1 * rx;
+    const ax = Math.abs(vx), ay = Math.abs(vy);
+    let maxFraction = input.maxFraction;
+    let tx = (1 - maxFraction) * p1.x + maxFraction * p2.x;
+    let ty = (1 - maxFraction) * p1.y + maxFraction * p2.y;
+    let lx = Math.min(p1.x, tx), ly = Math.min(p1.y, ty);
+    let ux = Math.max(p1.x, tx), uy = Math.max(p1.y, ty);
+    stack.length = 0;
+    stack.push(tree.m_root);
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (node == null) continue;
+      const lo = node.aabb.lowerBound, hi = node.aabb.upperBound;
+      if (lx - hi.x > 0 || ly - hi.y > 0 || lo.x - ux > 0 || lo.y - uy > 0) continue;
+      const cx = (lo.x + hi.x) * 0.5, cy = (lo.y + hi.y) * 0.5;
+      const hx = (hi.x - lo.x) * 0.5, hy = (hi.y - lo.y) * 0.5;
+      const separation = Math.abs(vx * (p1.x - cx) + vy * (p1.y - cy)) - (ax * hx + ay * hy);
+      if (separation > 0) continue;
+      if (node.child1 == null) {
+        input.maxFraction = maxFraction;
+        const value = report(input, node);
+        if (value === 0) break;
+        if (value > 0) {
+          maxFraction = value;
+          tx = (1 - maxFraction) * p1.x + maxFraction * p2.x;
+          ty = (1 - maxFraction) * p1.y + maxFraction * p2.y;
+          lx = Math.min(p1.x, tx);
+          ly = Math.min(p1.y, ty);
+          ux = Math.max(p1.x, tx);
+          uy = Math.max(p1.y, ty);
+        }
+      } else {
+        stack.push(node.child1);
+        stack.push(node.child2);
+      }
+    }
+    stack.length = 0;
   };
   world.rayCast = (point1, point2, callback) => {
     input.maxFraction = 1;
@@ -133,7 +194,7 @@ export function installRayCast32(world: PlanckWorld): void {
     input.p2.x = f(point2.x);
     input.p2.y = f(point2.y);
     user = callback as unknown as Callback;
-    bp.rayCast(input, report);
+    treeRayCast();
     user = null;
   };
 }

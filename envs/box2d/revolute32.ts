@@ -27,7 +27,7 @@
  */
 import type { Vec2Value } from "./planck.ts";
 import { Pair32 } from "./solver32.ts";
-import { cosf, sinf } from "./trig32.ts";
+import { SINCOS, sincosf } from "./trig32.ts";
 
 const f = Math.fround;
 const PI_F = f(3.14159265359);
@@ -98,6 +98,16 @@ export class Revolute32 {
   ezx = 0;
   ezy = 0;
   ezz = 0;
+  /** Cofactors of the mass matrix's first column (ey × ez) and 1/det of Solve33. */
+  c33x = 0;
+  c33y = 0;
+  c33z = 0;
+  det33 = 0;
+  /** 1/det of Solve22 on the upper 2×2 block. */
+  det22 = 0;
+  /** The body angles {@link Revolute32.#anchors} reads. */
+  angA = 0;
+  angB = 0;
   motorMass = 0;
   maxImpulse = 0;
   motorOn = false;
@@ -146,7 +156,9 @@ export class Revolute32 {
     let vAx = f(vA.x), vAy = f(vA.y), wA = f(bA.c_velocity.w);
     let vBx = f(vB.x), vBy = f(vB.y), wB = f(bB.c_velocity.w);
 
-    this.#anchors(aA, aB);
+    this.angA = aA;
+    this.angB = aB;
+    this.#anchors();
     const rAx = this.rAx, rAy = this.rAy, rBx = this.rBx, rBy = this.rBy;
 
     const fixedRotation = f(iA + iB) === 0;
@@ -160,6 +172,7 @@ export class Revolute32 {
     this.exz = this.ezx;
     this.eyz = this.ezy;
     this.ezz = f(iA + iB);
+    this.#solvers();
     let motorMass = f(iA + iB);
     if (motorMass > 0) motorMass = f(1 / motorMass);
     this.motorMass = motorMass;
@@ -217,11 +230,34 @@ export class Revolute32 {
     bB.c_velocity.w = wB;
   }
 
-  /** rA = R(aA)·(localAnchorA − localCenterA), rB likewise, into this.rA / this.rB. */
-  #anchors(aA: number, aB: number): void {
+  /**
+   * The parts of b2Mat33::Solve33 and Solve22 that depend on the mass matrix alone: Box2D
+   * recomputes them in every velocity iteration from the same float32 inputs, so computing
+   * them once per step gives the same bits.
+   */
+  #solvers(): void {
+    const exx = this.exx, exy = this.exy, exz = this.exz;
+    const eyx = this.eyx, eyy = this.eyy, eyz = this.eyz;
+    const ezx = this.ezx, ezy = this.ezy, ezz = this.ezz;
+    const cx = this.c33x = f(f(eyy * ezz) - f(eyz * ezy));
+    const cy = this.c33y = f(f(eyz * ezx) - f(eyx * ezz));
+    const cz = this.c33z = f(f(eyx * ezy) - f(eyy * ezx));
+    let det = f(f(f(exx * cx) + f(exy * cy)) + f(exz * cz));
+    if (det !== 0) det = f(1 / det);
+    this.det33 = det;
+    let d = f(f(exx * eyy) - f(eyx * exy));
+    if (d !== 0) d = f(1 / d);
+    this.det22 = d;
+  }
+
+  /** rA = R(angA)·(localAnchorA − localCenterA), rB likewise, into this.rA / this.rB. */
+  #anchors(): void {
     const j = this.j;
-    const sA = sinf(aA), cA = cosf(aA);
-    const sB = sinf(aB), cB = cosf(aB);
+    const aA = this.angA, aB = this.angB;
+    sincosf(aA);
+    const sA = SINCOS[0], cA = SINCOS[1];
+    sincosf(aB);
+    const sB = SINCOS[0], cB = SINCOS[1];
     const lax = f(f(j.m_localAnchorA.x) - this.lcAx);
     const lay = f(f(j.m_localAnchorA.y) - this.lcAy);
     const lbx = f(f(j.m_localAnchorB.x) - this.lcBx);
@@ -237,38 +273,42 @@ export class Revolute32 {
     const j = this.j;
     const velA = j.m_bodyA.c_velocity;
     const velB = j.m_bodyB.c_velocity;
-    const q = this.#pair;
-    q.load(velA, velB);
+    const vA = velA.v, vB = velB.v;
+    const vAx = f(vA.x), vAy = f(vA.y);
+    let wA = f(velA.w);
+    const vBx = f(vB.x), vBy = f(vB.y);
+    let wB = f(velB.w);
     const mA = this.mA, mB = this.mB, iA = this.iA, iB = this.iB;
     if (this.motorOn) {
-      const cdot = f(f(q.rotB - q.rotA) - f(j.m_motorSpeed));
+      const cdot = f(f(wB - wA) - f(j.m_motorSpeed));
       let impulse = f(-this.motorMass * cdot);
       const oldImpulse = j.m_motorImpulse;
       const maxImpulse = this.maxImpulse;
       const sum = f(oldImpulse + impulse);
-      const clamped = sum < -maxImpulse ? -maxImpulse : sum > maxImpulse ? maxImpulse : sum;
+      // b2Clamp; Math.max/min give the same values (zero signs too) and, unlike a ternary
+      // here, no boxed number per call.
+      const clamped = Math.max(-maxImpulse, Math.min(sum, maxImpulse));
       j.m_motorImpulse = clamped;
       impulse = f(clamped - oldImpulse);
-      q.rotA = f(q.rotA - f(iA * impulse));
-      q.rotB = f(q.rotB + f(iB * impulse));
+      wA = f(wA - f(iA * impulse));
+      wB = f(wB + f(iB * impulse));
     }
     const rAx = this.rAx, rAy = this.rAy, rBx = this.rBx, rBy = this.rBy;
     const acc = j.m_impulse;
-    q.relativeVelocity(rAx, rAy, rBx, rBy);
-    const cdot1x = q.dvx, cdot1y = q.dvy;
+    // Cdot1 = vB + wB × rB − vA − wA × rA, left to right as Box2D's C++.
+    const cdot1x = f(f(f(vBx + f(-wB * rBy)) - vAx) - f(-wA * rAy));
+    const cdot1y = f(f(f(vBy + f(wB * rBx)) - vAy) - f(wA * rAx));
     const exx = this.exx, exy = this.exy, exz = this.exz;
-    const eyx = this.eyx, eyy = this.eyy, eyz = this.eyz;
+    const eyx = this.eyx, eyy = this.eyy;
     const ezx = this.ezx, ezy = this.ezy, ezz = this.ezz;
+    let ix: number, iy: number, iz: number;
     if (this.limitOn) {
-      const cdot2 = f(q.rotB - q.rotA);
-      // b2Mat33::Solve33: det = ex·(ey × ez), x = det·(b·(ey × ez)), y = det·(ex·(b × ez)),
-      // z = det·(ex·(ey × b)).
-      const cx = f(f(eyy * ezz) - f(eyz * ezy));
-      const cy = f(f(eyz * ezx) - f(eyx * ezz));
-      const cz = f(f(eyx * ezy) - f(eyy * ezx));
-      let det = f(f(f(exx * cx) + f(exy * cy)) + f(exz * cz));
-      if (det !== 0) det = f(1 / det);
-      const sx = f(det * f(f(f(cdot1x * cx) + f(cdot1y * cy)) + f(cdot2 * cz)));
+      const cdot2 = f(wB - wA);
+      // b2Mat33::Solve33 (the cofactors and 1/det are fixed for the step: see #solvers).
+      const eyz = this.eyz, det = this.det33;
+      const sx = f(
+        det * f(f(f(cdot1x * this.c33x) + f(cdot1y * this.c33y)) + f(cdot2 * this.c33z)),
+      );
       let kx = f(f(cdot1y * ezz) - f(cdot2 * ezy));
       let ky = f(f(cdot2 * ezx) - f(cdot1x * ezz));
       let kz = f(f(cdot1x * ezy) - f(cdot1y * ezx));
@@ -277,7 +317,9 @@ export class Revolute32 {
       ky = f(f(eyz * cdot1x) - f(eyx * cdot2));
       kz = f(f(eyx * cdot1y) - f(eyy * cdot1x));
       const sz = f(det * f(f(f(exx * kx) + f(exy * ky)) + f(exz * kz)));
-      let ix = -sx, iy = -sy, iz = -sz;
+      ix = -sx;
+      iy = -sy;
+      iz = -sz;
       const state = j.m_limitState;
       const az = acc.z;
       let reduce = false;
@@ -287,39 +329,42 @@ export class Revolute32 {
         // rhs = −Cdot1 + z·(ez.x, ez.y); b2Mat33::Solve22 on the upper 2×2 block.
         const rhsX = f(-cdot1x + f(az * ezx));
         const rhsY = f(-cdot1y + f(az * ezy));
-        let d = f(f(exx * eyy) - f(eyx * exy));
-        if (d !== 0) d = f(1 / d);
-        const rx = f(d * f(f(eyy * rhsX) - f(eyx * rhsY)));
-        const ry = f(d * f(f(exx * rhsY) - f(exy * rhsX)));
-        ix = rx;
-        iy = ry;
+        const d = this.det22;
+        ix = f(d * f(f(eyy * rhsX) - f(eyx * rhsY)));
+        iy = f(d * f(f(exx * rhsY) - f(exy * rhsX)));
         iz = -az;
-        acc.x = f(acc.x + rx);
-        acc.y = f(acc.y + ry);
+        acc.x = f(acc.x + ix);
+        acc.y = f(acc.y + iy);
         acc.z = 0;
       } else {
         acc.x = f(acc.x + ix);
         acc.y = f(acc.y + iy);
         acc.z = f(az + iz);
       }
-      q.xA = f(q.xA - f(mA * ix));
-      q.yA = f(q.yA - f(mA * iy));
-      q.rotA = f(q.rotA - f(iA * f(f(f(rAx * iy) - f(rAy * ix)) + iz)));
-      q.xB = f(q.xB + f(mB * ix));
-      q.yB = f(q.yB + f(mB * iy));
-      q.rotB = f(q.rotB + f(iB * f(f(f(rBx * iy) - f(rBy * ix)) + iz)));
     } else {
       const bx = -cdot1x;
       const by = -cdot1y;
-      let d = f(f(exx * eyy) - f(eyx * exy));
-      if (d !== 0) d = f(1 / d);
-      const ix = f(d * f(f(eyy * bx) - f(eyx * by)));
-      const iy = f(d * f(f(exx * by) - f(exy * bx)));
+      const d = this.det22;
+      ix = f(d * f(f(eyy * bx) - f(eyx * by)));
+      iy = f(d * f(f(exx * by) - f(exy * bx)));
       acc.x = f(acc.x + ix);
       acc.y = f(acc.y + iy);
-      q.apply(ix, iy, rAx, rAy, rBx, rBy, mA, iA, mB, iB);
+      // Without a limit Box2D's angular sums have no z (adding 0 could flip a zero's sign).
+      vA.x = f(vAx - f(mA * ix));
+      vA.y = f(vAy - f(mA * iy));
+      velA.w = f(wA - f(iA * f(f(rAx * iy) - f(rAy * ix))));
+      vB.x = f(vBx + f(mB * ix));
+      vB.y = f(vBy + f(mB * iy));
+      velB.w = f(wB + f(iB * f(f(rBx * iy) - f(rBy * ix))));
+      return;
     }
-    q.store(velA, velB);
+    // A −= mA·P, ωA −= iA·(rA × P + z); B += mB·P, ωB += iB·(rB × P + z).
+    vA.x = f(vAx - f(mA * ix));
+    vA.y = f(vAy - f(mA * iy));
+    velA.w = f(wA - f(iA * f(f(f(rAx * iy) - f(rAy * ix)) + iz)));
+    vB.x = f(vBx + f(mB * ix));
+    vB.y = f(vBy + f(mB * iy));
+    velB.w = f(wB + f(iB * f(f(f(rBx * iy) - f(rBy * ix)) + iz)));
   }
 
   /** `SolvePositionConstraints`: the angular limit, then the point; true when converged. */
@@ -358,7 +403,9 @@ export class Revolute32 {
       aB = f(aB + f(iB * limitImpulse));
     }
     // The anchors at the corrected angles (init recomputes them for the next step).
-    this.#anchors(aA, aB);
+    this.angA = aA;
+    this.angB = aB;
+    this.#anchors();
     const rAx = this.rAx, rAy = this.rAy, rBx = this.rBx, rBy = this.rBy;
     // C = ((cB + rB) − cA) − rA
     const cx = f(f(f(cBx + rBx) - cAx) - rAx);
@@ -373,15 +420,13 @@ export class Revolute32 {
     if (det !== 0) det = f(1 / det);
     const ix = -f(det * f(f(kyy * cx) - f(kxy * cy)));
     const iy = -f(det * f(f(kxx * cy) - f(kxy * cx)));
-    const q = this.#pair;
-    q.xA = cAx;
-    q.yA = cAy;
-    q.rotA = aA;
-    q.xB = cBx;
-    q.yB = cBy;
-    q.rotB = aB;
-    q.apply(ix, iy, rAx, rAy, rBx, rBy, mA, iA, mB, iB);
-    q.store(posA, posB);
+    // A −= mA·P, aA −= iA·(rA × P); B += mB·P, aB += iB·(rB × P).
+    posA.c.x = f(cAx - f(mA * ix));
+    posA.c.y = f(cAy - f(mA * iy));
+    posA.a = f(aA - f(iA * f(f(rAx * iy) - f(rAy * ix))));
+    posB.c.x = f(cBx + f(mB * ix));
+    posB.c.y = f(cBy + f(mB * iy));
+    posB.a = f(aB + f(iB * f(f(rBx * iy) - f(rBy * ix))));
     return positionError <= LINEAR_SLOP && angularError <= F32_ANGULAR_SLOP;
   }
 }

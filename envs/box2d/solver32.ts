@@ -34,7 +34,7 @@
  * @module
  */
 import type { PlanckBody, PlanckWorld } from "./planck.ts";
-import { cosf, sinf } from "./trig32.ts";
+import { SINCOS, sincosf } from "./trig32.ts";
 
 const f = Math.fround;
 const PI_F = f(3.14159265359);
@@ -214,17 +214,27 @@ class Xf32 {
   py = 0;
   s = 0;
   c = 0;
-  /** q.Set(a); p = center − q·localCenter. */
-  set(cx: number, cy: number, a: number, lcx: number, lcy: number): void {
-    const s = this.s = sinf(a);
-    const c = this.c = cosf(a);
-    this.px = f(cx - f(f(c * lcx) - f(s * lcy)));
-    this.py = f(cy - f(f(s * lcx) + f(c * lcy)));
+  /** The centre, angle and local centre {@link Xf32.update} reads. */
+  cx = 0;
+  cy = 0;
+  a = 0;
+  lcx = 0;
+  lcy = 0;
+  /** q.Set(a); p = center − q·localCenter (from the fields: no boxed arguments). */
+  update(): void {
+    sincosf(this.a);
+    const s = this.s = SINCOS[0];
+    const c = this.c = SINCOS[1];
+    const lcx = this.lcx, lcy = this.lcy;
+    this.px = f(this.cx - f(f(c * lcx) - f(s * lcy)));
+    this.py = f(this.cy - f(f(s * lcx) + f(c * lcy)));
   }
 }
 
-/** A body's solver velocity (v, ω) or position (c, a), as planck keeps them. */
-export type SolverState = { v: Vec; w: number } | { c: Vec; a: number };
+/** A body's solver velocity (v, ω), as planck keeps it. */
+export type SolverVelocity = { v: Vec; w: number };
+/** A body's solver position (c, a), as planck keeps it. */
+export type SolverPosition = { c: Vec; a: number };
 
 /**
  * The state of a constraint's two bodies, velocities (v, ω) or positions (c, a), as float32
@@ -248,53 +258,80 @@ export class Pair32 {
   /** y of the last {@link Pair32.relativeVelocity}. */
   dvy = 0;
 
-  /** Loads two bodies' solver velocities or positions. */
-  load(a: SolverState, b: SolverState): void {
-    const la = "v" in a ? a.v : a.c, lb = "v" in b ? b.v : b.c;
+  /** Loads two bodies' solver velocities. */
+  loadVelocities(a: SolverVelocity, b: SolverVelocity): void {
+    const la = a.v, lb = b.v;
     this.xA = f(la.x);
     this.yA = f(la.y);
-    this.rotA = f("v" in a ? a.w : a.a);
+    this.rotA = f(a.w);
     this.xB = f(lb.x);
     this.yB = f(lb.y);
-    this.rotB = f("v" in b ? b.w : b.a);
+    this.rotB = f(b.w);
   }
 
-  /** Stores them back. */
-  store(a: SolverState, b: SolverState): void {
-    const la = "v" in a ? a.v : a.c, lb = "v" in b ? b.v : b.c;
+  /** Loads two bodies' solver positions. */
+  loadPositions(a: SolverPosition, b: SolverPosition): void {
+    const la = a.c, lb = b.c;
+    this.xA = f(la.x);
+    this.yA = f(la.y);
+    this.rotA = f(a.a);
+    this.xB = f(lb.x);
+    this.yB = f(lb.y);
+    this.rotB = f(b.a);
+  }
+
+  /** Stores the velocities back. */
+  storeVelocities(a: SolverVelocity, b: SolverVelocity): void {
+    const la = a.v, lb = b.v;
     la.x = this.xA;
     la.y = this.yA;
     lb.x = this.xB;
     lb.y = this.yB;
-    if ("v" in a) a.w = this.rotA;
-    else a.a = this.rotA;
-    if ("v" in b) b.w = this.rotB;
-    else b.a = this.rotB;
+    a.w = this.rotA;
+    b.w = this.rotB;
   }
 
-  /** A −= mA·P, ωA −= iA·(rA × P); B += mB·P, ωB += iB·(rB × P). */
-  apply(
-    px: number,
-    py: number,
-    rAx: number,
-    rAy: number,
-    rBx: number,
-    rBy: number,
-    mA: number,
-    iA: number,
-    mB: number,
-    iB: number,
-  ): void {
+  /** Stores the positions back. */
+  storePositions(a: SolverPosition, b: SolverPosition): void {
+    const la = a.c, lb = b.c;
+    la.x = this.xA;
+    la.y = this.yA;
+    lb.x = this.xB;
+    lb.y = this.yB;
+    a.a = this.rotA;
+    b.a = this.rotB;
+  }
+
+  /** The impulse P, the arms rA, rB and the inverse masses {@link Pair32.apply} uses. */
+  px = 0;
+  py = 0;
+  rAx = 0;
+  rAy = 0;
+  rBx = 0;
+  rBy = 0;
+  mA = 0;
+  iA = 0;
+  mB = 0;
+  iB = 0;
+
+  /**
+   * A −= mA·P, ωA −= iA·(rA × P); B += mB·P, ωB += iB·(rB × P), from the fields above (not
+   * arguments: numbers passed to a call that is not inlined are boxed).
+   */
+  apply(): void {
+    const px = this.px, py = this.py;
+    const mA = this.mA, iA = this.iA, mB = this.mB, iB = this.iB;
     this.xA = f(this.xA - f(mA * px));
     this.yA = f(this.yA - f(mA * py));
-    this.rotA = f(this.rotA - f(iA * f(f(rAx * py) - f(rAy * px))));
+    this.rotA = f(this.rotA - f(iA * f(f(this.rAx * py) - f(this.rAy * px))));
     this.xB = f(this.xB + f(mB * px));
     this.yB = f(this.yB + f(mB * py));
-    this.rotB = f(this.rotB + f(iB * f(f(rBx * py) - f(rBy * px))));
+    this.rotB = f(this.rotB + f(iB * f(f(this.rBx * py) - f(this.rBy * px))));
   }
 
   /** dv = vB + ωB × rB − vA − ωA × rA, left to right as Box2D's C++, into dvx, dvy. */
-  relativeVelocity(rAx: number, rAy: number, rBx: number, rBy: number): void {
+  relativeVelocity(arms: { rAx: number; rAy: number; rBx: number; rBy: number }): void {
+    const rAx = arms.rAx, rAy = arms.rAy, rBx = arms.rBx, rBy = arms.rBy;
     this.dvx = f(f(f(this.xB + f(-this.rotB * rBy)) - this.xA) - f(-this.rotA * rAy));
     this.dvy = f(f(f(this.yB + f(this.rotB * rBx)) - this.yA) - f(this.rotA * rAx));
   }
@@ -452,8 +489,19 @@ export class ContactSolver32 {
       const vAx = f(vA.v.x), vAy = f(vA.v.y), wA = f(vA.w);
       const vBx = f(vB.v.x), vBy = f(vB.v.y), wB = f(vB.w);
       const cAx = f(pA.c.x), cAy = f(pA.c.y), cBx = f(pB.c.x), cBy = f(pB.c.y);
-      this.#xfA.set(cAx, cAy, f(pA.a), vc.lcAx, vc.lcAy);
-      this.#xfB.set(cBx, cBy, f(pB.a), vc.lcBx, vc.lcBy);
+      const xfA = this.#xfA, xfB = this.#xfB;
+      xfA.cx = cAx;
+      xfA.cy = cAy;
+      xfA.a = f(pA.a);
+      xfA.lcx = vc.lcAx;
+      xfA.lcy = vc.lcAy;
+      xfA.update();
+      xfB.cx = cBx;
+      xfB.cy = cBy;
+      xfB.a = f(pB.a);
+      xfB.lcx = vc.lcBx;
+      xfB.lcy = vc.lcBy;
+      xfB.update();
       this.#worldManifold(vc);
       const nx = vc.nx = this.#nx;
       const ny = vc.ny = this.#ny;
@@ -513,53 +561,92 @@ export class ContactSolver32 {
     for (let i = 0; i < this.#count; i++) {
       const vc = this.#pool[i];
       const velA = vc.bodyA!.c_velocity, velB = vc.bodyB!.c_velocity;
-      q.load(velA, velB);
+      q.loadVelocities(velA, velB);
+      q.mA = vc.mA;
+      q.iA = vc.iA;
+      q.mB = vc.mB;
+      q.iB = vc.iB;
       const nx = vc.nx, ny = vc.ny, tx = ny, ty = -nx;
       for (let j = 0; j < vc.pointCount; j++) {
         const p = vc.points[j];
         const Px = f(f(p.normalImpulse * nx) + f(p.tangentImpulse * tx));
         const Py = f(f(p.normalImpulse * ny) + f(p.tangentImpulse * ty));
-        q.apply(Px, Py, p.rAx, p.rAy, p.rBx, p.rBy, vc.mA, vc.iA, vc.mB, vc.iB);
+        q.px = Px;
+        q.py = Py;
+        q.rAx = p.rAx;
+        q.rAy = p.rAy;
+        q.rBx = p.rBx;
+        q.rBy = p.rBy;
+        q.apply();
       }
-      q.store(velA, velB);
+      q.storeVelocities(velA, velB);
     }
   }
 
-  /** `SolveVelocityConstraints`: friction, then the normal (block solver for two points). */
+  /**
+   * `SolveVelocityConstraints`: friction, then the normal (block solver for two points).
+   * The bodies' velocities live in locals here (the hottest loop of a step: Box2D's
+   * `dv = vB + ωB × rB − vA − ωA × rA` and `A −= mA·P … B += mB·P …` written out).
+   */
   solveVelocityConstraints(): void {
     const q = this.#pair;
     for (let i = 0; i < this.#count; i++) {
       const vc = this.#pool[i];
       const velA = vc.bodyA!.c_velocity, velB = vc.bodyB!.c_velocity;
       const mA = vc.mA, mB = vc.mB, iA = vc.iA, iB = vc.iB;
-      q.load(velA, velB);
+      const linA = velA.v, linB = velB.v;
+      let vAx = f(linA.x), vAy = f(linA.y), wA = f(velA.w);
+      let vBx = f(linB.x), vBy = f(linB.y), wB = f(velB.w);
       const nx = vc.nx, ny = vc.ny, tx = ny, ty = -nx;
       const friction = vc.friction;
-      for (let j = 0; j < vc.pointCount; j++) {
+      const pointCount = vc.pointCount;
+      for (let j = 0; j < pointCount; j++) {
         const p = vc.points[j];
-        q.relativeVelocity(p.rAx, p.rAy, p.rBx, p.rBy);
-        const vt = f(f(f(q.dvx * tx) + f(q.dvy * ty)) - vc.tangentSpeed);
+        const rAx = p.rAx, rAy = p.rAy, rBx = p.rBx, rBy = p.rBy;
+        const dvx = f(f(f(vBx + f(-wB * rBy)) - vAx) - f(-wA * rAy));
+        const dvy = f(f(f(vBy + f(wB * rBx)) - vAy) - f(wA * rAx));
+        const vt = f(f(f(dvx * tx) + f(dvy * ty)) - vc.tangentSpeed);
         let lambda = f(p.tangentMass * -vt);
         const maxFriction = f(friction * p.normalImpulse);
         const sum = f(p.tangentImpulse + lambda);
         const newImpulse = Math.max(-maxFriction, Math.min(sum, maxFriction));
         lambda = f(newImpulse - p.tangentImpulse);
         p.tangentImpulse = newImpulse;
-        q.apply(f(lambda * tx), f(lambda * ty), p.rAx, p.rAy, p.rBx, p.rBy, mA, iA, mB, iB);
+        const px = f(lambda * tx), py = f(lambda * ty);
+        vAx = f(vAx - f(mA * px));
+        vAy = f(vAy - f(mA * py));
+        wA = f(wA - f(iA * f(f(rAx * py) - f(rAy * px))));
+        vBx = f(vBx + f(mB * px));
+        vBy = f(vBy + f(mB * py));
+        wB = f(wB + f(iB * f(f(rBx * py) - f(rBy * px))));
       }
-      if (vc.pointCount === 1) {
+      if (pointCount === 1) {
         const p = vc.points[0];
-        q.relativeVelocity(p.rAx, p.rAy, p.rBx, p.rBy);
-        const vn = f(f(q.dvx * nx) + f(q.dvy * ny));
+        const rAx = p.rAx, rAy = p.rAy, rBx = p.rBx, rBy = p.rBy;
+        const dvx = f(f(f(vBx + f(-wB * rBy)) - vAx) - f(-wA * rAy));
+        const dvy = f(f(f(vBy + f(wB * rBx)) - vAy) - f(wA * rAx));
+        const vn = f(f(dvx * nx) + f(dvy * ny));
         let lambda = f(-p.normalMass * f(vn - p.velocityBias));
         const newImpulse = Math.max(f(p.normalImpulse + lambda), 0);
         lambda = f(newImpulse - p.normalImpulse);
         p.normalImpulse = newImpulse;
-        q.apply(f(lambda * nx), f(lambda * ny), p.rAx, p.rAy, p.rBx, p.rBy, mA, iA, mB, iB);
+        const px = f(lambda * nx), py = f(lambda * ny);
+        linA.x = f(vAx - f(mA * px));
+        linA.y = f(vAy - f(mA * py));
+        velA.w = f(wA - f(iA * f(f(rAx * py) - f(rAy * px))));
+        linB.x = f(vBx + f(mB * px));
+        linB.y = f(vBy + f(mB * py));
+        velB.w = f(wB + f(iB * f(f(rBx * py) - f(rBy * px))));
       } else {
+        q.xA = vAx;
+        q.yA = vAy;
+        q.rotA = wA;
+        q.xB = vBx;
+        q.yB = vBy;
+        q.rotB = wB;
         this.#blockSolve(vc);
+        q.storeVelocities(velA, velB);
       }
-      q.store(velA, velB);
     }
   }
 
@@ -569,9 +656,9 @@ export class ContactSolver32 {
     const nx = vc.nx, ny = vc.ny;
     const c1 = vc.points[0], c2 = vc.points[1];
     const ax = c1.normalImpulse, ay = c2.normalImpulse;
-    q.relativeVelocity(c1.rAx, c1.rAy, c1.rBx, c1.rBy);
+    q.relativeVelocity(c1);
     const vn1 = f(f(q.dvx * nx) + f(q.dvy * ny));
-    q.relativeVelocity(c2.rAx, c2.rAy, c2.rBx, c2.rBy);
+    q.relativeVelocity(c2);
     const vn2 = f(f(q.dvx * nx) + f(q.dvy * ny));
     let bx = f(vn1 - c1.velocityBias);
     let by = f(vn2 - c2.velocityBias);
@@ -690,10 +777,25 @@ export class ContactSolver32 {
         if (bB !== toiA && bB !== toiB) mB = iB = 0;
       }
       const posA = bA.c_position, posB = bB.c_position;
-      q.load(posA, posB);
+      q.loadPositions(posA, posB);
+      q.mA = mA;
+      q.iA = iA;
+      q.mB = mB;
+      q.iB = iB;
       for (let j = 0; j < vc.positionPointCount; j++) {
-        this.#xfA.set(q.xA, q.yA, q.rotA, vc.lcAx, vc.lcAy);
-        this.#xfB.set(q.xB, q.yB, q.rotB, vc.lcBx, vc.lcBy);
+        const xfA = this.#xfA, xfB = this.#xfB;
+        xfA.cx = q.xA;
+        xfA.cy = q.yA;
+        xfA.a = q.rotA;
+        xfA.lcx = vc.lcAx;
+        xfA.lcy = vc.lcAy;
+        xfA.update();
+        xfB.cx = q.xB;
+        xfB.cy = q.yB;
+        xfB.a = q.rotB;
+        xfB.lcx = vc.lcBx;
+        xfB.lcy = vc.lcBy;
+        xfB.update();
         this.#positionManifold(vc, j);
         const nx = this.#nx, ny = this.#ny, separation = this.#sep;
         const rAx = f(this.#px - q.xA), rAy = f(this.#py - q.yA);
@@ -707,9 +809,15 @@ export class ContactSolver32 {
         const rnB = f(f(rBx * ny) - f(rBy * nx));
         const K = f(f(f(mA + mB) + f(f(iA * rnA) * rnA)) + f(f(iB * rnB) * rnB));
         const impulse = K > 0 ? f(-C / K) : 0;
-        q.apply(f(impulse * nx), f(impulse * ny), rAx, rAy, rBx, rBy, mA, iA, mB, iB);
+        q.px = f(impulse * nx);
+        q.py = f(impulse * ny);
+        q.rAx = rAx;
+        q.rAy = rAy;
+        q.rBx = rBx;
+        q.rBy = rBy;
+        q.apply();
       }
-      q.store(posA, posB);
+      q.storePositions(posA, posB);
     }
     return minSeparation >= f((toi ? -1.5 : -3) * LINEAR_SLOP);
   }
@@ -902,7 +1010,8 @@ export function installSweep32(body: PlanckBody): void {
     const px = f(f(b1 * f(sw.c0.x)) + f(b * f(sw.c.x)));
     const py = f(f(b1 * f(sw.c0.y)) + f(b * f(sw.c.y)));
     const angle = f(f(b1 * f(sw.a0)) + f(b * f(sw.a)));
-    const s = sinf(angle), c = cosf(angle);
+    sincosf(angle);
+    const s = SINCOS[0], c = SINCOS[1];
     const lx = f(sw.localCenter.x), ly = f(sw.localCenter.y);
     xf.q.s = s;
     xf.q.c = c;
@@ -1038,8 +1147,9 @@ export function resetMassData32(body: PlanckBody): void {
 export function initBody32(body: PlanckBody, angle: number): void {
   const b = body as unknown as InternalBody;
   const a = f(angle);
-  b.m_xf.q.s = sinf(a);
-  b.m_xf.q.c = cosf(a);
+  sincosf(a);
+  b.m_xf.q.s = SINCOS[0];
+  b.m_xf.q.c = SINCOS[1];
   b.m_xf.p.x = f(b.m_xf.p.x);
   b.m_xf.p.y = f(b.m_xf.p.y);
   b.m_sweep.a = b.m_sweep.a0 = a;

@@ -34,7 +34,7 @@ import {
   type Vec32,
 } from "./distance32.ts";
 import type { PlanckWorld } from "./planck.ts";
-import { cosf, sinf } from "./trig32.ts";
+import { SINCOS, sincosf } from "./trig32.ts";
 
 const f = Math.fround;
 const PI_F = f(3.14159265359);
@@ -116,7 +116,8 @@ class LocalSweep extends SweepCopy {
     const px = f(f(b1 * this.c0x) + f(beta * this.cx));
     const py = f(f(b1 * this.c0y) + f(beta * this.cy));
     const angle = f(f(b1 * this.a0) + f(beta * this.a));
-    const s = sinf(angle), c = cosf(angle);
+    sincosf(angle);
+    const s = SINCOS[0], c = SINCOS[1];
     xf.q.s = s;
     xf.q.c = c;
     xf.p.x = f(px - f(f(c * this.lcx) - f(s * this.lcy)));

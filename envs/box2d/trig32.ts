@@ -49,68 +49,65 @@ const S1 = -0x1555545995a603 * 2 ** -55;
 const S2 = 0x11107605230bc4 * 2 ** -59;
 const S3 = -0x1994eb3774cf24 * 2 ** -65;
 
+/** Where {@link sincosf} leaves its results: `[sin, cos]` (numbers a function returns are boxed). */
+export const SINCOS: Float64Array = new Float64Array(2);
+
+const SIGN = [1, -1, -1, 1];
+
 /**
- * The quadrant polynomial: sine for even n, cosine for odd; `neg` selects glibc's second
- * table, whose cosine coefficients are negated (its sine ones are the same).
+ * glibc's `sinf` and `cosf` of the float32 value `y` into `SINCOS` (`[sin, cos]`). Below
+ * π/4 the sine and cosine polynomials of x; up to 120 those of x − n·π/2 for the nearest
+ * multiple n, with n's quadrant swapping them and signing them (`neg` selects glibc's second
+ * table, whose cosine coefficients are negated; its sine ones are the same). Written as one
+ * function: numbers passed to or returned from a call that is not inlined are boxed.
  */
-function poly(x: number, x2: number, odd: boolean, neg: boolean): number {
-  if (!odd) {
-    const x3 = x * x2;
-    const s1 = S2 + x2 * S3;
-    const x7 = x3 * x2;
-    const s = x + x3 * S1;
-    return f(s + x7 * s1);
+export function sincosf(y: number): void {
+  let x = f(y);
+  const top = abstop12(x);
+  let neg = false, swap = false;
+  if (top < PIO4_TOP) {
+    if (top < TINY_TOP) {
+      SINCOS[0] = x;
+      SINCOS[1] = 1;
+      return;
+    }
+  } else if (top < LARGE_TOP) {
+    const n = (((x * HPI_INV) | 0) + 0x800000) >> 24;
+    const r = x - n * HPI;
+    x = r * SIGN[n & 3];
+    neg = (n & 2) !== 0;
+    swap = (n & 1) === 1;
+  } else {
+    SINCOS[0] = f(Math.sin(x));
+    SINCOS[1] = f(Math.cos(x));
+    return;
   }
+  const x2 = x * x;
+  // The sine polynomial.
+  const x3 = x * x2;
+  const s1 = S2 + x2 * S3;
+  const x7 = x3 * x2;
+  const sine = f(x + x3 * S1 + x7 * s1);
+  // The cosine polynomial.
   const sg = neg ? -1 : 1;
   const x4 = x2 * x2;
   const c2 = sg * C3 + x2 * (sg * C4);
   const c1 = sg * C0 + x2 * (sg * C1);
   const x6 = x4 * x2;
   const c = c1 + x4 * (sg * C2);
-  return f(c + x6 * c2);
-}
-
-const SIGN = [1, -1, -1, 1];
-
-/** The quadrant of the last {@link reduce} (kept out of its result to avoid an allocation). */
-let quadrant = 0;
-
-/** Reduces x (|x| < 120) by the nearest multiple n of π/2 (n into `quadrant`); x − n·π/2. */
-function reduce(x: number): number {
-  const r = x * HPI_INV;
-  const n = ((r | 0) + 0x800000) >> 24;
-  quadrant = n;
-  return x - n * HPI;
+  const cosine = f(c + x6 * c2);
+  SINCOS[0] = swap ? cosine : sine;
+  SINCOS[1] = swap ? sine : cosine;
 }
 
 /** glibc's `sinf` of the float32 value `y`. */
 export function sinf(y: number): number {
-  const x = f(y);
-  const top = abstop12(x);
-  if (top < PIO4_TOP) {
-    if (top < TINY_TOP) return x;
-    return poly(x, x * x, false, false);
-  }
-  if (top < LARGE_TOP) {
-    const r = reduce(x);
-    const n = quadrant;
-    return poly(r * SIGN[n & 3], r * r, (n & 1) === 1, (n & 2) !== 0);
-  }
-  return f(Math.sin(x));
+  sincosf(y);
+  return SINCOS[0];
 }
 
 /** glibc's `cosf` of the float32 value `y`. */
 export function cosf(y: number): number {
-  const x = f(y);
-  const top = abstop12(x);
-  if (top < PIO4_TOP) {
-    if (top < TINY_TOP) return 1;
-    return poly(x, x * x, true, false);
-  }
-  if (top < LARGE_TOP) {
-    const r = reduce(x);
-    const n = quadrant;
-    return poly(r * SIGN[n & 3], r * r, ((n ^ 1) & 1) === 1, (n & 2) !== 0);
-  }
-  return f(Math.cos(x));
+  sincosf(y);
+  return SINCOS[1];
 }
