@@ -72,7 +72,7 @@ export {
   type ReinforceConfig,
   reinforceSchema,
 } from "./reinforce.ts";
-export { A2C, type A2CConfig, a2cSchema } from "./a2c.ts";
+export { A2C, type A2CConfig, type A2CFields, a2cSchema } from "./a2c.ts";
 export { VPG, type VPGConfig, vpgSchema } from "./vpg.ts";
 export { TRPO, type TRPOConfig, trpoSchema } from "./trpo.ts";
 export { adaptKlCoef, PPOKL, type PPOKLConfig, ppoKlSchema } from "./ppo_kl.ts";

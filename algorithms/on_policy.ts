@@ -5,7 +5,7 @@
  * `update`. Also gathers minibatches (rows picked by index) into reusable buffers.
  * @module
  */
-import { noGrad, type Optimizer, Tensor } from "../nn/mod.ts";
+import { noGrad, type Optimizer, RMSprop, Tensor } from "../nn/mod.ts";
 import { toEnvActions } from "./actions.ts";
 import { Agent } from "./agent.ts";
 import type { CommonConfig, RolloutConfig } from "./config.ts";
@@ -200,9 +200,19 @@ export type SharedAdamConfig = OnPolicyConfig & { learningRate: number; annealLr
  */
 export abstract class SharedAdamAgent<C extends SharedAdamConfig>
   extends OnPolicyAgent<C, { adam: Optimizer }> {
-  /** One Adam over actor and critic (as CleanRL). */
+  /**
+   * One Adam over actor and critic (as CleanRL), or RMSprop (α 0.99, ε 1e-5, as SB3's A2C)
+   * when {@link SharedAdamAgent.usesRmsprop}; the slot keeps the name `adam` either way.
+   */
   protected createOptimizers(): { adam: Optimizer } {
-    return { adam: this.adam(this.policy.parameters(), this.config.learningRate) };
+    const params = this.policy.parameters(), lr = this.config.learningRate;
+    if (this.usesRmsprop()) return { adam: new RMSprop(params, { lr, alpha: 0.99, eps: 1e-5 }) };
+    return { adam: this.adam(params, lr) };
+  }
+
+  /** Whether the shared optimiser is RMSprop instead of Adam (false here). */
+  protected usesRmsprop(): boolean {
+    return false;
   }
 
   /** The optimiser at this update's rate: `lr₀`, or `lr₀ · (1 − (k − 1)/K)` when annealing. */

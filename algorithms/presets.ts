@@ -237,17 +237,20 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       normalizeReward: true,
     },
-    // zoo a2c.yml's Pendulum settings (n_steps 8, λ 0.9, c_vf 0.4, normalize, log σ −0.5
-    // instead of gSDE's −2) with γ 0.9, Adam instead of RMSprop and advantages normalised:
-    // −229.4 / −410.5 / −684.9 at 1M, short of −200 and of the zoo's −163.0 (on seed 1,
-    // γ 0.95: −230; c_vf 1: −234; ReLU: −238; clipping at 5: −564)
+    // zoo a2c.yml's Pendulum settings (n_steps 8, c_vf 0.4, RMSprop, advantages as they are,
+    // normalize, log σ −0.5 instead of gSDE's −2) with γ and λ 0.95 instead of 0.9 and 0.9:
+    // −214.9 / −216.5 / −208.4 at 1M, short of −200 and of the zoo's −163.0 (Adam, γ and λ
+    // 0.9, advantages normalised: −229.4 / −410.5 / −684.9; RMSprop with the zoo's γ and λ:
+    // −273.8 / −1043.6 / −376.0, annealing the rate as the zoo: −901.6 on seed 1; clipping at
+    // 5: −249.1 / −336.6 / −214.9; γ 0.97: −292.1 / −219.9 / −215.8; lr 1e-3: −213.5 /
+    // −213.6 / −1122.9)
     "Pendulum-v1": {
       numEnvs: 8,
       numSteps: 8,
-      gamma: 0.9,
-      gaeLambda: 0.9,
+      gamma: 0.95,
+      gaeLambda: 0.95,
       vfCoef: 0.4,
-      normalizeAdvantages: true,
+      optimizer: "rmsprop",
       logStdInit: -0.5,
       normalizeObservation: true,
       normalizeReward: true,
@@ -397,16 +400,19 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       entCoef: 0,
     },
-    // −149.7 / −145.7 / −140.3 at 300k, short of −110 and of the zoo's −110.4 at 1M (at 1M:
-    // −119.0 on seed 1; λ 0.9: −119.9)
+    // zoo ppo.yml (n_envs 16, n_steps 16, λ 0.98, 4 epochs, minibatches of 64, observations
+    // and rewards normalised) at lr 1e-3: −102.7 / −100.4 / −101.9 at 1M (zoo −110.4 at 1M;
+    // on seed 1: the zoo's lr 3e-4 −119.8, without reward normalisation −115.5, 10 epochs
+    // −105.7, γ 0.999 −116.4; one minibatch at 300k: −149.7)
     "MountainCar-v0": {
       numEnvs: 16,
       numSteps: 16,
       learningRate: 1e-3,
       gaeLambda: 0.98,
       updateEpochs: 4,
-      numMinibatches: 1,
+      numMinibatches: 4,
       normalizeObservation: true,
+      normalizeReward: true,
       entCoef: 0,
     },
     "Pendulum-v1": {
@@ -515,7 +521,7 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
     "cleanrl-continuous": 1_000_000,
     "CartPole-v1": 100_000,
     "Acrobot-v1": 100_000,
-    "MountainCar-v0": 300_000,
+    "MountainCar-v0": 1_000_000,
     "Pendulum-v1": 200_000,
     "MountainCarContinuous-v0": 100_000,
     "LunarLander-v3": 1_000_000,

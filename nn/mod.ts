@@ -78,6 +78,8 @@ export {
   linearDecay,
   type Optimizer,
   type OptimizerState,
+  RMSprop,
+  type RmspropOptions,
   SGD,
   type SgdOptions,
 } from "./optim.ts";

@@ -5,6 +5,9 @@
  *   `θ ← θ − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)`; ε defaults to 1e-5 as in common PPO
  *   code. `m` and `v` are stored (and used) in float32, the update is computed in float64
  *   and rounded once.
+ * - **RMSprop** (Tieleman & Hinton, 2012), as PyTorch without momentum or centring:
+ *   `v ← αv + (1−α)g²`, `θ ← θ − lr · g/(√v + ε)` (Stable-Baselines3's A2C uses α 0.99,
+ *   ε 1e-5). `v` is stored in float32, the update computed in float64.
  * - **SGD** with optional momentum: `b ← μb + g`, `θ ← θ − lr·b` (μ = 0: `θ ← θ − lr·g`).
  * - **clipGradNorm**: if `‖g‖₂ > maxNorm` over all parameters, scale every gradient by
  *   `maxNorm/(‖g‖₂ + 1e-6)` (as `torch.nn.utils.clip_grad_norm_`); returns the norm before.
@@ -29,8 +32,8 @@ import type { Parameter } from "./tensor.ts";
 
 /** Serialisable optimiser state: hyper-parameters, step count and named buffers. */
 export interface OptimizerState {
-  /** `"adam"` or `"sgd"`. */
-  kind: "adam" | "sgd";
+  /** `"adam"`, `"rmsprop"` or `"sgd"`. */
+  kind: "adam" | "rmsprop" | "sgd";
   /** Hyper-parameters (`lr`, `beta1`, …), JSON numbers. */
   hyper: Record<string, number>;
   /** Number of steps taken. */
@@ -39,7 +42,7 @@ export interface OptimizerState {
   buffers: Record<string, Float32Array>;
 }
 
-/** Common interface of {@link Adam} and {@link SGD}. */
+/** Common interface of {@link Adam}, {@link RMSprop} and {@link SGD}. */
 export interface Optimizer {
   /** The learning rate used by the next {@link Optimizer.step}; may be changed freely. */
   lr: number;
@@ -183,6 +186,88 @@ export class Adam implements Optimizer {
     }
     restoreBuffers("Adam", state, "m", this.params, this.#m);
     restoreBuffers("Adam", state, "v", this.params, this.#v);
+    this.#t = state.step;
+    if (typeof state.hyper.lr === "number") this.lr = state.hyper.lr;
+  }
+}
+
+/** Options of {@link RMSprop}. */
+export interface RmspropOptions {
+  /** Learning rate (default 1e-2, as PyTorch). */
+  lr?: number;
+  /** Decay α of the mean square (default 0.99). */
+  alpha?: number;
+  /** ε added to the denominator (default 1e-5, Stable-Baselines3's A2C; PyTorch's is 1e-8). */
+  eps?: number;
+}
+
+/** RMSprop as PyTorch's `torch.optim.RMSprop` without momentum or centring. */
+export class RMSprop implements Optimizer {
+  /** Learning rate. */
+  lr: number;
+  /** α. */
+  readonly alpha: number;
+  /** ε. */
+  readonly eps: number;
+  /** The parameters updated. */
+  readonly params: readonly Parameter[];
+  #t = 0;
+  #v: Float32Array[];
+
+  /** An RMSprop optimiser over `params`. */
+  constructor(params: readonly Parameter[], options: RmspropOptions = {}) {
+    checkNames("RMSprop", params);
+    this.params = [...params];
+    this.lr = options.lr ?? 1e-2;
+    this.alpha = options.alpha ?? 0.99;
+    this.eps = options.eps ?? 1e-5;
+    if (!(this.lr >= 0) || !(this.eps >= 0) || !(this.alpha >= 0 && this.alpha < 1)) {
+      throw new RangeError(
+        `RMSprop: need lr ≥ 0, eps ≥ 0 and 0 ≤ alpha < 1, got ${this.lr}, ${this.eps}, ${this.alpha}`,
+      );
+    }
+    this.#v = this.params.map((p) => new Float32Array(p.size));
+  }
+
+  /** One RMSprop update of every parameter. */
+  step(): void {
+    this.#t++;
+    const { alpha, eps, lr } = this;
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i], d = p.data, g = p.grad, v = this.#v[i];
+      for (let q = 0; q < d.length; q++) {
+        v[q] = alpha * v[q] + (1 - alpha) * g[q] * g[q];
+        d[q] -= lr * g[q] / (Math.sqrt(v[q]) + eps);
+      }
+    }
+  }
+
+  /** Zeroes every parameter's gradient. */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad.fill(0);
+  }
+
+  /** State with buffers `square_avg/<name>`. */
+  getState(): OptimizerState {
+    const buffers: Record<string, Float32Array> = {};
+    this.params.forEach((p, i) => (buffers[`square_avg/${p.name}`] = this.#v[i].slice()));
+    return {
+      kind: "rmsprop",
+      hyper: { lr: this.lr, alpha: this.alpha, eps: this.eps },
+      step: this.#t,
+      buffers,
+    };
+  }
+
+  /** Restores a state from {@link RMSprop.getState} (including `lr`). */
+  setState(state: OptimizerState): void {
+    if (state.kind !== "rmsprop") {
+      throw new Error(`RMSprop.setState: state is for "${state.kind}"`);
+    }
+    if (!Number.isInteger(state.step) || state.step < 0) {
+      throw new RangeError(`RMSprop.setState: invalid step ${state.step}`);
+    }
+    restoreBuffers("RMSprop", state, "square_avg", this.params, this.#v);
     this.#t = state.step;
     if (typeof state.hyper.lr === "number") this.lr = state.hyper.lr;
   }

@@ -410,7 +410,8 @@ export function optimizerStateFromCheckpoint(
 ): OptimizerState {
   const j = json as { kind?: unknown; hyper?: unknown; step?: unknown; buffers?: unknown };
   if (
-    j === null || typeof j !== "object" || (j.kind !== "adam" && j.kind !== "sgd") ||
+    j === null || typeof j !== "object" ||
+    (j.kind !== "adam" && j.kind !== "rmsprop" && j.kind !== "sgd") ||
     typeof j.step !== "number" || !Array.isArray(j.buffers) || typeof j.hyper !== "object"
   ) {
     throw new CheckpointError(source, `invalid optimiser state ${JSON.stringify(json)}`);

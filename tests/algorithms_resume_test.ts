@@ -37,6 +37,8 @@ const cases: [AlgorithmName, string, Record<string, unknown>][] = [
   ["reinforce-baseline", "CartPole-v1", { numEnvs: 2, episodesPerUpdate: 3 }],
   ["trpo", "Pendulum-v1", { numEnvs: 2, numSteps: 64, vfIters: 2 }],
   ["a2c", "CartPole-v1", { numEnvs: 4, numSteps: 5 }],
+  // RMSprop's mean squares are checkpointed too
+  ["a2c", "Pendulum-v1", { numEnvs: 4, numSteps: 8, optimizer: "rmsprop" }],
   ["vpg", "Acrobot-v1", { numEnvs: 2, numSteps: 100, vfIters: 3 }],
   ["reinforce", "Pendulum-v1", { numEnvs: 2, episodesPerUpdate: 1 }],
   ["ppo", "TestMultiBandit-v0", { numEnvs: 2, numSteps: 64, updateEpochs: 2, numMinibatches: 2 }],

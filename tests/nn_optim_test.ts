@@ -1,6 +1,6 @@
 /**
  * Optimisers: one and two Adam steps computed by hand (PyTorch's formula), SGD with and
- * without momentum, global gradient-norm clipping, linear decay, and a state round trip
+ * without momentum, RMSprop's two steps from numbers worked out by hand, global gradient-norm clipping, linear decay, and a state round trip
  * that continues bit-identically.
  * @module
  */
@@ -66,6 +66,53 @@ Deno.test("Adam: state round trip continues bit for bit", () => {
     () => new nn.Adam([new nn.Parameter("a", 1, 1), new nn.Parameter("a", 1, 1)]),
     /duplicate/,
   );
+});
+
+Deno.test("RMSprop: two steps against hand-computed values; state round trip", () => {
+  // α 0.9, lr 0.01, ε 1e-5, θ = [1, −2], g₁ = [0.5, −1], g₂ = [0.25, 2]:
+  // v₁ = 0.1·g₁² = [0.025, 0.1], θ₁ = θ − lr·g₁/(√v₁ + ε) = [0.968379…, −1.968378…]
+  // v₂ = 0.9·v₁ + 0.1·g₂² = [0.02875, 0.49], θ₂ = [0.953636…, −1.996949…]
+  const w = new nn.Parameter("w", 1, 2, [1, -2]);
+  const opt = new nn.RMSprop([w], { lr: 0.01, alpha: 0.9, eps: 1e-5 });
+  const expected = [
+    { v: [0.025, 0.1], theta: [0.9683792232718331, -1.9683782233666944] },
+    { v: [0.02875, 0.49], theta: [0.9536358971702796, -1.9969492437806886] },
+  ];
+  const grads = [[0.5, -1], [0.25, 2]];
+  for (let t = 0; t < 2; t++) {
+    w.grad.set(grads[t]);
+    opt.step();
+    const v = opt.getState().buffers["square_avg/w"];
+    for (let i = 0; i < 2; i++) {
+      assert.ok(Math.abs(v[i] - expected[t].v[i]) < 1e-7, `step ${t + 1}, v[${i}] = ${v[i]}`);
+      assert.ok(
+        Math.abs(w.data[i] - expected[t].theta[i]) < 1e-6,
+        `step ${t + 1}, w[${i}] = ${w.data[i]}, by hand ${expected[t].theta[i]}`,
+      );
+    }
+  }
+  assert.equal(new nn.RMSprop([w]).alpha, 0.99, "default α is 0.99");
+  assert.throws(() => new nn.RMSprop([w], { alpha: 1 }), /alpha < 1/);
+
+  const run = (split: boolean) => {
+    const rng = new Rng(5);
+    const net = new nn.MLP({ sizes: [3, 8, 2], rng });
+    let o = new nn.RMSprop(net.parameters(), { lr: 1e-2 });
+    const x = nn.tensor(new Float32Array(12).map(() => rng.uniformRange(-1, 1)), 4, 3);
+    for (let s = 0; s < 6; s++) {
+      if (split && s === 3) {
+        const state = o.getState();
+        o = new nn.RMSprop(net.parameters(), { lr: 123 });
+        o.setState(structuredClone(state));
+      }
+      o.zeroGrad();
+      nn.backward(nn.mean(nn.square(net.forward(x))));
+      o.step();
+    }
+    return nn.getFlatParams(net.parameters());
+  };
+  assert.deepEqual(run(true), run(false));
+  assert.throws(() => opt.setState(new nn.Adam([w]).getState()), /state is for "adam"/);
 });
 
 Deno.test("SGD: plain and momentum steps; state round trip", () => {
