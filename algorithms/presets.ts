@@ -436,8 +436,9 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       logStdInit: 0,
     },
-    // Box2D (measured at 1M steps: LunarLander 205 and 228 on seeds 1 and 2, the
-    // continuous lander 228 on seed 1; BipedalWalker 291 at 1M, short of 300).
+    // Box2D, on the bit-exact float32 physics, 1M steps: LunarLander 224.3 / 63.7 / 229.2
+    // on seeds 1-3 (zoo 242), the continuous lander 248.8 on seed 1 (zoo 271);
+    // BipedalWalker 291 at 1M on the earlier float64 contacts, short of 300.
     "LunarLander-v3": LUNAR_LANDER_PPO,
     "LunarLanderContinuous-v3": LUNAR_LANDER_PPO,
     "BipedalWalker-v3": {
