@@ -87,9 +87,15 @@ async function start(): Promise<void> {
   scope.postMessage({ ready: true });
   let seen = 0;
   for (;;) {
-    const wait = Atomics.waitAsync(v.ctrl, Ctrl.request, seen);
-    if (wait.async) await wait.value;
-    seen = Atomics.load(v.ctrl, Ctrl.request);
+    // Wait until the host posts a new request (never re-run the last one on a wake-up
+    // that brought none).
+    let request = Atomics.load(v.ctrl, Ctrl.request);
+    while (request === seen) {
+      const wait = Atomics.waitAsync(v.ctrl, Ctrl.request, seen);
+      if (wait.async) await wait.value;
+      request = Atomics.load(v.ctrl, Ctrl.request);
+    }
+    seen = request;
     const command = Atomics.load(v.ctrl, Ctrl.command);
     let status = 0;
     try {
