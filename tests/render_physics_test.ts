@@ -5,28 +5,17 @@ import {
   type Frame,
   frameToSvg,
   make,
+  MUJOCO_ENV_IDS,
   parseFrame,
   renderFrameOf,
 } from "../envs/mod.ts";
 import { lunarLanderFrame } from "../envs/box2d/frames.ts";
+import { box2dEnvs } from "../envs/box2d/mod.ts";
 import { projectGeoms } from "../envs/mujoco/frames.ts";
 import { recordEpisodes } from "../cli/dashboard/record.ts";
 
-const BOX2D = [
-  "LunarLander-v3",
-  "LunarLanderContinuous-v3",
-  "BipedalWalker-v3",
-  "BipedalWalkerHardcore-v3",
-];
-const MUJOCO = [
-  "InvertedPendulum-v5",
-  "InvertedDoublePendulum-v5",
-  "Reacher-v5",
-  "Hopper-v5",
-  "HalfCheetah-v5",
-  "Walker2d-v5",
-  "Ant-v5",
-];
+const BOX2D = box2dEnvs.map((e) => e.id);
+const MUJOCO = MUJOCO_ENV_IDS;
 
 /** An action that makes things move: main engine / alternating torques. */
 function actionFor(env: Env, t: number): number | Float32Array {

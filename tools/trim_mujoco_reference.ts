@@ -13,6 +13,7 @@
  * Usage: `deno run --allow-read --allow-write tools/trim_mujoco_reference.ts`
  * @module
  */
+import { MUJOCO_ENV_IDS } from "../envs/mujoco/mod.ts";
 
 /** Transitions kept from the start of each episode. */
 export const HEAD = 16;
@@ -21,15 +22,7 @@ export const TAIL = 5;
 /** Most transitions kept per environment. */
 export const BUDGET = 160;
 
-const IDS = [
-  "InvertedPendulum-v5",
-  "InvertedDoublePendulum-v5",
-  "Reacher-v5",
-  "Hopper-v5",
-  "HalfCheetah-v5",
-  "Walker2d-v5",
-  "Ant-v5",
-];
+const IDS = MUJOCO_ENV_IDS;
 
 /** Fields of the source file copied unchanged (the transitions and episodes are filtered). */
 const COPIED = [
