@@ -527,8 +527,8 @@
   ;; tiny x, NaN in ⇒ NaN out (pmin/pmax keep their first operand when unordered).
   ;; Constants are hoisted into locals (V8 rebuilds a v128.const at every use).
   (func $tanh (export "tanh") (param $x i32) (param $y i32) (param $n i32)
-    (local $v v128) (local $s v128)
-    (local $end i32)
+    (local $v v128) (local $s v128) (local $v2 v128) (local $s2 v128) (local $num v128) (local $num2 v128)
+    (local $end i32) (local $end2 i32)
     (local $kHi v128) (local $kLo v128) (local $p1 v128) (local $p2 v128) (local $p3 v128) (local $p4 v128) (local $p5 v128) (local $p6 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128) (local $kOne v128)
     (local.set $kHi (v128.const f32x4 9 9 9 9))
     (local.set $kLo (v128.const f32x4 -9 -9 -9 -9))
@@ -543,6 +543,34 @@
     (local.set $q3 (v128.const f32x4 0.00025461765471845865 0.00025461765471845865 0.00025461765471845865 0.00025461765471845865))
     (local.set $kOne (v128.const f32x4 1 1 1 1))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    ;; two vectors per iteration while they last (their Horner chains overlap), then one
+    (local.set $end2 (i32.sub (local.get $end) (i32.const 16)))
+    (block $done2
+      (loop $lp2
+        (br_if $done2 (i32.ge_s (local.get $x) (local.get $end2)))
+        (local.set $v (f32x4.pmax (f32x4.pmin (v128.load (local.get $x)) (local.get $kHi)) (local.get $kLo)))
+        (local.set $v2 (f32x4.pmax (f32x4.pmin (v128.load offset=16 (local.get $x)) (local.get $kHi)) (local.get $kLo)))
+        (local.set $s (f32x4.mul (local.get $v) (local.get $v)))
+        (local.set $s2 (f32x4.mul (local.get $v2) (local.get $v2)))
+        (local.set $num (f32x4.add (f32x4.mul (local.get $p6) (local.get $s)) (local.get $p5)))
+        (local.set $num2 (f32x4.add (f32x4.mul (local.get $p6) (local.get $s2)) (local.get $p5)))
+        (local.set $num (f32x4.add (f32x4.mul (local.get $num) (local.get $s)) (local.get $p4)))
+        (local.set $num2 (f32x4.add (f32x4.mul (local.get $num2) (local.get $s2)) (local.get $p4)))
+        (local.set $num (f32x4.add (f32x4.mul (local.get $num) (local.get $s)) (local.get $p3)))
+        (local.set $num2 (f32x4.add (f32x4.mul (local.get $num2) (local.get $s2)) (local.get $p3)))
+        (local.set $num (f32x4.add (f32x4.mul (local.get $num) (local.get $s)) (local.get $p2)))
+        (local.set $num2 (f32x4.add (f32x4.mul (local.get $num2) (local.get $s2)) (local.get $p2)))
+        (local.set $num (f32x4.add (f32x4.mul (local.get $num) (local.get $s)) (local.get $p1)))
+        (local.set $num2 (f32x4.add (f32x4.mul (local.get $num2) (local.get $s2)) (local.get $p1)))
+        (local.set $num (f32x4.add (f32x4.mul (local.get $num) (local.get $s)) (local.get $kOne)))
+        (local.set $num2 (f32x4.add (f32x4.mul (local.get $num2) (local.get $s2)) (local.get $kOne)))
+        (v128.store (local.get $y) (f32x4.div (f32x4.mul (local.get $v) (local.get $num))
+          (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $q3) (local.get $s)) (local.get $q2)) (local.get $s)) (local.get $q1)) (local.get $s)) (local.get $kOne))))
+        (v128.store offset=16 (local.get $y) (f32x4.div (f32x4.mul (local.get $v2) (local.get $num2))
+          (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $q3) (local.get $s2)) (local.get $q2)) (local.get $s2)) (local.get $q1)) (local.get $s2)) (local.get $kOne))))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (local.set $y (i32.add (local.get $y) (i32.const 32)))
+        (br $lp2)))
     (block $done
       (loop $lp
         (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
