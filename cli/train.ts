@@ -104,6 +104,11 @@ async function checkedMemory<C extends object>(algo: string, config: C): Promise
 
 /** After a first Ctrl-C, how long an update may keep waiting before its environments end. */
 const INTERRUPT_GRACE_MS = 3000;
+/**
+ * An update (rollout and training) longer than this starts the signal watchdog, so that
+ * a second Ctrl-C need not wait for the end of such updates (see cli/signals.ts).
+ */
+const WATCHDOG_AFTER_UPDATE_MS = 250;
 
 const HELP = `deno task train [flags]
 
@@ -379,7 +384,7 @@ async function main(args: string[]): Promise<void> {
   intFlag(values.steps, "--steps", { min: 1 });
   intFlag(values["checkpoint-every"], "--checkpoint-every", { min: 0 });
 
-  // Signals, from here on (the watchdog Worker boots on its own thread meanwhile). First
+  // Signals, from here on. First
   // signal: stop after this update and save a checkpoint; if the update is stuck waiting
   // for an environment (a hung plugin call, Worker or sandbox process), fail every pending
   // environment call and end the environment processes after INTERRUPT_GRACE_MS, then save
@@ -478,9 +483,10 @@ async function main(args: string[]): Promise<void> {
   }
 
   // 3. The agent: fresh, or restored from the checkpoint. A plugin's environment may never
-  // return while it is made: from here on the watchdog must listen (a built-in one cannot
-  // hang, so its run lets the watchdog finish booting while the agent is built).
-  if (run.plugins.length > 0) await interrupts.ready;
+  // return while it is made, or block the main thread: from here on the watchdog must
+  // listen. A built-in one cannot hang, and its updates give the main thread's listener its
+  // turn; the watchdog starts only once an update holds the thread for long (below).
+  if (run.plugins.length > 0) await interrupts.watch();
   if (resuming) await assertCheckpointMatchesRun(dir, run);
   const agent = resuming ? await loadAgent(paths.checkpoint) : createAgent(
     run.algo,
@@ -550,10 +556,10 @@ async function main(args: string[]): Promise<void> {
   let metricsFile: Deno.FsFile | null = await Deno.open(paths.metrics, { append: true });
   const encoder = new TextEncoder();
   learning = agent;
-  await interrupts.ready; // a second signal ends even an update that blocks the main thread
   let last: UpdateMetrics | null = null;
   const t0 = performance.now();
   const steps0 = agent.timesteps;
+  let updateStart = t0;
   try {
     await agent.learn({
       totalTimesteps: Math.max(0, run.steps - agent.timesteps), // the run's remaining steps
@@ -561,6 +567,12 @@ async function main(args: string[]): Promise<void> {
       checkpointEvery: run.checkpointEvery,
       callbacks: [{
         onUpdateEnd: (m) => {
+          // updates that hold the main thread for long: let the watchdog hear a second signal
+          const now = performance.now();
+          if (!interrupts.watching && now - updateStart > WATCHDOG_AFTER_UPDATE_MS) {
+            interrupts.watch();
+          }
+          updateStart = now;
           last = m;
           metricsFile!.writeSync(encoder.encode(JSON.stringify(m) + "\n"));
           csv.write(m as unknown as Record<string, unknown>);
