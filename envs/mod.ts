@@ -1,7 +1,9 @@
 /**
  * Environments: spaces, the `Env` interface, the checker, the registry (with the five
- * classic-control environments and the four Box2D ones registered on import; the Box2D
- * engine, planck, loads when one of those is first made), wrappers and the vector environment.
+ * classic-control, seven MuJoCo and four Box2D environments registered on import; the
+ * MuJoCo and Box2D modules and engines load when one of those is first made), wrappers and
+ * the vector environment. The MuJoCo and Box2D classes themselves are exported by
+ * `./mujoco/mod.ts` and `./box2d/mod.ts`, so that importing this module loads neither.
  *
  * @example
  * ```ts
@@ -67,6 +69,5 @@ export {
 } from "./vector.ts";
 export { ThreadedVectorEnv, type ThreadedVectorEnvOptions } from "./threaded_vector_env.ts";
 export * from "./classic/mod.ts";
-export * from "./box2d/mod.ts";
 export * from "./render.ts";
 export { FrameSchema, parseFrame } from "./render_schema.ts";

@@ -14,6 +14,37 @@ export interface FreshRun {
   stderr: string;
   /** The npm packages the run downloaded into its `DENO_DIR`. */
   packages: string[];
+  /**
+   * The repository's modules the run loaded, as paths from the repository root: Deno
+   * caches the emitted JavaScript of each local TypeScript module it loads under
+   * `DENO_DIR/gen/file/…`, and of no other.
+   */
+  loadedModules: string[];
+}
+
+/** The repository's root folder. */
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/** Paths (from the repository root) of the `.ts` modules emitted under `gen`. */
+function emittedModules(gen: string): string[] {
+  const base = `${gen}/file${ROOT}`;
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(dir)];
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory) walk(`${dir}/${e.name}`);
+      else if (e.name.endsWith(".ts.js")) {
+        found.push(`${dir}/${e.name}`.slice(base.length).replace(/\.js$/, ""));
+      }
+    }
+  };
+  walk(base.replace(/\/$/, ""));
+  return found.sort();
 }
 
 /**
@@ -38,6 +69,7 @@ export async function runWithFreshDenoDir(prefix: string, lines: string[]): Prom
       output: JSON.parse(new TextDecoder().decode(out.stdout)),
       stderr,
       packages: [...Deno.readDirSync(registry)].map((e) => e.name),
+      loadedModules: emittedModules(`${dir}/deno_dir/gen`),
     };
   } finally {
     await Deno.remove(dir, { recursive: true });

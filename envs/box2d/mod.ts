@@ -21,6 +21,7 @@ import { BipedalWalkerEnv, type BipedalWalkerOptions, type Obstacle } from "./bi
 import type { DrawSource } from "./common.ts";
 import { LunarLanderEnv, type LunarLanderOptions } from "./lunar_lander.ts";
 import { loadedPlanck, loadPlanck, type PlanckModule } from "./planck.ts";
+import { type Box2DSpecFacts, box2dSpecs } from "./specs.ts";
 import type { Action, FastStepEnv, ResetOptions, ResetResult, StepResult } from "../types.ts";
 
 export { BipedalWalkerEnv, LunarLanderEnv };
@@ -42,82 +43,32 @@ export interface Box2DEnv extends FastStepEnv {
 }
 
 /** Registration data of one Box2D environment. */
-export interface Box2DEnvSpec {
-  /** Gymnasium's id. */
-  id: string;
-  /** Options this id implies (e.g. `{ continuous: true }`), overridable by the caller's. */
-  defaults: Record<string, unknown>;
+export interface Box2DEnvSpec extends Omit<Box2DSpecFacts, "kind"> {
   /** Loads planck if needed and builds a fresh environment. */
   create: (options?: Record<string, unknown>) => Promise<Box2DEnv>;
   /** Builds a fresh environment once planck is loaded; `null` before. */
   createSync: (options?: Record<string, unknown>) => Box2DEnv | null;
-  /** Gymnasium's time limit. */
-  maxEpisodeSteps: number;
-  /** Gymnasium's reward threshold. */
-  rewardThreshold: number;
-  /** One sentence on the task. */
-  description: string;
 }
 
-function spec(
-  id: string,
-  defaults: Record<string, unknown>,
-  build: (planck: PlanckModule, options: Record<string, unknown>) => Box2DEnv,
-  maxEpisodeSteps: number,
-  rewardThreshold: number,
-  description: string,
-): Box2DEnvSpec {
+const builders: Record<
+  Box2DSpecFacts["kind"],
+  (planck: PlanckModule, options: Record<string, unknown>) => Box2DEnv
+> = {
+  lander: (planck, options) => new LunarLanderEnv(planck, options as LunarLanderOptions),
+  walker: (planck, options) => new BipedalWalkerEnv(planck, options as BipedalWalkerOptions),
+};
+
+/** The four Box2D environments with Gymnasium's ids, limits and thresholds (`specs.ts`). */
+export const box2dEnvs: readonly Box2DEnvSpec[] = box2dSpecs.map(({ kind, ...facts }) => {
+  const build = builders[kind], defaults = facts.defaults;
   return {
-    id,
-    defaults,
+    ...facts,
     create: async (options = {}) => build(await loadPlanck(), { ...defaults, ...options }),
     createSync: (options = {}) => {
       const planck = loadedPlanck();
       return planck === null ? null : build(planck, { ...defaults, ...options });
     },
-    maxEpisodeSteps,
-    rewardThreshold,
-    description,
   };
-}
+});
 
-const lander = (planck: PlanckModule, options: Record<string, unknown>): Box2DEnv =>
-  new LunarLanderEnv(planck, options as LunarLanderOptions);
-const walker = (planck: PlanckModule, options: Record<string, unknown>): Box2DEnv =>
-  new BipedalWalkerEnv(planck, options as BipedalWalkerOptions);
-
-/** The four Box2D environments with Gymnasium's ids, limits and thresholds. */
-export const box2dEnvs: readonly Box2DEnvSpec[] = [
-  spec(
-    "LunarLander-v3",
-    {},
-    lander,
-    1000,
-    200,
-    "Land a rocket on a pad with a main and two side engines (Discrete(4)).",
-  ),
-  spec(
-    "LunarLanderContinuous-v3",
-    { continuous: true },
-    lander,
-    1000,
-    200,
-    "Land a rocket on a pad with throttled main and side engines (Box(2)).",
-  ),
-  spec(
-    "BipedalWalker-v3",
-    {},
-    walker,
-    1600,
-    300,
-    "Walk a two-legged robot across rolling terrain with four joint torques.",
-  ),
-  spec(
-    "BipedalWalkerHardcore-v3",
-    { hardcore: true },
-    walker,
-    2000,
-    300,
-    "Walk a two-legged robot over stumps, pits and stairs with four joint torques.",
-  ),
-];
+export type { Box2DSpecFacts };

@@ -38,6 +38,7 @@ import {
   type InvertedPendulumOptions,
 } from "./inverted_pendulum.ts";
 import { createReacher, ReacherEnv, type ReacherOptions } from "./reacher.ts";
+import { MUJOCO_ENV_IDS, type MujocoSpecFacts, mujocoSpecs } from "./specs.ts";
 import { createWalker2d, Walker2dEnv, type Walker2dOptions } from "./walker2d.ts";
 
 export {
@@ -68,6 +69,7 @@ export type {
   ReacherOptions,
   Walker2dOptions,
 };
+export { PlanarWalkerEnv, type PlanarWalkerOptions } from "./planar_walker.ts";
 export { loadMujoco } from "./runtime.ts";
 export type { MjDataLike, MjHandle, MjModelLike, MjOptionLike, MujocoModule } from "./runtime.ts";
 export { ROOT_JOINT, toMjcf } from "./mjcf.ts";
@@ -90,80 +92,31 @@ export type {
 } from "./common.ts";
 
 /** Registration data of one MuJoCo environment. */
-export interface MujocoEnvSpec {
-  /** Gymnasium's id, e.g. `Hopper-v5`. */
-  id: string;
+export interface MujocoEnvSpec extends MujocoSpecFacts {
   /** Loads MuJoCo if needed and builds the environment; options are validated. */
   create: (options?: Record<string, unknown>) => Promise<MujocoEnv>;
-  /** Gymnasium's time limit. */
-  maxEpisodeSteps: number;
-  /** Gymnasium's reward threshold, `undefined` where it has none (Walker2d). */
-  rewardThreshold: number | undefined;
   /** The MuJoCo release the environment is defined on. */
   mujocoVersion: string;
-  /** One sentence on the task. */
-  description: string;
 }
 
-/** The seven environments with Gymnasium's ids, limits and thresholds. */
-export const mujocoEnvs: readonly MujocoEnvSpec[] = [
-  {
-    id: "InvertedPendulum-v5",
-    create: (o) => createInvertedPendulum(o as InvertedPendulumOptions),
-    maxEpisodeSteps: 1000,
-    rewardThreshold: 950,
-    mujocoVersion: MUJOCO_VERSION,
-    description: "Keep a pole upright on a cart by pushing the cart (MuJoCo).",
-  },
-  {
-    id: "InvertedDoublePendulum-v5",
-    create: (o) => createInvertedDoublePendulum(o as InvertedDoublePendulumOptions),
-    maxEpisodeSteps: 1000,
-    rewardThreshold: 9100,
-    mujocoVersion: MUJOCO_VERSION,
-    description: "Keep a two-link pole upright on a cart, its tip high (MuJoCo).",
-  },
-  {
-    id: "Reacher-v5",
-    create: (o) => createReacher(o as ReacherOptions),
-    maxEpisodeSteps: 50,
-    rewardThreshold: -3.75,
-    mujocoVersion: MUJOCO_VERSION,
-    description: "Move a two-link arm's fingertip to a random target (MuJoCo).",
-  },
-  {
-    id: "Hopper-v5",
-    create: (o) => createHopper(o as HopperOptions),
-    maxEpisodeSteps: 1000,
-    rewardThreshold: 3800,
-    mujocoVersion: MUJOCO_VERSION,
-    description: "Make a one-legged planar robot hop forward without falling (MuJoCo).",
-  },
-  {
-    id: "HalfCheetah-v5",
-    create: (o) => createHalfCheetah(o as HalfCheetahOptions),
-    maxEpisodeSteps: 1000,
-    rewardThreshold: 4800,
-    mujocoVersion: MUJOCO_VERSION,
-    description: "Make a planar two-legged cheetah run forward fast (MuJoCo).",
-  },
-  {
-    id: "Walker2d-v5",
-    create: (o) => createWalker2d(o as Walker2dOptions),
-    maxEpisodeSteps: 1000,
-    rewardThreshold: undefined,
-    mujocoVersion: MUJOCO_VERSION,
-    description: "Make a two-legged planar robot walk forward without falling (MuJoCo).",
-  },
-  {
-    id: "Ant-v5",
-    create: (o) => createAnt(o as AntOptions),
-    maxEpisodeSteps: 1000,
-    rewardThreshold: 6000,
-    mujocoVersion: MUJOCO_VERSION,
-    description: "Make a four-legged robot walk in the +x direction (MuJoCo).",
-  },
-];
+/** Each environment's constructor, by id. */
+const creators: Record<string, (options?: Record<string, unknown>) => Promise<MujocoEnv>> = {
+  "InvertedPendulum-v5": (o) => createInvertedPendulum(o as InvertedPendulumOptions),
+  "InvertedDoublePendulum-v5": (o) =>
+    createInvertedDoublePendulum(o as InvertedDoublePendulumOptions),
+  "Reacher-v5": (o) => createReacher(o as ReacherOptions),
+  "Hopper-v5": (o) => createHopper(o as HopperOptions),
+  "HalfCheetah-v5": (o) => createHalfCheetah(o as HalfCheetahOptions),
+  "Walker2d-v5": (o) => createWalker2d(o as Walker2dOptions),
+  "Ant-v5": (o) => createAnt(o as AntOptions),
+};
 
-/** Ids of the MuJoCo environments. */
-export const MUJOCO_ENV_IDS: readonly string[] = mujocoEnvs.map((e) => e.id);
+/** The seven environments with Gymnasium's ids, limits and thresholds (see `specs.ts`). */
+export const mujocoEnvs: readonly MujocoEnvSpec[] = mujocoSpecs.map((facts) => ({
+  ...facts,
+  create: creators[facts.id],
+  mujocoVersion: MUJOCO_VERSION,
+}));
+
+export { MUJOCO_ENV_IDS };
+export type { MujocoSpecFacts };
