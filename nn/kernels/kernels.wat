@@ -8,12 +8,12 @@
 ;;                Register-blocked 2 rows × 16 columns: 8 f32x4 accumulators, B row
 ;;                loaded once per p, A broadcast with v128.load32_splat. Measured here
 ;;                faster than 4×8, 5×8, 6×8, 3×12 and 1×16 blocks.
-;; gemm_abt:      C[m×n] += A[m×kp]·B[n×kp]ᵀ by dot products along kp (rows zero-padded
-;;                to a multiple of 4 by the caller): blocks of 2 rows × 4 rows, 8 partial
-;;                sums reduced by shuffles; no transpose of B needed.
+;; gemm_abt:      C[m×n] += A[m×kp]·B[n×kp]ᵀ (rows zero-padded to a multiple of 4 by the
+;;                caller): Bᵀ into scratch and gemm for outputs of ≥ 16 columns or inputs
+;;                of ≤ 8, else $abt_dots: dot products along kp in blocks of 2 rows × 4
+;;                rows, 8 partial sums reduced by shuffles.
 ;; transpose:     dst[c×r] = src[r×c]ᵀ.
-;; linear_fwd:    y = x·Wᵀ + b (bias rows copied, then W transposed and gemm, or gemm_abt
-;;                for outputs of < 16 columns from inputs of > 8).
+;; linear_fwd:    y = x·Wᵀ + b (bias rows copied, then gemm_abt).
 ;; tanh:          y = tanh x on ⌈n/4⌉ vectors: a rational approximation x·P(x²)/Q(x²)
 ;;                (degrees 13/6) on x clamped to [−9, 9], see the function; max relative
 ;;                error vs Math.tanh ≤ 3.1e-7 (tested ≤ 1e-6).
@@ -267,7 +267,7 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $cols1))))
 
-  (func $gemm_abt (export "gemm_abt")
+  (func $abt_dots
     (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $kp i32) (param $n i32)
     (local $i i32) (local $j i32) (local $q i32) (local $kb i32) (local $o i32) (local $n4 i32)
     (local $pa0 i32) (local $pa1 i32) (local $pc i32)
@@ -428,6 +428,25 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
+;; ---------------------------------------------------------------- A·Bᵀ, the faster form
+  ;; gemm_abt: C[m×n] += A[m×kp]·B[n×kp]ᵀ; $bt is scratch for Bᵀ (kp×n floats). Bᵀ and the
+  ;; A·B kernel when its 2 × 16 register blocks cover the output (n ≥ 16: about 20 % faster
+  ;; than the dot products at 64 inputs) or the inputs are narrow (kp ≤ 8: dot products of
+  ;; length ≤ 8 are slow); the transpose costs kp·n moves against m·kp·n multiply-adds.
+  ;; Narrow outputs (logits, values) keep the dot products. The choice depends on the
+  ;; shapes, never on m.
+  (func $gemm_abt (export "gemm_abt")
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $kp i32) (param $n i32)
+    (param $bt i32)
+    (if (i32.or (i32.le_u (local.get $kp) (i32.const 8)) (i32.ge_u (local.get $n) (i32.const 16)))
+      (then
+        (call $transpose (local.get $b) (local.get $bt) (local.get $n) (local.get $kp))
+        (call $gemm (local.get $a) (local.get $kp) (i32.const 1) (local.get $bt) (local.get $c)
+          (local.get $m) (local.get $kp) (local.get $n)))
+      (else
+        (call $abt_dots (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $kp)
+          (local.get $n)))))
+
   ;; ---------------------------------------------------------------- linear forward
   ;; y[rows×out] = x[rows×kp]·W[out×kp]ᵀ + b (rows of x and W zero-padded to kp, a
   ;; multiple of 4); $b < 0 means no bias; $wt is scratch for Wᵀ (kp×out floats).
@@ -452,19 +471,8 @@
               (local.get $y) (i32.mul (local.get $n) (local.get $bytes)))
             (local.set $filled (i32.add (local.get $filled) (local.get $n)))
             (br $double)))))
-    ;; Wᵀ (kp×out, into $wt) and the A·B kernel when its 2 × 16 register blocks cover the
-    ;; output (out ≥ 16: about 20 % faster than gemm_abt's dot products at 64 inputs) or the
-    ;; inputs are narrow (kp ≤ 8: dot products of length ≤ 8 are slow); the transpose costs
-    ;; kp·out moves against rows·kp·out multiply-adds. Narrow outputs (logits, values) keep
-    ;; gemm_abt. The choice depends on the layer's shape only, never on rows.
-    (if (i32.or (i32.le_u (local.get $kp) (i32.const 8)) (i32.ge_u (local.get $out) (i32.const 16)))
-      (then
-        (call $transpose (local.get $w) (local.get $wt) (local.get $out) (local.get $kp))
-        (call $gemm (local.get $x) (local.get $kp) (i32.const 1) (local.get $wt) (local.get $y)
-          (local.get $rows) (local.get $kp) (local.get $out)))
-      (else
-        (call $gemm_abt (local.get $x) (local.get $w) (local.get $y) (local.get $rows) (local.get $kp)
-          (local.get $out)))))
+    (call $gemm_abt (local.get $x) (local.get $w) (local.get $y) (local.get $rows) (local.get $kp)
+      (local.get $out) (local.get $wt)))
 
   ;; ---------------------------------------------------------------- dense layer
   ;; dense_fwd: y = act(x·Wᵀ + b), act 0 = identity, 1 = tanh, 2 = relu ($b < 0: no bias).

@@ -23,7 +23,7 @@ interface KernelExports {
     k: number,
     n: number,
   ): void;
-  gemm_abt(a: number, b: number, c: number, m: number, kp: number, n: number): void;
+  gemm_abt(a: number, b: number, c: number, m: number, kp: number, n: number, bt: number): void;
   transpose(src: number, dst: number, r: number, c: number): void;
   tanh(x: number, y: number, n: number): void;
   relu(x: number, y: number, n: number): void;
@@ -215,12 +215,12 @@ export class WasmKernels implements Kernels {
   ): void {
     if (m === 0 || n === 0 || k === 0) return;
     const kp = pad(k);
-    const pa = 0, pb = m * kp, pc = pb + n * kp;
-    const h = this.#heap(pc + pad(m * n));
+    const pa = 0, pb = m * kp, pc = pb + n * kp, pbt = pc + pad(m * n);
+    const h = this.#heap(pbt + kp * pad(n));
     putPadded(h, a, 0, m, k, kp, pa);
     putPadded(h, b, 0, n, k, kp, pb);
     copyIn(h, c, m * n, pc);
-    this.raw.gemm_abt(pa * 4, pb * 4, pc * 4, m, kp, n);
+    this.raw.gemm_abt(pa * 4, pb * 4, pc * 4, m, kp, n, pbt * 4);
     copyOut(h, pc, c, m * n);
   }
 
