@@ -108,7 +108,7 @@ const INTERRUPT_GRACE_MS = 3000;
  * An update (rollout and training) longer than this starts the signal watchdog, so that
  * a second Ctrl-C need not wait for the end of such updates (see cli/signals.ts).
  */
-const WATCHDOG_AFTER_UPDATE_MS = 250;
+const WATCHDOG_AFTER_UPDATE_MS = 1000;
 
 const HELP = `deno task train [flags]
 
