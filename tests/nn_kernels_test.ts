@@ -316,3 +316,26 @@ Deno.test("kernels: the weight gradient of a narrow layer (gwᵀ = xᵀ·g) has 
     assert.deepEqual(gw, mem.slice(pw, pw + outDim * inDim), `${rows}×${inDim}→${outDim}`);
   }
 });
+
+Deno.test("kernels: Wasm transpose (4 × 4 shuffle blocks and the scalar path) is exact", () => {
+  const raw = instantiateKernels();
+  assert.ok(raw !== null);
+  const rng = new Rng(11);
+  for (const [r, c] of [[64, 64], [64, 4], [4, 64], [2, 64], [6, 10], [8, 12], [1, 1], [5, 4]]) {
+    const need = 2 * r * c + 8;
+    if (raw.memory.buffer.byteLength < need * 4) {
+      raw.memory.grow(Math.ceil((need * 4 - raw.memory.buffer.byteLength) / 65536));
+    }
+    const mem: Float32Array = new Float32Array(raw.memory.buffer);
+    const src = 0, dst = r * c + 4; // dst deliberately not 16-byte aligned when r·c is odd
+    for (let q = 0; q < r * c; q++) mem[src + q] = rng.normal();
+    mem.fill(NaN, dst, dst + r * c + 4);
+    raw.transpose(src * 4, dst * 4, r, c);
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < c; j++) {
+        assert.equal(mem[dst + j * r + i], mem[src + i * c + j], `${r}×${c} at (${i}, ${j})`);
+      }
+    }
+    assert.ok(Number.isNaN(mem[dst + r * c]), `${r}×${c}: wrote past the end`);
+  }
+});

@@ -12,7 +12,7 @@
 ;;                caller): Bᵀ into scratch and gemm for outputs of ≥ 16 columns or inputs
 ;;                of ≤ 8, else $abt_dots: dot products along kp in blocks of 2 rows × 4
 ;;                rows, 8 partial sums reduced by shuffles.
-;; transpose:     dst[c×r] = src[r×c]ᵀ.
+;; transpose:     dst[c×r] = src[r×c]ᵀ (4 × 4 shuffle blocks when r and c are multiples of 4).
 ;; linear_fwd:    y = x·Wᵀ + b (bias rows copied, then gemm_abt).
 ;; tanh:          y = tanh x on ⌈n/4⌉ vectors: a rational approximation x·P(x²)/Q(x²)
 ;;                (degrees 13/6) on x clamped to [−9, 9], see the function; max relative
@@ -410,8 +410,47 @@
   ;; ---------------------------------------------------------------- transpose
   (func $transpose (export "transpose")
     (param $src i32) (param $dst i32) (param $r i32) (param $c i32)
-    (local $i i32) (local $j i32) (local $ps i32) (local $pd i32) (local $r4 i32)
+    (local $i i32) (local $j i32) (local $ps i32) (local $pd i32) (local $r4 i32) (local $c4 i32)
+    (local $a v128) (local $b v128) (local $x v128) (local $y v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $r4 (i32.shl (local.get $r) (i32.const 2)))
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    ;; both sides multiples of 4 (every padded weight matrix with ≥ 4 rows): 4 × 4 blocks,
+    ;; four row loads, eight shuffles and four column stores each
+    (if (i32.eqz (i32.and (i32.or (local.get $r) (local.get $c)) (i32.const 3)))
+      (then
+        (local.set $i (i32.const 0))
+        (block $bdone
+          (loop $brows
+            (br_if $bdone (i32.ge_u (local.get $i) (local.get $r)))
+            (local.set $j (i32.const 0))
+            (loop $bcols
+              (local.set $ps (i32.add (local.get $src)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $c)) (local.get $j)) (i32.const 2))))
+              (local.set $a (v128.load (local.get $ps)))
+              (local.set $b (v128.load (i32.add (local.get $ps) (local.get $c4))))
+              (local.set $x (v128.load (i32.add (local.get $ps) (i32.shl (local.get $c4) (i32.const 1)))))
+              (local.set $y (v128.load (i32.add (local.get $ps) (i32.mul (local.get $c4) (i32.const 3)))))
+              ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = x0 y0 x1 y1, t3 = x2 y2 x3 y3
+              (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+              (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+              (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x) (local.get $y)))
+              (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x) (local.get $y)))
+              (local.set $pd (i32.add (local.get $dst)
+                (i32.shl (i32.add (i32.mul (local.get $j) (local.get $r)) (local.get $i)) (i32.const 2))))
+              (v128.store (local.get $pd)
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+              (v128.store (i32.add (local.get $pd) (local.get $r4))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+              (v128.store (i32.add (local.get $pd) (i32.shl (local.get $r4) (i32.const 1)))
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+              (v128.store (i32.add (local.get $pd) (i32.mul (local.get $r4) (i32.const 3)))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+              (local.set $j (i32.add (local.get $j) (i32.const 4)))
+              (br_if $bcols (i32.lt_u (local.get $j) (local.get $c))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $brows)))
+        (return)))
     (local.set $ps (local.get $src))
     (local.set $i (i32.const 0))
     (block $done
