@@ -116,16 +116,27 @@ for (let i = 0; i < runs; i++) {
   cleanrl.push(await train(cleanrlArgs));
 }
 
-// 4. TRPO on CartPole-v1 (its preset) and Acrobot-v1 (the defaults), alternating with the
-// baseline checkout when given
+// 4. TRPO on CartPole-v1 (its preset, the same in the baseline checkout) and Acrobot-v1
+// (`--preset none`: TRPO's defaults, since its tuned preset is newer than the baseline),
+// alternating with the baseline checkout when given: the same settings on both sides
 const trpoJobs = [
-  { env: "CartPole-v1", steps: quick ? 8_192 : 40_960 },
-  { env: "Acrobot-v1", steps: quick ? 8_000 : 40_000 },
+  { env: "CartPole-v1", steps: quick ? 8_192 : 40_960, preset: [] as string[] },
+  { env: "Acrobot-v1", steps: quick ? 8_000 : 40_000, preset: ["--preset", "none"] },
 ];
 const trpo: { env: string; now: TrainRun[]; before: TrainRun[] }[] = [];
 for (const job of trpoJobs) {
-  const args = ["--algo", "trpo", "--env", job.env, "--steps", String(job.steps), "--no-onnx"];
-  const entry = { env: job.env, now: [] as TrainRun[], before: [] as TrainRun[] };
+  const args = [
+    "--algo",
+    "trpo",
+    "--env",
+    job.env,
+    ...job.preset,
+    "--steps",
+    String(job.steps),
+    "--no-onnx",
+  ];
+  const label = job.preset.length > 0 ? `${job.env} (defaults)` : job.env;
+  const entry = { env: label, now: [] as TrainRun[], before: [] as TrainRun[] };
   for (let i = 0; i < runs; i++) {
     if (baseline) entry.before.push(await train([...args, "--eval-episodes", "1"], baseline));
     entry.now.push(await train([...args, "--eval-episodes", "1"]));
