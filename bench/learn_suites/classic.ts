@@ -50,7 +50,7 @@ function tunedJobs(): LearnSuite["full"] {
 }
 
 const QUICK: LearnSuite["quick"] = [
-  { algo: "ppo", env: "CartPole-v1", steps: 100_000, threshold: 475 },
+  { algo: "ppo", env: "CartPole-v1", steps: 35_000, threshold: 475 },
   {
     algo: "ppo",
     env: "CartPole-v1",
