@@ -52,6 +52,7 @@ export function assertFiniteUpdate(
     }
   }
   for (const p of parameters) {
+    if (allFinite(p.data)) continue;
     const i = firstNonFinite(p.data);
     if (i >= 0) {
       throw new NonFiniteError(
@@ -102,6 +103,20 @@ export function checkGradients(
     ? `gradient w.r.t. ${badGrad.name} holds ${describeFirst(badGrad.grad)}`
     : "no parameter or gradient is non-finite (the data is)";
   throw new NonFiniteError(`${where}: ${lossName} is ${loss}; ${culprit}`);
+}
+
+/**
+ * Whether every value is finite: their float64 sum is finite exactly when they all are
+ * (float32 values cannot overflow a float64 sum), and a sum is cheaper than a test per value.
+ */
+function allFinite(a: Float32Array): boolean {
+  let s0 = 0, s1 = 0, q = 0;
+  for (; q + 1 < a.length; q += 2) {
+    s0 += a[q];
+    s1 += a[q + 1];
+  }
+  if (q < a.length) s0 += a[q];
+  return Number.isFinite(s0 + s1);
 }
 
 function firstNonFinite(a: Float32Array): number {
