@@ -27,7 +27,7 @@ import * as ckpt from "./agent_checkpoint.ts";
 import { type Callbacks, combineCallbacks, type LearnOptions } from "./callbacks.ts";
 import { type PredictOptions, recordEpisodes } from "./callbacks.ts";
 import { type CommonConfig, type ConfigSchema, parseWithSchema } from "./config.ts";
-import { assertFiniteUpdate, clipAndCheck } from "./finite.ts";
+import { assertFiniteUpdate, checkedGradScale } from "./finite.ts";
 import { EpisodeWindow, updateMetrics, type UpdateStats } from "./metrics.ts";
 import { makeTrainingEnvs } from "./rollout.ts";
 
@@ -229,23 +229,28 @@ export abstract class Agent<
     return `${this.algo} on ${this.config.env}`;
   }
 
-  /** One step of `opt` on `loss`: zero ∇, back-propagate, clip ‖∇‖ and check it, update. */
+  /**
+   * One step of `opt` on `loss`: zero ∇, back-propagate, check ∇, update with ‖∇‖ clipped to
+   * `maxGradNorm` (the optimiser applies the clipping factor).
+   */
   protected descend(opt: Optimizer, lossName: string, loss: Tensor, maxGradNorm = 0): void {
     opt.zeroGrad();
     backward(loss);
-    this.clipAndCheck(lossName, loss.item(), opt.params, maxGradNorm);
-    opt.step();
+    opt.step(this.checkedGradScale(lossName, loss.item(), opt.params, maxGradNorm));
   }
 
-  /** After `backward`: clips ‖∇‖ to `maxGradNorm` (> 0) and checks finiteness (`finite.ts`). */
-  protected clipAndCheck(
+  /**
+   * After `backward`: checks that the loss and ‖∇‖ are finite (`finite.ts`) and returns the
+   * factor clipping ‖∇‖ to `maxGradNorm` (> 0; else 1).
+   */
+  protected checkedGradScale(
     lossName: string,
     loss: number,
     params: readonly Parameter[],
     maxGradNorm = 0,
   ): number {
     const where = `${this.#where}, update ${this.updates + 1}`;
-    return clipAndCheck(where, lossName, loss, params, this.policy.parameters(), maxGradNorm);
+    return checkedGradScale(where, lossName, loss, params, this.policy.parameters(), maxGradNorm);
   }
 
   /**

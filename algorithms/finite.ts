@@ -1,9 +1,10 @@
 /**
  * The NaN/∞ guard of training: every loss, gradient and parameter must stay finite.
  *
- * - After `backward`, {@link clipAndCheck} computes the global gradient norm
- *   `‖g‖ = √(Σ_p Σ_i g_{p,i}²)` (clipping it to `maxGradNorm` when > 0); the norm is finite
- *   exactly when every gradient is, so one pass over the gradients doubles as the test.
+ * - After `backward`, {@link checkedGradScale} computes the global gradient norm
+ *   `‖g‖ = √(Σ_p Σ_i g_{p,i}²)` and the factor clipping it to `maxGradNorm` (when > 0),
+ *   which the optimiser applies; the norm is finite exactly when every gradient is, so one
+ *   pass over the gradients doubles as the test.
  * - After each update, {@link assertFiniteUpdate} checks the reported losses and every
  *   parameter of the policy.
  *
@@ -24,7 +25,7 @@
  * ```
  * @module
  */
-import { clipGradNorm, gradNorm, type Parameter } from "../nn/mod.ts";
+import { clipScale, gradNorm, type Parameter } from "../nn/mod.ts";
 
 /** Thrown when a loss, gradient or parameter becomes NaN or infinite. */
 export class NonFiniteError extends Error {
@@ -63,11 +64,11 @@ export function assertFiniteUpdate(
 }
 
 /**
- * After `backward`: clips the global gradient norm of `params` to `maxGradNorm` (when
- * > 0), then {@link checkGradients} when the loss or the norm is not finite. Returns the
- * norm before clipping.
+ * After `backward`: the global gradient norm of `params`, then {@link checkGradients} when
+ * the loss or the norm is not finite. Returns the factor that clips the gradients to
+ * `maxGradNorm` (when > 0; else 1), for `Optimizer.step` to apply.
  */
-export function clipAndCheck(
+export function checkedGradScale(
   where: string,
   lossName: string,
   loss: number,
@@ -75,11 +76,11 @@ export function clipAndCheck(
   allParams: readonly Parameter[],
   maxGradNorm = 0,
 ): number {
-  const norm = maxGradNorm > 0 ? clipGradNorm(params, maxGradNorm) : gradNorm(params);
+  const norm = gradNorm(params);
   if (!Number.isFinite(norm) || !Number.isFinite(loss)) {
     checkGradients(where, lossName, loss, params, allParams);
   }
-  return norm;
+  return maxGradNorm > 0 ? clipScale(norm, maxGradNorm) : 1;
 }
 
 /**

@@ -129,7 +129,7 @@ export class TRPO extends OnPolicyAgent<TRPOConfig, { vf: Optimizer }> {
       const entropy = mean(pi.entropy()).item();
       zeroGrad(actorParams);
       backward(lossIS);
-      this.clipAndCheck("TRPO surrogate", -lossIS.item(), actorParams);
+      this.checkedGradScale("TRPO surrogate", -lossIS.item(), actorParams); // NaN/∞ check only
       return entropy;
     });
     const g = Float64Array.from(getFlatGrad(actorParams), (dLoss) => -dLoss);

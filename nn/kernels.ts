@@ -78,7 +78,9 @@ export interface Kernels {
   /**
    * One Adam step of a tensor `d` with gradient `g` and moments `m`, `v` (all updated in
    * place): `m = β₁m + (1−β₁)g`, `v = β₂v + (1−β₂)g²`, `d −= s·m / (√v·c + ε)` with
-   * `s = stepSize` (`lr/(1 − β₁ᵗ)`) and `c = invBc2Sqrt` (`1/√(1 − β₂ᵗ)`).
+   * `s = stepSize` (`lr/(1 − β₁ᵗ)`) and `c = invBc2Sqrt` (`1/√(1 − β₂ᵗ)`), where `g` is
+   * the stored gradient times `gradScale` (default 1; gradient clipping's factor, applied
+   * here instead of rewriting the gradient).
    */
   adamStep(
     d: Float32Array,
@@ -90,6 +92,7 @@ export interface Kernels {
     stepSize: number,
     invBc2Sqrt: number,
     eps: number,
+    gradScale?: number,
   ): void;
 }
 

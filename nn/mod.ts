@@ -74,6 +74,7 @@ export {
   Adam,
   type AdamOptions,
   clipGradNorm,
+  clipScale,
   gradNorm,
   linearDecay,
   type Optimizer,

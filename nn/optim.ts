@@ -48,8 +48,11 @@ export interface Optimizer {
   lr: number;
   /** The parameters updated. */
   readonly params: readonly Parameter[];
-  /** Updates every parameter from its gradient. */
-  step(): void;
+  /**
+   * Updates every parameter from its gradient times `gradScale` (default 1: gradient
+   * clipping's factor, see {@link clipScale}; the stored gradients are not changed).
+   */
+  step(gradScale?: number): void;
   /** Sets every parameter's gradient to zero. */
   zeroGrad(): void;
   /** A deep copy of the state. */
@@ -144,8 +147,8 @@ export class Adam implements Optimizer {
     return this.#t;
   }
 
-  /** One Adam update of every parameter. */
-  step(): void {
+  /** One Adam update of every parameter, from the gradients times `gradScale`. */
+  step(gradScale = 1): void {
     this.#t++;
     const { beta1: b1, beta2: b2, eps } = this;
     const bc1 = 1 - b1 ** this.#t;
@@ -154,7 +157,18 @@ export class Adam implements Optimizer {
     const k = kernels();
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
-      k.adamStep(p.data, p.grad, this.#m[i], this.#v[i], b1, b2, stepSize, invBc2Sqrt, eps);
+      k.adamStep(
+        p.data,
+        p.grad,
+        this.#m[i],
+        this.#v[i],
+        b1,
+        b2,
+        stepSize,
+        invBc2Sqrt,
+        eps,
+        gradScale,
+      );
     }
   }
 
@@ -229,15 +243,16 @@ export class RMSprop implements Optimizer {
     this.#v = this.params.map((p) => new Float32Array(p.size));
   }
 
-  /** One RMSprop update of every parameter. */
-  step(): void {
+  /** One RMSprop update of every parameter, from the gradients times `gradScale`. */
+  step(gradScale = 1): void {
     this.#t++;
     const { alpha, eps, lr } = this;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i], d = p.data, g = p.grad, v = this.#v[i];
       for (let q = 0; q < d.length; q++) {
-        v[q] = alpha * v[q] + (1 - alpha) * g[q] * g[q];
-        d[q] -= lr * g[q] / (Math.sqrt(v[q]) + eps);
+        const gq = gradScale === 1 ? g[q] : Math.fround(g[q] * gradScale);
+        v[q] = alpha * v[q] + (1 - alpha) * gq * gq;
+        d[q] -= lr * gq / (Math.sqrt(v[q]) + eps);
       }
     }
   }
@@ -306,17 +321,18 @@ export class SGD implements Optimizer {
     this.#b = this.params.map((p) => new Float32Array(p.size));
   }
 
-  /** One SGD update. */
-  step(): void {
+  /** One SGD update, from the gradients times `gradScale`. */
+  step(gradScale = 1): void {
     this.#t++;
     const mu = this.momentum;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i], d = p.data, g = p.grad, b = this.#b[i];
+      const grad = (q: number) => gradScale === 1 ? g[q] : Math.fround(g[q] * gradScale);
       if (mu === 0) {
-        for (let q = 0; q < d.length; q++) d[q] -= this.lr * g[q];
+        for (let q = 0; q < d.length; q++) d[q] -= this.lr * grad(q);
       } else {
         for (let q = 0; q < d.length; q++) {
-          b[q] = this.#t === 1 ? g[q] : mu * b[q] + g[q];
+          b[q] = this.#t === 1 ? grad(q) : mu * b[q] + grad(q);
           d[q] -= this.lr * b[q];
         }
       }
@@ -364,20 +380,38 @@ function sumSquares(g: Float32Array): number {
   return (s0 + s1) + (s2 + s3);
 }
 
-function scaleInPlace(g: Float32Array, c: number): void {
-  for (let q = 0; q < g.length; q++) g[q] *= c;
+/**
+ * The factor that clips a gradient of global L2 norm `norm` to at most `maxNorm`:
+ * `maxNorm / (norm + 1e-6)` when that is below 1, else 1 (`torch.nn.utils.clip_grad_norm_`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clipScale } from "./optim.ts";
+ * assert.equal(clipScale(0.4, 0.5), 1);
+ * assert.ok(Math.abs(clipScale(2, 0.5) - 0.25) < 1e-6);
+ * ```
+ */
+export function clipScale(norm: number, maxNorm: number): number {
+  if (!(maxNorm > 0)) throw new RangeError(`clipGradNorm: maxNorm must be > 0, got ${maxNorm}`);
+  const scale = maxNorm / (norm + 1e-6);
+  return scale < 1 ? scale : 1;
 }
 
 /**
  * Scales all gradients so that their global L2 norm is at most `maxNorm`; returns the
- * norm before clipping (`torch.nn.utils.clip_grad_norm_` semantics).
+ * norm before clipping (`torch.nn.utils.clip_grad_norm_` semantics). The training loops
+ * pass {@link clipScale} to `Optimizer.step` instead, which skips this pass over the
+ * gradients.
  */
 export function clipGradNorm(params: readonly Parameter[], maxNorm: number): number {
-  if (!(maxNorm > 0)) throw new RangeError(`clipGradNorm: maxNorm must be > 0, got ${maxNorm}`);
   const norm = gradNorm(params);
-  const scale = maxNorm / (norm + 1e-6);
+  const scale = clipScale(norm, maxNorm);
   if (scale < 1) {
-    for (const p of params) scaleInPlace(p.grad, scale);
+    for (const p of params) {
+      const g = p.grad;
+      for (let q = 0; q < g.length; q++) g[q] *= scale;
+    }
   }
   return norm;
 }

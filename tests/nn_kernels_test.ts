@@ -339,3 +339,25 @@ Deno.test("kernels: Wasm transpose (4 × 4 shuffle blocks and the scalar path) i
     assert.ok(Number.isNaN(mem[dst + r * c]), `${r}×${c}: wrote past the end`);
   }
 });
+
+Deno.test("kernels: Adam's gradient scale equals scaling the gradient first, bit for bit", () => {
+  const rng = new Rng(5);
+  const n = 1031; // not a multiple of 4
+  const g = new Float32Array(n).map(() => rng.normal());
+  for (const k of [wasm, tsKernels]) {
+    for (const scale of [0.3711, 1e-3, 1]) {
+      const run = (grad: Float32Array, gs: number) => {
+        const d = new Float32Array(n).map((_, i) => Math.sin(i));
+        const m = new Float32Array(n).fill(0.01), v = new Float32Array(n).fill(0.02);
+        k.adamStep(d, grad, m, v, 0.9, 0.999, 1e-3 / 0.1, 1 / Math.sqrt(0.001), 1e-5, gs);
+        return [d, m, v];
+      };
+      const scaledFirst = g.slice();
+      for (let q = 0; q < n; q++) scaledFirst[q] *= scale;
+      const expected = run(scaledFirst, 1), got = run(g.slice(), scale);
+      for (let b = 0; b < 3; b++) {
+        assert.deepEqual(got[b], expected[b], `${k === wasm ? "wasm" : "ts"}, scale ${scale}`);
+      }
+    }
+  }
+});

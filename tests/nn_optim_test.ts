@@ -149,3 +149,31 @@ Deno.test("clipGradNorm, gradNorm and linearDecay", () => {
   assert.equal(nn.linearDecay(1e-3, 200, 100), 0);
   assert.ok(Math.abs(nn.linearDecay(1, 50, 100, 0.5) - 0.75) < 1e-15);
 });
+
+Deno.test("step(clipScale(‖∇‖, max)) equals clipGradNorm then step(), for every optimiser", () => {
+  const make = (kind: string, ps: nn.Parameter[]): nn.Optimizer =>
+    kind === "adam"
+      ? new nn.Adam(ps, { lr: 1e-2 })
+      : kind === "rmsprop"
+      ? new nn.RMSprop(ps, { lr: 1e-2 })
+      : new nn.SGD(ps, { lr: 1e-2, momentum: 0.9 });
+  for (const kind of ["adam", "rmsprop", "sgd"]) {
+    const rng = new Rng(3);
+    const init = Array.from({ length: 10 }, () => rng.normal());
+    const grads = Array.from(
+      { length: 3 },
+      () => Array.from({ length: 10 }, () => 5 * rng.normal()),
+    );
+    const clipped = new nn.Parameter("w", 2, 5, init), scaled = new nn.Parameter("w", 2, 5, init);
+    const a = make(kind, [clipped]), b = make(kind, [scaled]);
+    for (const g of grads) {
+      clipped.grad.set(g);
+      scaled.grad.set(g);
+      nn.clipGradNorm([clipped], 1);
+      a.step();
+      b.step(nn.clipScale(nn.gradNorm([scaled]), 1));
+      assert.deepEqual(scaled.data, clipped.data, kind);
+      assert.notDeepEqual(scaled.grad, clipped.grad, "the stored gradient is left unscaled");
+    }
+  }
+});

@@ -21,7 +21,8 @@
 ;; dense_fwd:     y = act(x·Wᵀ + b) in one call (act: 0 none, 1 tanh, 2 relu).
 ;; act_bwd:       gz = g ⊙ act'(z), from y = act(z): tanh 1 − y², relu [y > 0].
 ;; colsum:        s[j] += Σᵢ g[i, j] (bias gradients), for a row stride n ≡ 0 mod 4.
-;; adam:          one Adam step in float32 on ⌈n/4⌉ vectors: m = β₁m + (1−β₁)g,
+;; adam:          one Adam step in float32 on ⌈n/4⌉ vectors of the gradient scaled by
+;;                gs (gradient clipping): g ← float32(gs·g), m = β₁m + (1−β₁)g,
 ;;                v = β₂v + (1−β₂)g², d −= s·m/(√v·c + ε) (s = lr/(1−β₁ᵗ), c = 1/√(1−β₂ᵗ)).
 (module
   (memory (export "memory") 16)
@@ -634,13 +635,14 @@
   ;; ---------------------------------------------------------------- adam
   ;; One Adam step on ⌈n/4⌉ vectors of d (parameters), g (gradients), m, v (moments), all
   ;; in float32; the coefficients come in as float32 (c1 = 1 − β₁, c2 = 1 − β₂ rounded
-  ;; once by the caller, s = lr/(1 − β₁ᵗ), c = 1/√(1 − β₂ᵗ)).
+  ;; once by the caller, s = lr/(1 − β₁ᵗ), c = 1/√(1 − β₂ᵗ)); gs scales the gradient (the
+  ;; gradient in memory is left as it is).
   (func $adam (export "adam")
     (param $d i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
     (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $s f32)
-    (param $c f32) (param $eps f32)
+    (param $c f32) (param $eps f32) (param $gs f64)
     (local $end i32) (local $kb1 v128) (local $kc1 v128) (local $kb2 v128) (local $kc2 v128)
-    (local $ks v128) (local $kc v128) (local $ke v128)
+    (local $ks v128) (local $kc v128) (local $ke v128) (local $kgs v128) (local $scaled i32)
     (local $gv v128) (local $mv v128) (local $vv v128)
     (local.set $kb1 (f32x4.splat (local.get $b1)))
     (local.set $kc1 (f32x4.splat (local.get $c1)))
@@ -649,11 +651,22 @@
     (local.set $ks (f32x4.splat (local.get $s)))
     (local.set $kc (f32x4.splat (local.get $c)))
     (local.set $ke (f32x4.splat (local.get $eps)))
+    (local.set $kgs (f64x2.splat (local.get $gs)))
+    (local.set $scaled (f64.ne (local.get $gs) (f64.const 1)))
     (local.set $end (i32.add (local.get $d) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $lp
         (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
         (local.set $gv (v128.load (local.get $g)))
+        ;; g ← float32(g·gs), each product formed in float64 and rounded once (as JavaScript
+        ;; rounds g[i] *= gs into a Float32Array)
+        (if (local.get $scaled)
+          (then
+            (local.set $gv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4 (local.get $gv)) (local.get $kgs)))
+              (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gv) (local.get $gv)))
+                (local.get $kgs)))))))
         (local.set $mv (f32x4.add (f32x4.mul (local.get $kb1) (v128.load (local.get $m)))
           (f32x4.mul (local.get $kc1) (local.get $gv))))
         (local.set $vv (f32x4.add (f32x4.mul (local.get $kb2) (v128.load (local.get $v)))

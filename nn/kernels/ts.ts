@@ -176,6 +176,7 @@ export function adamStep(
   stepSize: number,
   invBc2Sqrt: number,
   eps: number,
+  gradScale = 1,
 ): void {
   const c1 = 1 - b1, c2 = 1 - b2;
   const n = d.length;
@@ -183,7 +184,7 @@ export function adamStep(
     throw new RangeError(`Adam: buffers of ${g.length}, ${m.length}, ${v.length} for ${n} values`);
   }
   for (let q = 0; q < n; q++) {
-    const gq = g[q];
+    const gq = gradScale === 1 ? g[q] : Math.fround(g[q] * gradScale);
     // the stored (float32) moments are used: written, then read back
     m[q] = b1 * m[q] + c1 * gq;
     v[q] = b2 * v[q] + c2 * gq * gq;

@@ -53,6 +53,7 @@ interface KernelExports {
     s: number,
     c: number,
     eps: number,
+    gs: number,
   ): void;
 }
 
@@ -377,6 +378,7 @@ export class WasmKernels implements Kernels {
     stepSize: number,
     invBc2Sqrt: number,
     eps: number,
+    gradScale = 1,
   ): void {
     const n = d.length;
     if (g.length !== n || m.length !== n || v.length !== n) {
@@ -403,6 +405,7 @@ export class WasmKernels implements Kernels {
       stepSize,
       invBc2Sqrt,
       eps,
+      gradScale,
     );
     copyOut(h, pd, d, n);
     copyOut(h, pm, m, n);
