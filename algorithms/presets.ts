@@ -249,13 +249,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       normalizeReward: true,
     },
-    // zoo a2c.yml's Pendulum settings (n_steps 8, c_vf 0.4, RMSprop, advantages as they are,
-    // normalize, log σ −0.5 instead of gSDE's −2) with γ and λ 0.95 instead of 0.9 and 0.9:
-    // −214.9 / −216.5 / −208.4 at 1M, short of −200 and of the zoo's −163.0 (Adam, γ and λ
-    // 0.9, advantages normalised: −229.4 / −410.5 / −684.9; RMSprop with the zoo's γ and λ:
-    // −273.8 / −1043.6 / −376.0, annealing the rate as the zoo: −901.6 on seed 1; clipping at
-    // 5: −249.1 / −336.6 / −214.9; γ 0.97: −292.1 / −219.9 / −215.8; lr 1e-3: −213.5 /
-    // −213.6 / −1122.9)
+    // zoo a2c.yml (n_steps 8, c_vf 0.4, RMSprop, lr annealed, normalize; log σ −0.5, no gSDE)
+    // with γ λ 0.95 and ReLU: −186.7 / −198.2 / −194.4 at 1.5M (zoo −163.0 at 1M, with gSDE)
     "Pendulum-v1": {
       numEnvs: 8,
       numSteps: 8,
@@ -263,6 +258,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       gaeLambda: 0.95,
       vfCoef: 0.4,
       optimizer: "rmsprop",
+      annealLr: true,
+      activation: "relu",
       logStdInit: -0.5,
       normalizeObservation: true,
       normalizeReward: true,
@@ -272,8 +269,9 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "CartPole-v1": { numEnvs: 4, numSteps: 500, learningRate: 5e-3, vfIters: 20 },
     // the CartPole preset, observations normalised: −82.0 / −89.2 / −105.3 at 200k
     "Acrobot-v1": VPG_NORMALIZED,
-    // the same: −113.0 / −110.1 / −113.4 at 1M, short of −110 (λ 0.9: stays at −200)
-    "MountainCar-v0": VPG_NORMALIZED,
+    // the same with λ 0.95: −106.6 / −109.5 / −105.0 at 1M (λ 0.97: −113.0 / −110.1 / −113.4;
+    // on seed 1: λ 0.9 or ReLU or 8 copies −200, lr 3e-3 −105.9 but −111.5 on seed 2)
+    "MountainCar-v0": { ...VPG_NORMALIZED, gaeLambda: 0.95 },
     // … with rewards normalised and a wider initial policy, log σ 0.5: 93.2 / 93.0 / 93.1 at
     // 200k
     "MountainCarContinuous-v0": {
@@ -348,15 +346,15 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "CartPole-v1": { numEnvs: 8, numSteps: 64, updateEpochs: 10, learningRate: 1e-3 },
     // PPO's Acrobot preset: −89.6 / −97.3 / −80.7 at 100k (no zoo agent)
     "Acrobot-v1": ACROBOT_PPO, // entCoef 0 is PPO-KL's default
-    // PPO's preset with λ 0.9 (0.98: −117 on seed 1): −110.5 / −111.2 / −105.5 at 1M, a
-    // hair short of −110 (λ 0.9 with 8 epochs, an annealed rate or γ 0.995: no better)
+    // PPO's preset with λ 0.9 and two minibatches: −105.6 / −107.9 / −103.1 at 1M (one
+    // minibatch: −110.5 / −111.2 / −105.5; on seed 1 λ 0.98 −117, rewards normalised −112.9)
     "MountainCar-v0": {
       numEnvs: 16,
       numSteps: 16,
       learningRate: 1e-3,
       gaeLambda: 0.9,
       updateEpochs: 4,
-      numMinibatches: 1,
+      numMinibatches: 2,
       normalizeObservation: true,
     },
     // PPO's preset: 92.5 / 92.6 / 92.9 at 100k (no zoo agent)
@@ -483,7 +481,7 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
     "Acrobot-v1": 500_000,
     "MountainCar-v0": 1_000_000,
     "MountainCarContinuous-v0": 100_000,
-    "Pendulum-v1": 1_000_000,
+    "Pendulum-v1": 1_500_000,
   },
   "vpg": {
     "CartPole-v1": 200_000,
