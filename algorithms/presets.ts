@@ -290,7 +290,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // critic it stays near −1100): −202.0 / −202.3 / −194.5 at 1M, a hair short of −200
     // (λ 0.95: −192.3 / −202.2 / −205.9; on seed 1: 1.5M −207.0, log σ −1 −204.6, clipping
     // at 0.5 −204.0, 8 copies −202.6, γ 0.97 −206.3, γ 0.98 λ 0.95 −205.8, lr 2e-3 −217.1,
-    // 512 steps −211.3, ReLU −346.4, 80 critic steps −338.0, rewards normalised −807.5)
+    // 512 steps −211.3, 128 steps −356.9, the critic at 1e-3 −201.1, ReLU −346.4, 80 critic
+    // steps −338.0, rewards normalised −807.5)
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 256,
