@@ -174,20 +174,23 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // observations and returns normalised, a wide initial policy (log σ 0.5): 92.5 / 92.3 /
     // 92.5 at 300k
     "MountainCarContinuous-v0": REINFORCE_MOUNTAIN_CAR_CONTINUOUS,
-    // 8 episodes per update, observations and returns normalised: −95.8 / −500 / −131.3 at
-    // 300k, short of −100 (a seed that never swings up in its first episodes gets no signal;
-    // an entropy bonus or 4 copies: no better)
+    // 8 episodes per update at 3e-3, an entropy bonus 0.01, observations and returns
+    // normalised: −85.8 / −84.4 / −80.0 at 300k (seeds 4, 5: −398.8 / −84.1; at 1e-3 without
+    // the bonus −95.8 / −500 / −131.3; 16 episodes per update: a seed of three stays at −500)
     "Acrobot-v1": {
       numEnvs: 1,
       episodesPerUpdate: 8,
-      learningRate: 1e-3,
+      learningRate: 3e-3,
+      entCoef: 0.01,
       normalizeObservation: true,
       normalizeAdvantages: true,
     },
-    // the sparse reward: −160.8 / −200 / −200 at 1M (the training episodes stay at −200)
+    // the sparse reward: −160.8 / −200 / −200 at 1M (the training episodes stay at −200; an
+    // entropy bonus 0.05, lr 3e-3, 16 copies × 16 episodes or γ 0.999: no better)
     "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
     // γ 0.95, 8 episodes per update: −1150.8 / −1183.9 / −1274.0 at 500k, does not learn
-    // (γ 0.9 with 4 copies at 1M: −1173.8 on seed 1)
+    // (on seed 1 at 1M with γ 0.9: 4 copies −1173.8, 8 copies × 16 episodes −1140.2, 16
+    // episodes at 3e-3 −1159.8)
     "Pendulum-v1": {
       numEnvs: 1,
       episodesPerUpdate: 8,
@@ -208,20 +211,24 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     },
     // REINFORCE's, with the baseline: 92.5 / 92.6 / 93.0 at 300k
     "MountainCarContinuous-v0": REINFORCE_MOUNTAIN_CAR_CONTINUOUS,
-    // an entropy bonus 0.01, observations normalised: −141.5 / −80.5 / −188.2 at 300k, short
-    // of −100 (advantages normalised over 8 episodes: −96.7 and −500 on seeds 2 and 3)
+    // REINFORCE's, with a critic of 20 steps at 3e-3: −84.1 / −96.5 / −91.4 at 300k (seeds
+    // 4, 5: −83.8 / −78.8; 4 episodes per update at 1e-3, advantages as they are: −141.5 /
+    // −80.5 / −188.2; the default critic: −84.8 / −312.3 / −90.9)
     "Acrobot-v1": {
       numEnvs: 1,
-      episodesPerUpdate: 4,
-      learningRate: 1e-3,
+      episodesPerUpdate: 8,
+      learningRate: 3e-3,
+      vfLearningRate: 3e-3,
+      vfIters: 20,
       entCoef: 0.01,
       normalizeObservation: true,
+      normalizeAdvantages: true,
     },
     // REINFORCE's: −200 / −200 / −200 at 1M (never reaches the flag)
     "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
     // γ 0.9, 4 copies, a critic of 20 steps at 3e-3: −666.9 / −652.0 / −601.4 at 1M, short
     // of −200 (γ 0.95, 8 episodes per update, the policy at 3e-3, 40 critic steps: −1104.0
-    // at 500k on seed 1)
+    // at 500k on seed 1; 8 copies × 16 episodes: −1064.0 at 1M on seed 1)
     "Pendulum-v1": {
       numEnvs: 4,
       episodesPerUpdate: 4,
@@ -249,13 +256,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       normalizeReward: true,
     },
-    // zoo a2c.yml's Pendulum settings (n_steps 8, c_vf 0.4, RMSprop, advantages as they are,
-    // normalize, log σ −0.5 instead of gSDE's −2) with γ and λ 0.95 instead of 0.9 and 0.9:
-    // −214.9 / −216.5 / −208.4 at 1M, short of −200 and of the zoo's −163.0 (Adam, γ and λ
-    // 0.9, advantages normalised: −229.4 / −410.5 / −684.9; RMSprop with the zoo's γ and λ:
-    // −273.8 / −1043.6 / −376.0, annealing the rate as the zoo: −901.6 on seed 1; clipping at
-    // 5: −249.1 / −336.6 / −214.9; γ 0.97: −292.1 / −219.9 / −215.8; lr 1e-3: −213.5 /
-    // −213.6 / −1122.9)
+    // zoo a2c.yml (n_steps 8, c_vf 0.4, RMSprop, lr annealed, normalize; log σ −0.5, no gSDE)
+    // with γ λ 0.95 and ReLU: −186.7 / −198.2 / −194.4 at 1.5M (zoo −163.0 at 1M, with gSDE)
     "Pendulum-v1": {
       numEnvs: 8,
       numSteps: 8,
@@ -263,6 +265,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       gaeLambda: 0.95,
       vfCoef: 0.4,
       optimizer: "rmsprop",
+      annealLr: true,
+      activation: "relu",
       logStdInit: -0.5,
       normalizeObservation: true,
       normalizeReward: true,
@@ -272,8 +276,9 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "CartPole-v1": { numEnvs: 4, numSteps: 500, learningRate: 5e-3, vfIters: 20 },
     // the CartPole preset, observations normalised: −82.0 / −89.2 / −105.3 at 200k
     "Acrobot-v1": VPG_NORMALIZED,
-    // the same: −113.0 / −110.1 / −113.4 at 1M, short of −110 (λ 0.9: stays at −200)
-    "MountainCar-v0": VPG_NORMALIZED,
+    // the same with λ 0.95: −106.6 / −109.5 / −105.0 at 1M (λ 0.97: −113.0 / −110.1 / −113.4;
+    // on seed 1: λ 0.9 or ReLU or 8 copies −200, lr 3e-3 −105.9 but −111.5 on seed 2)
+    "MountainCar-v0": { ...VPG_NORMALIZED, gaeLambda: 0.95 },
     // … with rewards normalised and a wider initial policy, log σ 0.5: 93.2 / 93.0 / 93.1 at
     // 200k
     "MountainCarContinuous-v0": {
@@ -283,6 +288,10 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     },
     // γ 0.95 and a critic regressed 40 times at 3e-3 per batch of 1024 (with the default
     // critic it stays near −1100): −202.0 / −202.3 / −194.5 at 1M, a hair short of −200
+    // (λ 0.95: −192.3 / −202.2 / −205.9; on seed 1: 1.5M −207.0, log σ −1 −204.6, clipping
+    // at 0.5 −204.0, 8 copies −202.6, γ 0.97 −206.3, γ 0.98 λ 0.95 −205.8, lr 2e-3 −217.1,
+    // 512 steps −211.3, 128 steps −356.9, the critic at 1e-3 −201.1, ReLU −346.4, 80 critic
+    // steps −338.0, rewards normalised −807.5)
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 256,
@@ -348,15 +357,15 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "CartPole-v1": { numEnvs: 8, numSteps: 64, updateEpochs: 10, learningRate: 1e-3 },
     // PPO's Acrobot preset: −89.6 / −97.3 / −80.7 at 100k (no zoo agent)
     "Acrobot-v1": ACROBOT_PPO, // entCoef 0 is PPO-KL's default
-    // PPO's preset with λ 0.9 (0.98: −117 on seed 1): −110.5 / −111.2 / −105.5 at 1M, a
-    // hair short of −110 (λ 0.9 with 8 epochs, an annealed rate or γ 0.995: no better)
+    // PPO's preset with λ 0.9 and two minibatches: −105.6 / −107.9 / −103.1 at 1M (one
+    // minibatch: −110.5 / −111.2 / −105.5; on seed 1 λ 0.98 −117, rewards normalised −112.9)
     "MountainCar-v0": {
       numEnvs: 16,
       numSteps: 16,
       learningRate: 1e-3,
       gaeLambda: 0.9,
       updateEpochs: 4,
-      numMinibatches: 1,
+      numMinibatches: 2,
       normalizeObservation: true,
     },
     // PPO's preset: 92.5 / 92.6 / 92.9 at 100k (no zoo agent)
@@ -486,7 +495,7 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
     "Acrobot-v1": 500_000,
     "MountainCar-v0": 1_000_000,
     "MountainCarContinuous-v0": 100_000,
-    "Pendulum-v1": 1_000_000,
+    "Pendulum-v1": 1_500_000,
   },
   "vpg": {
     "CartPole-v1": 200_000,
