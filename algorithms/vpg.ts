@@ -25,13 +25,16 @@ import { OnPolicyAgent } from "./on_policy.ts";
 import * as hp from "./config.ts";
 
 /** VPG's hyper-parameters; the defaults are Spinning Up's. */
-export const vpgSchema: hp.SeparateCriticFields & hp.RolloutFields = {
+export const vpgSchema: hp.SeparateCriticFields & hp.RolloutFields & {
+  annealLr: hp.Field<boolean>;
+} = {
   ...hp.separateCriticFields(
     { numEnvs: 4, learningRate: 3e-4, maxGradNorm: 0 },
     { vfLearningRate: 1e-3, vfIters: 80 },
     { entCoef: 0, normalizeAdvantages: true },
   ),
   ...hp.rolloutFields({ numSteps: 1000, gaeLambda: 0.97 }),
+  annealLr: hp.annealField(false),
 };
 
 /** Validated VPG configuration (GAE advantages, one policy step, critic regression). */
@@ -57,6 +60,8 @@ export class VPG extends OnPolicyAgent<VPGConfig, { pi: Optimizer; vf: Optimizer
     const c = this.config;
     const p = this.policy;
     const batch = this.gather(this.batchIndices(), 0, this.buffer.size, c.normalizeAdvantages);
+    // the policy's rate: lr₀, or lr₀ · (1 − (k − 1)/K) at update k of K when annealing
+    this.optimizers.pi.lr = c.annealLr ? c.learningRate * this.progressRemaining() : c.learningRate;
     // 2. policy gradient: L^PG = −E[log π(a|s) Â] − c_ent E[H]
     const pi = p.distribution(batch.obs);
     const pgLoss = policyGradientLoss(p.logProb(pi, batch.actions), batch.advantages);
