@@ -267,6 +267,23 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       normalizeReward: true,
     },
+    // zoo a2c.yml (n_envs 4, n_steps 8, λ 0.9, c_vf 0.4, RMSprop, advantages as they are,
+    // normalize; log σ −0.5 instead of gSDE's −2) with γ 0.999 and a constant lr 3.5e-4
+    // instead of γ 0.99 and lin_7e-4: 230.7 / 104.8 / 244.7 at 1M (zoo 204 at 5M; seed 1:
+    // the zoo's γ and lr −100.0, constant 7e-4 31.5, 16 copies −38.2; γ 0.999 with 7e-4
+    // −7.0, annealed 96.0)
+    "LunarLanderContinuous-v3": {
+      numEnvs: 4,
+      numSteps: 8,
+      gamma: 0.999,
+      gaeLambda: 0.9,
+      vfCoef: 0.4,
+      learningRate: 3.5e-4,
+      optimizer: "rmsprop",
+      logStdInit: -0.5,
+      normalizeObservation: true,
+      normalizeReward: true,
+    },
   },
   "vpg": {
     "CartPole-v1": { numEnvs: 4, numSteps: 500, learningRate: 5e-3, vfIters: 20 },
@@ -472,6 +489,7 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
     "MountainCar-v0": 1_000_000,
     "MountainCarContinuous-v0": 100_000,
     "Pendulum-v1": 1_000_000,
+    "LunarLanderContinuous-v3": 1_000_000,
   },
   "vpg": {
     "CartPole-v1": 200_000,
