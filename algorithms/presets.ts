@@ -345,8 +345,12 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       logStdInit: -0.5,
     },
     // zoo trpo.yml's LunarLanderContinuous-v3 entry (n_envs 2, n_steps 1024, 20 critic
-    // epochs, normalize) with γ 0.999: 264.6 / 254.1 / 236.8 at 200k (zoo 262; the zoo's
-    // γ 0.99: 211.8 / 159.4 / 241.0; its older n_steps 512, λ 0.9, δ 0.02: 162.3 / 92.9 / 74.8)
+    // epochs, normalize) with γ 0.999: 264.6 / 254.1 / 236.8 at 200k, short of the zoo's 262
+    // (with the zoo's γ 0.99: 211.8 / 159.4 / 241.0; the previous preset, n_steps 512,
+    // λ 0.9, δ 0.02: 162.3 / 92.9 / 74.8; on seeds 2 / 3, each on top of γ 0.999: λ 0.98
+    // 255.1 / 232.9, δ 0.015 244.7 / 141.1, damping 0.01 257.0 / −43.0, 40 critic epochs
+    // 196.3 / 265.8 (207.4 on seed 1), n_steps 512 60.2 / 172.4, 25 CG steps 253.9 / 209.5,
+    // log σ −0.5 184.1 / 259.4)
     "LunarLanderContinuous-v3": { ...ZOO_TRPO, vfIters: 20, gamma: 0.999 },
   },
   "ppo-kl": {
