@@ -15,17 +15,26 @@
  */
 import type { LearnJob, LearnSuite } from "./job.ts";
 
-/** A full job whose median seed is measured against the zoo's figure `goal`. */
-function job(algo: LearnJob["algo"], env: string, steps: number, goal: number): LearnJob {
+const ZOO = "rl-baselines3-zoo";
+
+/** A full job whose median seed is measured against the zoo's figure `goal` (at `budget`). */
+function job(
+  algo: LearnJob["algo"],
+  env: string,
+  steps: number,
+  goal: number,
+  budget?: string,
+): LearnJob {
   const threshold = env.startsWith("BipedalWalker") ? 300 : 200;
-  return { algo, env, steps, threshold, goal: { value: goal, source: "rl-baselines3-zoo" } };
+  const source = budget === undefined ? ZOO : `${ZOO} at ${budget}`;
+  return { algo, env, steps, threshold, goal: { value: goal, source } };
 }
 
 const FULL: LearnJob[] = [
   job("ppo", "LunarLander-v3", 1_000_000, 242),
   job("ppo", "LunarLanderContinuous-v3", 1_000_000, 271),
   job("trpo", "LunarLanderContinuous-v3", 200_000, 262),
-  job("a2c", "LunarLanderContinuous-v3", 1_000_000, 204), // the zoo's at 5M
+  job("a2c", "LunarLanderContinuous-v3", 1_000_000, 204, "5M"),
   job("ppo", "BipedalWalker-v3", 5_000_000, 213),
 ];
 
