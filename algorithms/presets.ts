@@ -350,7 +350,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // λ 0.9, δ 0.02: 162.3 / 92.9 / 74.8; on seeds 2 / 3, each on top of γ 0.999: λ 0.98
     // 255.1 / 232.9, δ 0.015 244.7 / 141.1, damping 0.01 257.0 / −43.0, 40 critic epochs
     // 196.3 / 265.8 (207.4 on seed 1), n_steps 512 60.2 / 172.4, 25 CG steps 253.9 / 209.5,
-    // log σ −0.5 184.1 / 259.4, γ 0.995 237.2 / 251.1, rewards not normalised 201.3 / 163.7)
+    // log σ −0.5 184.1 / 259.4, γ 0.995 237.2 / 251.1, rewards not normalised 201.3 / 163.7,
+    // 4 copies × 512 steps 236.8 / 112.5, critic lr 3e-3 247.3 / 208.7)
     "LunarLanderContinuous-v3": { ...ZOO_TRPO, vfIters: 20, gamma: 0.999 },
   },
   "ppo-kl": {
