@@ -449,7 +449,7 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // Box2D, on the bit-exact float32 physics, 1M steps: LunarLander 224.3 / 63.7 / 229.2
     // on seeds 1-3 (zoo 242; on seeds 1 / 2, an annealed rate 137.1 / 198.3, annealed with
     // 10 epochs 201.8 / 217.4, annealed with c_ent 0.005 142.3 / 210.1 (144.0 on seed 3);
-    // lr 2e-4 105.4 on seed 2),
+    // on seed 2, lr 2e-4 105.4, clip 0.1 125.3),
     // the continuous lander 248.8 on seed 1 (zoo 271);
     // BipedalWalker 291 at 1M on the earlier float64 contacts, short of 300.
     "LunarLander-v3": LUNAR_LANDER_PPO,
