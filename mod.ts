@@ -91,7 +91,7 @@
  * assert.equal(ppo.seed, 7);
  * assert.equal(ppo.numSteps, 128);
  * assert.ok(presetNames("ppo").includes("cleanrl"));
- * assert.equal(recommendedTimesteps("ppo", "CartPole-v1"), 100_000);
+ * assert.equal(recommendedTimesteps("ppo", "CartPole-v1"), 35_000);
  * assert.equal(parseConfig("a2c", { env: "CartPole-v1" }).numSteps, 5);
  * assert.throws(() => parseConfig("ppo", { env: "CartPole-v1", learningRate: -1 }), ConfigError);
  *
