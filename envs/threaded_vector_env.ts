@@ -1,9 +1,13 @@
 /**
- * A {@link VectorEnv} whose `N` copies of a registered built-in environment step in `W`
- * Workers, in parallel: copies `⌊kN/W⌋ … ⌊(k+1)N/W⌋ − 1` live in Worker `k`
- * (`vector_worker.ts`), which runs the in-process `VectorEnv` over its slice. It pays off
- * when one step of a copy costs far more than the few microseconds of signalling (MuJoCo,
- * Box2D), not for classic control.
+ * A {@link VectorEnv} whose `N` copies of a registered built-in environment step on `W`
+ * threads in parallel: copies `⌊kN/W⌋ … ⌊(k+1)N/W⌋ − 1` form slice `k`; the calling thread
+ * steps slice 0 itself while Worker `k` (`vector_worker.ts`) steps slice `k ≥ 1`, each
+ * running the in-process `VectorEnv` over its slice (`serveSlice` in `vector_slice.ts`, the
+ * same code on both sides). With `W` threads on `W` cores no thread waits idle beside the
+ * working ones, and a Worker polls for its next request for half a millisecond before it
+ * sleeps, so a step costs no wake-up while the host computes the next actions. It pays off
+ * when one step of a copy costs far more than that signalling (MuJoCo, Box2D), not for
+ * classic control.
  *
  * **Same semantics as the in-process path.** Each Worker's `VectorEnv` does the same-step
  * autoreset, the time limits, the per-copy reset streams (`reset(seed)` seeds copy `i`
@@ -14,7 +18,7 @@
  * with or without Workers. (A `reset()` without a seed keeps each Worker's streams, which
  * are numbered within the slice.)
  *
- * **Synchronous.** Actions and results pass through one `SharedArrayBuffer` per Worker
+ * **Synchronous.** Actions and results pass through one `SharedArrayBuffer` per slice
  * (`vector_slice.ts`); `step`, `reset`, `getState` and `setState` block on `Atomics.wait`
  * until every Worker has answered and return plain values, as the in-process fast path
  * does (blocking the calling thread is allowed in Deno, not on a browser's main thread).
@@ -22,7 +26,7 @@
  * resumes exactly, as in process.
  *
  * The `envs` of a threaded vector env are stand-ins with the copies' spaces: the copies
- * themselves live in the Workers.
+ * themselves live in the slices.
  *
  * @example
  * ```ts
@@ -38,7 +42,8 @@
  * @module
  */
 import { EnvError } from "./errors.ts";
-import type { MakeOptions } from "./registry.ts";
+import "./builtin.ts";
+import { defaultRegistry, type MakeOptions } from "./registry.ts";
 import { flatDim } from "./space_utils.ts";
 import type { Space } from "./spaces.ts";
 import type { Env } from "./types.ts";
@@ -51,6 +56,7 @@ import {
 import {
   Ctrl,
   readJson,
+  serveSlice,
   sliceBytes,
   SliceCommand,
   type SliceViews,
@@ -61,7 +67,12 @@ import type { SliceInit } from "./vector_worker.ts";
 
 /** Options of {@link ThreadedVectorEnv.start}. */
 export interface ThreadedVectorEnvOptions extends Omit<VectorEnvOptions, "id"> {
-  /** Number of Workers `W` (default `min(N, navigator.hardwareConcurrency)`). */
+  /**
+   * Number of threads `W` that step the copies (default `min(N,
+   * navigator.hardwareConcurrency)`): the calling thread steps the first slice itself
+   * while `W − 1` Workers step the others, so `W` threads keep `W` cores busy without a
+   * waiting thread beside them.
+   */
   numWorkers?: number;
   /** `make` options of every copy (`envOptions`, `maxEpisodeSteps`, …); no `seed`. */
   make?: Omit<MakeOptions, "seed">;
@@ -70,12 +81,18 @@ export interface ThreadedVectorEnvOptions extends Omit<VectorEnvOptions, "id"> {
 }
 
 interface Slice {
-  worker: Worker;
+  /** The Worker stepping the slice, or `null` for the slice the calling thread steps. */
+  worker: Worker | null;
+  /** The calling thread's own copies (the first slice), or `null` in a Worker's slice. */
+  vec: VectorEnv | null;
   first: number;
   count: number;
   views: SliceViews;
   request: number;
 }
+
+/** How long the calling thread polls for a Worker's answer before it sleeps on it. */
+const HOST_SPIN_MS = 1;
 
 /** How long `close()` waits for each Worker to close its copies. */
 const CLOSE_GRACE_MS = 1000;
@@ -83,14 +100,20 @@ const CLOSE_GRACE_MS = 1000;
 /** A stand-in for a copy that lives in a Worker: its spaces, and no stepping. */
 function remoteCopy(id: string, observationSpace: Space, actionSpace: Space, i: number): Env {
   const elsewhere = (): never => {
-    throw new EnvError(id, "step", `envs.${i}`, "lives in a Worker: step the vector env", i);
+    throw new EnvError(
+      id,
+      "step",
+      `envs.${i}`,
+      "lives in a Worker (or the threaded vector env's own slice): step the vector env",
+      i,
+    );
   };
   return { observationSpace, actionSpace, reset: elsewhere, step: elsewhere };
 }
 
-/** `N` copies stepped in `W` Workers with `VectorEnv`'s semantics (see the module doc). */
+/** `N` copies stepped on `W` threads (the caller and `W − 1` Workers) with `VectorEnv`'s semantics (see the module doc). */
 export class ThreadedVectorEnv extends VectorEnv {
-  /** Number of Workers. */
+  /** Number of threads stepping the copies: the calling thread and `numWorkers − 1` Workers. */
   readonly numWorkers: number;
   readonly #slices: Slice[];
   readonly #timeoutMs: number;
@@ -120,7 +143,7 @@ export class ThreadedVectorEnv extends VectorEnv {
   }
 
   /**
-   * Starts `W` Workers and makes the `numEnvs` copies of the built-in environment `id`
+   * Starts `W − 1` Workers and makes the `numEnvs` copies of the built-in environment `id`
    * (`make` options as in-process: the registry's time limit unless overridden).
    * @throws EnvError for a bad count, or when a Worker cannot make the copies
    */
@@ -140,32 +163,55 @@ export class ThreadedVectorEnv extends VectorEnv {
       fail("numWorkers", `must be an integer in [1, numEnvs = ${numEnvs}]`, w);
     }
     const workers: Worker[] = [];
+    const hostEnvs: Env[] = [];
     try {
-      const started = Array.from({ length: w }, (_, k) => {
+      const parts = Array.from({ length: w }, (_, k) => {
         const first = Math.floor((k * numEnvs) / w);
-        const count = Math.floor(((k + 1) * numEnvs) / w) - first;
+        return { first, count: Math.floor(((k + 1) * numEnvs) / w) - first };
+      });
+      // slices 1 … W − 1 in Workers (they make their copies meanwhile), slice 0 here
+      const started = parts.slice(1).map((p) => {
         const worker = new Worker(new URL("./vector_worker.ts", import.meta.url).href, {
           type: "module",
         });
         workers.push(worker);
-        return { worker, first, count };
+        return { ...p, worker, ready: startSlice(worker, id, p.count, opts) };
       });
-      const spaces = await Promise.all(started.map((s) => startSlice(s.worker, id, s.count, opts)));
-      const first = spaces[0].reply;
-      const obsDim = flatDim(first.observationSpace);
-      const actDim = first.actionSpace.type === "discrete" ? 1 : flatDim(first.actionSpace);
-      const slices: Slice[] = started.map((s, k) => ({
-        ...s,
-        views: sliceViews(
-          spaces[k].sab,
-          { count: s.count, obsDim, actDim },
-          first.actionSpace.type,
-        ),
-        request: 0,
-      }));
-      return new ThreadedVectorEnv(id, first, slices, opts);
+      for (let i = 0; i < parts[0].count; i++) {
+        hostEnvs.push(await defaultRegistry.make(id, opts.make ?? {}));
+      }
+      const vec = VectorEnv.fromEnvs(hostEnvs, { id, seedStreams: opts.seedStreams ?? false });
+      const spaces = {
+        observationSpace: vec.singleObservationSpace,
+        actionSpace: vec.singleActionSpace,
+      };
+      const ready = await Promise.all(started.map((s) => s.ready));
+      const obsDim = flatDim(spaces.observationSpace);
+      const actDim = spaces.actionSpace.type === "discrete" ? 1 : flatDim(spaces.actionSpace);
+      const views = (sab: SharedArrayBuffer, count: number) =>
+        sliceViews(sab, { count, obsDim, actDim }, spaces.actionSpace.type);
+      const hostShape = { count: parts[0].count, obsDim, actDim };
+      const slices: Slice[] = [
+        {
+          ...parts[0],
+          worker: null,
+          vec,
+          views: views(new SharedArrayBuffer(sliceBytes(hostShape)), parts[0].count),
+          request: 0,
+        },
+        ...started.map((s, k) => ({
+          first: s.first,
+          count: s.count,
+          worker: s.worker,
+          vec: null,
+          views: views(ready[k].sab, s.count),
+          request: 0,
+        })),
+      ];
+      return new ThreadedVectorEnv(id, spaces, slices, opts);
     } catch (error) {
       for (const worker of workers) worker.terminate();
+      for (const e of hostEnvs) await e.close?.();
       if (error instanceof EnvError) throw error;
       return fail("(Worker)", `could not make the copies: ${String(error)}`, id);
     }
@@ -295,13 +341,15 @@ export class ThreadedVectorEnv extends VectorEnv {
   override async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const s of this.#slices) this.#send(s, SliceCommand.close);
+    const workers = this.#slices.filter((s) => s.worker !== null);
+    for (const s of workers) this.#send(s, SliceCommand.close);
+    for (const s of this.#slices) if (s.vec !== null) await s.vec.close();
     const deadline = performance.now() + CLOSE_GRACE_MS;
-    for (const s of this.#slices) {
+    for (const s of workers) {
       while (Atomics.load(s.views.ctrl, Ctrl.done) !== s.request && performance.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      s.worker.terminate();
+      s.worker!.terminate();
     }
   }
 
@@ -309,6 +357,25 @@ export class ThreadedVectorEnv extends VectorEnv {
   #gatherObservations(): void {
     const obs = this.stepResult.observations;
     for (const s of this.#slices) obs.set(s.views.observations, s.first * this.obsDim);
+  }
+
+  /** Runs `command` on the calling thread's slice (its status and text as a Worker's). */
+  #serveHere(s: Slice, command: number, method: string): void {
+    let status = 0;
+    try {
+      const pending = serveSlice(s.vec!, s.views, command);
+      if (pending !== undefined) {
+        pending.catch(() => {}); // reported below, not unhandled
+        throw new Error(`the environment answered ${method} with a Promise`);
+      }
+    } catch (error) {
+      status = 1;
+      writeJson(
+        s.views,
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      );
+    }
+    Atomics.store(s.views.ctrl, Ctrl.status, status);
   }
 
   #send(s: Slice, command: number): void {
@@ -319,11 +386,20 @@ export class ThreadedVectorEnv extends VectorEnv {
     Atomics.notify(ctrl, Ctrl.request);
   }
 
-  /** Sends `command` to every Worker and waits for every answer; rethrows a failure. */
+  /**
+   * Sends `command` to every Worker, runs it on the calling thread's own slice meanwhile,
+   * then waits for every Worker's answer; rethrows a failure.
+   */
   #run(command: number, method: string): void {
-    for (const s of this.#slices) this.#send(s, command);
-    for (const s of this.#slices) {
+    const workers = this.#slices.filter((s) => s.worker !== null);
+    for (const s of workers) this.#send(s, command);
+    for (const s of this.#slices) if (s.vec !== null) this.#serveHere(s, command, method);
+    for (const s of workers) {
       const ctrl = s.views.ctrl;
+      // a Worker usually answers within a slice's step time: poll for that long before
+      // sleeping (a futex wake-up costs tens of microseconds here)
+      const spinUntil = performance.now() + HOST_SPIN_MS;
+      while (Atomics.load(ctrl, Ctrl.done) !== s.request && performance.now() < spinUntil);
       const deadline = performance.now() + this.#timeoutMs;
       for (;;) {
         const done = Atomics.load(ctrl, Ctrl.done);
@@ -342,10 +418,11 @@ export class ThreadedVectorEnv extends VectorEnv {
     }
     for (const s of this.#slices) {
       if (Atomics.load(s.views.ctrl, Ctrl.status) !== 0) {
+        const where = s.worker === null ? "calling thread's" : "Worker of";
         throw new EnvError(
           this.id,
           method,
-          `(Worker of copies ${s.first}…${s.first + s.count - 1})`,
+          `(${where} copies ${s.first}…${s.first + s.count - 1})`,
           `failed: ${String(readJson(s.views))}`,
           command,
         );

@@ -18,6 +18,8 @@
  * ```
  * @module
  */
+import { isPromiseLike, type MaybePromise } from "./types.ts";
+import type { VectorEnv, VectorEnvState } from "./vector_env.ts";
 
 /** Commands the host writes into the control block. */
 export const SliceCommand = {
@@ -159,4 +161,48 @@ export function writeJson(v: SliceViews, value: unknown): void {
 export function readJson(v: SliceViews): unknown {
   const n = Atomics.load(v.ctrl, Ctrl.textBytes);
   return JSON.parse(new TextDecoder().decode(v.text.slice(0, n)));
+}
+
+/**
+ * Runs one command on a slice's `VectorEnv` and writes its results into the slice's views
+ * (a Worker's, or the host's own slice). Synchronous when the environments are; a Promise
+ * only when one of them answers with one.
+ */
+export function serveSlice(vec: VectorEnv, v: SliceViews, command: number): void | Promise<void> {
+  const then = <T>(x: MaybePromise<T>, f: (value: T) => void): void | Promise<void> =>
+    isPromiseLike(x) ? x.then(f) : f(x as T);
+  switch (command) {
+    case SliceCommand.step:
+      return then(vec.step(v.actions), (r) => {
+        v.observations.set(r.observations);
+        v.finalObservations.set(r.finalObservations);
+        v.rewards.set(r.rewards);
+        v.terminated.set(r.terminated);
+        v.truncated.set(r.truncated);
+        const f = r.finishedEpisodes;
+        for (let j = 0; j < f.length; j++) {
+          v.finished[3 * j] = f[j].env;
+          v.finished[3 * j + 1] = f[j].return;
+          v.finished[3 * j + 2] = f[j].length;
+        }
+        Atomics.store(v.ctrl, Ctrl.finished, f.length);
+      });
+    case SliceCommand.reset: {
+      const seed = v.seed[0];
+      return then(vec.reset(Number.isNaN(seed) ? undefined : seed), (obs) => {
+        v.observations.set(obs);
+      });
+    }
+    case SliceCommand.getState:
+      writeJson(v, vec.getState());
+      return;
+    case SliceCommand.setState:
+      return then(vec.setState(readJson(v) as VectorEnvState), () => {
+        v.observations.set(vec.observations);
+      });
+    case SliceCommand.close:
+      return then(vec.close(), () => {});
+    default:
+      throw new Error(`unknown slice command ${command}`);
+  }
 }

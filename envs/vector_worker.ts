@@ -14,17 +14,9 @@
 import "./builtin.ts";
 import { defaultRegistry, type MakeOptions } from "./registry.ts";
 import { flatDim } from "./space_utils.ts";
-import { isPromiseLike } from "./types.ts";
 import type { Env } from "./types.ts";
-import { VectorEnv, type VectorEnvState } from "./vector_env.ts";
-import {
-  Ctrl,
-  readJson,
-  SliceCommand,
-  type SliceViews,
-  sliceViews,
-  writeJson,
-} from "./vector_slice.ts";
+import { VectorEnv } from "./vector_env.ts";
+import { Ctrl, serveSlice, SliceCommand, sliceViews, writeJson } from "./vector_slice.ts";
 
 /** The first message of the host. */
 export interface SliceInit {
@@ -37,6 +29,9 @@ export interface SliceInit {
   /** Per-copy reset streams (see `VectorEnv`). */
   seedStreams: boolean;
 }
+
+/** How long a Worker polls for the next request before it sleeps on it. */
+const SPIN_MS = 0.5;
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent) => void) | null;
@@ -90,6 +85,14 @@ async function start(): Promise<void> {
     // Wait until the host posts a new request (never re-run the last one on a wake-up
     // that brought none).
     let request = Atomics.load(v.ctrl, Ctrl.request);
+    // the next request usually follows within microseconds (the host's policy step): poll
+    // for a moment before sleeping, which costs an event-loop and futex wake-up per step
+    for (
+      const until = performance.now() + SPIN_MS;
+      request === seen && performance.now() < until;
+    ) {
+      request = Atomics.load(v.ctrl, Ctrl.request);
+    }
     while (request === seen) {
       const wait = Atomics.waitAsync(v.ctrl, Ctrl.request, seen);
       if (wait.async) await wait.value;
@@ -99,7 +102,7 @@ async function start(): Promise<void> {
     const command = Atomics.load(v.ctrl, Ctrl.command);
     let status = 0;
     try {
-      await serve(vec, v, command);
+      await serveSlice(vec, v, command);
     } catch (error) {
       status = 1;
       writeJson(v, describe(error));
@@ -110,52 +113,6 @@ async function start(): Promise<void> {
     if (command === SliceCommand.close) break;
   }
   scope.close();
-}
-
-/** Runs one command on the slice and writes its results into the shared buffer. */
-async function serve(vec: VectorEnv, v: SliceViews, command: number): Promise<void> {
-  switch (command) {
-    case SliceCommand.step: {
-      let r = vec.step(v.actions);
-      if (isPromiseLike(r)) r = await r;
-      v.observations.set(r.observations);
-      v.finalObservations.set(r.finalObservations);
-      v.rewards.set(r.rewards);
-      v.terminated.set(r.terminated);
-      v.truncated.set(r.truncated);
-      const f = r.finishedEpisodes;
-      for (let j = 0; j < f.length; j++) {
-        v.finished[3 * j] = f[j].env;
-        v.finished[3 * j + 1] = f[j].return;
-        v.finished[3 * j + 2] = f[j].length;
-      }
-      Atomics.store(v.ctrl, Ctrl.finished, f.length);
-      return;
-    }
-    case SliceCommand.reset: {
-      const seed = v.seed[0];
-      let obs = vec.reset(Number.isNaN(seed) ? undefined : seed);
-      if (isPromiseLike(obs)) obs = await obs;
-      v.observations.set(obs);
-      return;
-    }
-    case SliceCommand.getState:
-      writeJson(v, vec.getState());
-      return;
-    case SliceCommand.setState: {
-      const done = vec.setState(readJson(v) as VectorEnvState);
-      if (isPromiseLike(done)) await done;
-      v.observations.set(vec.observations);
-      return;
-    }
-    case SliceCommand.close: {
-      const done = vec.close();
-      if (isPromiseLike(done)) await done;
-      return;
-    }
-    default:
-      throw new Error(`unknown slice command ${command}`);
-  }
 }
 
 void start();
