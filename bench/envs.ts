@@ -16,7 +16,8 @@
  * figures, not measured here).
  *
  * For every MuJoCo and Box2D environment also the vector rates of 8 copies: the in-process
- * `VectorEnv` (one thread) and `ThreadedVectorEnv` with 2 Workers, and the ratio of the two
+ * `VectorEnv` (one thread) and `ThreadedVectorEnv` on 2 threads (the caller and one Worker),
+ * and the ratio of the two
  * measured in the same run (alternating windows, best of each; the load average is
  * reported, since other processes on the machine take cores from the Workers).
  *
@@ -131,20 +132,20 @@ function vectorChunk(v: VectorEnv): [() => void, number] {
 }
 
 /** Copies and Workers of the vector comparison. */
-const VECTOR_HEADER = ["vector(8) env-steps/s", "2 Workers env-steps/s", "Workers / in-process"];
+const VECTOR_HEADER = ["vector(8) env-steps/s", "2 threads env-steps/s", "threads / in-process"];
 const VEC_COPIES = 8, VEC_WORKERS = 2;
 
 interface VectorRates {
   /** In-process `VectorEnv` of 8 copies, env-steps/s. */
   inProcess: number;
-  /** `ThreadedVectorEnv`, 8 copies in 2 Workers, env-steps/s. */
+  /** `ThreadedVectorEnv`, 8 copies on 2 threads (the caller and one Worker), env-steps/s. */
   workers: number;
   /** workers / in-process, same run. */
   speedup: number;
 }
 
 /**
- * The vector rates of `id` (8 copies): in process and in 2 Workers, in alternating windows
+ * The vector rates of `id` (8 copies): in process and on 2 threads, in alternating windows
  * (best of each), so that load from other processes hits both alike.
  */
 async function vectorRates(id: string): Promise<VectorRates> {
@@ -183,7 +184,7 @@ function vectorCells(vec: VectorRates | null): string[] {
 
 /** The log text of `vec`. */
 function vectorLog(vec: VectorRates | null): string {
-  return vec === null ? "" : `; vector(8) ${Math.round(vec.inProcess)}, 2 Workers ` +
+  return vec === null ? "" : `; vector(8) ${Math.round(vec.inProcess)}, 2 threads ` +
     `${Math.round(vec.workers)} (${vec.speedup.toFixed(2)}×)`;
 }
 

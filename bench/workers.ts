@@ -11,7 +11,7 @@
  * message per `step`) against the same environment in process.
  *
  * **MuJoCo (issue 12's goals).** HalfCheetah-v5 with 8 copies: env-steps/s of the in-process
- * `VectorEnv` (one thread) and of `ThreadedVectorEnv` with 2 Workers (goal ≥ 1.7×), in
+ * `VectorEnv` (one thread) and of `ThreadedVectorEnv` on 2 threads (goal ≥ 1.7×), in
  * alternating windows of the same run; and PPO's training steps/s on HalfCheetah-v5
  * (CleanRL's continuous settings with 8 copies × 256 steps, the same 2048-step batch) in
  * process and with `envWorkers: 2`, against 13.1k steps/s, the raw single-thread step rate
@@ -215,7 +215,9 @@ const body = [
   "",
   `**MuJoCo** (${CHEETAH}, ${CHEETAH_COPIES} copies, random actions; best of ${ROUNDS} ` +
   `alternating rounds): in-process \`VectorEnv\` ${fmt(cheetahVector.inProcess)} env-steps/s, ` +
-  `\`ThreadedVectorEnv\` with ${WORKERS} Workers ${fmt(cheetahVector.workers)} env-steps/s: ` +
+  `\`ThreadedVectorEnv\` on ${WORKERS} threads (the caller and ${WORKERS - 1} Worker${
+    WORKERS > 2 ? "s" : ""
+  }) ${fmt(cheetahVector.workers)} env-steps/s: ` +
   `**${cheetahVector.speedup.toFixed(2)}×** (goal ≥ 1.7×).`,
   "",
   `PPO training on ${CHEETAH} (CleanRL continuous settings, ${CHEETAH_COPIES} copies × ` +
