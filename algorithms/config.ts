@@ -160,7 +160,7 @@ export function rolloutFields(d: { numSteps: number; gaeLambda: number }): Rollo
     gaeLambda: field(prob().default(d.gaeLambda), "GAE λ (1: n-step advantages)"),
     envWorkers: field(
       z.number().int().min(0).default(0),
-      "Workers stepping the N copies in parallel (0 or 1: in this thread; built-in envs)",
+      "threads stepping the N copies: this one and envWorkers − 1 Workers (0 or 1: this one)",
     ),
   };
 }
