@@ -55,6 +55,7 @@ import {
 } from "./vector_env.ts";
 import {
   Ctrl,
+  describeError,
   readJson,
   serveSlice,
   sliceBytes,
@@ -116,6 +117,8 @@ export class ThreadedVectorEnv extends VectorEnv {
   /** Number of threads stepping the copies: the calling thread and `numWorkers − 1` Workers. */
   readonly numWorkers: number;
   readonly #slices: Slice[];
+  /** The slices stepped by Workers (all but the calling thread's). */
+  readonly #workerSlices: Slice[];
   readonly #timeoutMs: number;
   #closed = false;
 
@@ -138,6 +141,7 @@ export class ThreadedVectorEnv extends VectorEnv {
       },
     );
     this.#slices = slices;
+    this.#workerSlices = slices.filter((s) => s.worker !== null);
     this.numWorkers = slices.length;
     this.#timeoutMs = opts.timeoutMs ?? 60_000;
   }
@@ -341,7 +345,7 @@ export class ThreadedVectorEnv extends VectorEnv {
   override async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const workers = this.#slices.filter((s) => s.worker !== null);
+    const workers = this.#workerSlices;
     for (const s of workers) this.#send(s, SliceCommand.close);
     for (const s of this.#slices) if (s.vec !== null) await s.vec.close();
     const deadline = performance.now() + CLOSE_GRACE_MS;
@@ -370,10 +374,7 @@ export class ThreadedVectorEnv extends VectorEnv {
       }
     } catch (error) {
       status = 1;
-      writeJson(
-        s.views,
-        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      );
+      writeJson(s.views, describeError(error));
     }
     Atomics.store(s.views.ctrl, Ctrl.status, status);
   }
@@ -391,7 +392,7 @@ export class ThreadedVectorEnv extends VectorEnv {
    * then waits for every Worker's answer; rethrows a failure.
    */
   #run(command: number, method: string): void {
-    const workers = this.#slices.filter((s) => s.worker !== null);
+    const workers = this.#workerSlices;
     for (const s of workers) this.#send(s, command);
     for (const s of this.#slices) if (s.vec !== null) this.#serveHere(s, command, method);
     for (const s of workers) {

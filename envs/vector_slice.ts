@@ -163,6 +163,11 @@ export function readJson(v: SliceViews): unknown {
   return JSON.parse(new TextDecoder().decode(v.text.slice(0, n)));
 }
 
+/** An error as a slice reports it to the host: `"Name: message"`. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /**
  * Runs one command on a slice's `VectorEnv` and writes its results into the slice's views
  * (a Worker's, or the host's own slice). Synchronous when the environments are; a Promise

@@ -16,7 +16,14 @@ import { defaultRegistry, type MakeOptions } from "./registry.ts";
 import { flatDim } from "./space_utils.ts";
 import type { Env } from "./types.ts";
 import { VectorEnv } from "./vector_env.ts";
-import { Ctrl, serveSlice, SliceCommand, sliceViews, writeJson } from "./vector_slice.ts";
+import {
+  Ctrl,
+  describeError,
+  serveSlice,
+  SliceCommand,
+  sliceViews,
+  writeJson,
+} from "./vector_slice.ts";
 
 /** The first message of the host. */
 export interface SliceInit {
@@ -39,10 +46,6 @@ const scope = self as unknown as {
   close(): void;
 };
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 /** The next message of the host. */
 function nextMessage<T>(): Promise<T> {
   return new Promise((resolve) => {
@@ -64,7 +67,7 @@ async function start(): Promise<void> {
     vec = VectorEnv.fromEnvs(envs, { id: init.envId, seedStreams: init.seedStreams });
   } catch (error) {
     for (const e of envs) await e.close?.();
-    scope.postMessage({ error: describe(error) });
+    scope.postMessage({ error: describeError(error) });
     scope.close();
     return;
   }
@@ -105,7 +108,7 @@ async function start(): Promise<void> {
       await serveSlice(vec, v, command);
     } catch (error) {
       status = 1;
-      writeJson(v, describe(error));
+      writeJson(v, describeError(error));
     }
     Atomics.store(v.ctrl, Ctrl.status, status);
     Atomics.store(v.ctrl, Ctrl.done, seen);
