@@ -28,6 +28,7 @@
  * @module
  */
 import { kernels } from "./kernels.ts";
+import { scaledGradient } from "./kernels/ts.ts";
 import type { Parameter } from "./tensor.ts";
 
 /** Serialisable optimiser state: hyper-parameters, step count and named buffers. */
@@ -250,7 +251,7 @@ export class RMSprop implements Optimizer {
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i], d = p.data, g = p.grad, v = this.#v[i];
       for (let q = 0; q < d.length; q++) {
-        const gq = gradScale === 1 ? g[q] : Math.fround(g[q] * gradScale);
+        const gq = scaledGradient(g[q], gradScale);
         v[q] = alpha * v[q] + (1 - alpha) * gq * gq;
         d[q] -= lr * gq / (Math.sqrt(v[q]) + eps);
       }
@@ -327,12 +328,12 @@ export class SGD implements Optimizer {
     const mu = this.momentum;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i], d = p.data, g = p.grad, b = this.#b[i];
-      const grad = (q: number) => gradScale === 1 ? g[q] : Math.fround(g[q] * gradScale);
       if (mu === 0) {
-        for (let q = 0; q < d.length; q++) d[q] -= this.lr * grad(q);
+        for (let q = 0; q < d.length; q++) d[q] -= this.lr * scaledGradient(g[q], gradScale);
       } else {
         for (let q = 0; q < d.length; q++) {
-          b[q] = this.#t === 1 ? grad(q) : mu * b[q] + grad(q);
+          const gq = scaledGradient(g[q], gradScale);
+          b[q] = this.#t === 1 ? gq : mu * b[q] + gq;
           d[q] -= this.lr * b[q];
         }
       }

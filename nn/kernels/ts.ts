@@ -165,6 +165,15 @@ export function denseBackward(
   }
 }
 
+/**
+ * A gradient value times clipping's factor `s`, as the optimisers use it: the product
+ * formed in float64 and rounded once to float32 (what `g[i] *= s` stores in a
+ * `Float32Array`, and what the Wasm Adam kernel computes); `s = 1` leaves `g` as it is.
+ */
+export function scaledGradient(g: number, s: number): number {
+  return s === 1 ? g : Math.fround(g * s);
+}
+
 /** One Adam step of one tensor; see `Kernels.adamStep` in `nn/kernels.ts`. */
 export function adamStep(
   d: Float32Array,
@@ -184,7 +193,7 @@ export function adamStep(
     throw new RangeError(`Adam: buffers of ${g.length}, ${m.length}, ${v.length} for ${n} values`);
   }
   for (let q = 0; q < n; q++) {
-    const gq = gradScale === 1 ? g[q] : Math.fround(g[q] * gradScale);
+    const gq = scaledGradient(g[q], gradScale);
     // the stored (float32) moments are used: written, then read back
     m[q] = b1 * m[q] + c1 * gq;
     v[q] = b2 * v[q] + c2 * gq * gq;
