@@ -33,8 +33,7 @@ import {
 } from "../algorithms/mod.ts";
 import { defaultRegistry, flatDim, make, spec, spec as envSpec } from "../envs/mod.ts";
 import { assertMemoryFits, estimateTrainingMemory } from "../algorithms/memory.ts";
-import { EnvWorker, interruptEnvironments, PluginError } from "../plugins/mod.ts";
-import { loadedRecord, loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
+import { PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_flags.ts";
 import { exportOnnx } from "../policies/onnx/mod.ts";
 import { intFlag, parseCommandLine, parseSetOverrides, runMain, UsageError } from "./args.ts";
 import { learningCurveSvg } from "./learning_curve.ts";
@@ -63,6 +62,9 @@ import {
   type RunEvaluation,
 } from "./experiments/run_eval.ts";
 import { handleInterrupts } from "./signals.ts";
+
+/** The plugin machinery, loaded only when the run has plugins (`null`: none loaded). */
+let plugins: typeof import("../plugins/mod.ts") | null = null;
 
 /**
  * Refuses a configuration whose memory estimate (`algorithms/memory.ts`) exceeds what the
@@ -398,7 +400,7 @@ async function main(args: string[]): Promise<void> {
     interrupted = signal;
     if (learning === null) {
       console.error(`\n${signal}: interrupted before training started; nothing was trained`);
-      EnvWorker.terminateAll();
+      plugins?.EnvWorker.terminateAll();
       Deno.exit(130);
     }
     learning.requestStop();
@@ -412,11 +414,11 @@ async function main(args: string[]): Promise<void> {
         );
       }
       cutShort = true;
-      interruptEnvironments(signal);
+      plugins?.interruptEnvironments(signal);
     }, INTERRUPT_GRACE_MS);
   }, (signal) => {
     console.error(`\n${signal} again: exiting now (the last checkpoint on disk is kept)`);
-    EnvWorker.terminateAll();
+    plugins?.EnvWorker.terminateAll();
   });
 
   // 1. What to run: a new run, or the one in --resume DIR.
@@ -467,6 +469,8 @@ async function main(args: string[]): Promise<void> {
 
   // 2. Plugins (before the environment is made), at the run's recorded trust level.
   if (run.plugins.length > 0 || (values.plugin ?? []).length > 0) {
+    plugins = await import("../plugins/mod.ts");
+    const { loadedRecord, loadRunPlugins } = await import("./plugin_trust.ts");
     const { report } = await loadRunPlugins(run, values);
     if (report.failures.length > 0 && !defaultRegistry.has(run.env)) {
       throw new Error(`plugin loading failed; cannot make ${run.env}`);
@@ -622,7 +626,7 @@ async function main(args: string[]): Promise<void> {
       );
       Deno.exit(130);
     }
-    if (error instanceof PluginError) {
+    if (plugins !== null && error instanceof plugins.PluginError) {
       throw new Error(`${error.message}\ntraining stopped; ${await keep()}`, { cause: error });
     }
     throw error;
@@ -724,7 +728,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 if (import.meta.main) {
-  await runMain(() => main(Deno.args), () => EnvWorker.terminateAll());
+  await runMain(() => main(Deno.args), () => plugins?.EnvWorker.terminateAll());
   // Everything is written and closed: exit now rather than wait for the runtime's teardown
   // (the ended Workers, the heap), which took ~0.1 s of the run's wall time.
   Deno.exit();
