@@ -62,6 +62,55 @@ const CLEANRL_PPO_CONTINUOUS: PresetValues = {
   normalizeReward: true,
 };
 
+/**
+ * PPO on HalfCheetah: rl-baselines3-zoo's tuned ppo.yml entry for HalfCheetah-v3 (one copy ×
+ * 512 steps, minibatches of 64, 20 epochs at lr 2.0633e-5, ε 0.1, γ 0.98, λ 0.92, 256-wide
+ * ReLU actor and critic, log σ −2, observations and rewards normalised, no value clipping).
+ */
+const ZOO_PPO_HALF_CHEETAH: PresetValues = {
+  numEnvs: 1,
+  numSteps: 512,
+  numMinibatches: 8,
+  updateEpochs: 20,
+  gamma: 0.98,
+  gaeLambda: 0.92,
+  learningRate: 2.0633e-5,
+  annealLr: false,
+  entCoef: 0.000401762,
+  clipCoef: 0.1,
+  clipVloss: false,
+  maxGradNorm: 0.8,
+  vfCoef: 0.58096,
+  logStdInit: -2,
+  activation: "relu",
+  hiddenSizes: [256, 256],
+  normalizeObservation: true,
+  normalizeReward: true,
+};
+
+/**
+ * PPO on Walker2d: rl-baselines3-zoo's tuned ppo.yml entry for Walker2d-v3 (one copy × 512
+ * steps, minibatches of 32, 20 epochs at lr 5.05041e-5, ε 0.1, λ 0.95, 64-wide tanh
+ * networks, observations and rewards normalised, no value clipping).
+ */
+const ZOO_PPO_WALKER2D: PresetValues = {
+  numEnvs: 1,
+  numSteps: 512,
+  numMinibatches: 16,
+  updateEpochs: 20,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  learningRate: 5.05041e-5,
+  annealLr: false,
+  entCoef: 0.000585045,
+  clipCoef: 0.1,
+  clipVloss: false,
+  maxGradNorm: 1,
+  vfCoef: 0.871923,
+  normalizeObservation: true,
+  normalizeReward: true,
+};
+
 /** PPO (and PPO-KL) on Acrobot-v1: 8 copies × 64 steps, observations normalised. */
 const ACROBOT_PPO: PresetValues = {
   numEnvs: 8,
@@ -74,7 +123,10 @@ const ACROBOT_PPO: PresetValues = {
   entCoef: 0,
 };
 
-/** PPO on LunarLander(Continuous)-v3: 16 copies, batch-64 minibatches, γ 0.999. */
+/**
+ * PPO on LunarLander(Continuous)-v3: the zoo's 16 copies, batch-64 minibatches, γ 0.999;
+ * the value loss unclipped (SB3's `clip_range_vf` None).
+ */
 const LUNAR_LANDER_PPO: PresetValues = {
   numEnvs: 16,
   numSteps: 1024,
@@ -86,6 +138,7 @@ const LUNAR_LANDER_PPO: PresetValues = {
   learningRate: 3e-4,
   annealLr: false,
   clipCoef: 0.2,
+  clipVloss: false,
 };
 
 /**
@@ -403,8 +456,9 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "cleanrl": CLEANRL_PPO,
     "cleanrl-continuous": CLEANRL_PPO_CONTINUOUS,
     // The default job: solved (deterministic evaluation ≥ 475) on all of seeds 1–40 at 35k
-    // steps (the lowest 494; at 30k seed 16 fell short); the earlier preset (8 × 32 steps,
-    // 4 epochs, λ 0.8) needed 100k steps and missed on 1 of the 30 seeds tried.
+    // steps, every seed at 500 (6 epochs: 40/40, the lowest 494, 1.4× the training time;
+    // 3 epochs: 19/20; 4 epochs at 30k: 40/40, the lowest 488); the earlier preset (8 × 32
+    // steps, 4 epochs, λ 0.8) needed 100k steps and missed on 1 of the 30 seeds tried.
     "CartPole-v1": {
       numEnvs: 4,
       numSteps: 16,
@@ -412,7 +466,7 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       annealLr: true,
       gamma: 0.98,
       gaeLambda: 0.9,
-      updateEpochs: 6,
+      updateEpochs: 4,
       numMinibatches: 2,
       entCoef: 0,
     },
@@ -458,11 +512,13 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       logStdInit: 0,
     },
-    // Box2D, on the bit-exact float32 physics, 1M steps: LunarLander 224.3 / 63.7 / 229.2
-    // on seeds 1-3 (zoo 242; on seeds 1 / 2, an annealed rate 137.1 / 198.3, annealed with
-    // 10 epochs 201.8 / 217.4, annealed with c_ent 0.005 142.3 / 210.1 (144.0 on seed 3);
-    // on seed 2, lr 2e-4 105.4, clip 0.1 125.3),
-    // the continuous lander 248.8 on seed 1 (zoo 271);
+    // Box2D, on the bit-exact float32 physics, 1M steps, the zoo's settings with the value
+    // loss unclipped (as SB3's clip_range_vf None): LunarLander 246.8 / 253.4 / 244.9 on
+    // seeds 1-3 (zoo 242; with CleanRL's clipped value loss 224.3 / 63.7 / 229.2, and on
+    // top of it on seeds 1 / 2: an annealed rate 137.1 / 198.3, annealed with 10 epochs
+    // 201.8 / 217.4, annealed with c_ent 0.005 142.3 / 210.1; on seed 2, lr 2e-4 105.4,
+    // clip 0.1 125.3), the continuous lander 266.6 / 271.3 / 265.8 (zoo 271; clipped value
+    // loss 248.8 / 253.1 / 236.1);
     // BipedalWalker 291 at 1M on the earlier float64 contacts, short of 300.
     "LunarLander-v3": LUNAR_LANDER_PPO,
     "LunarLanderContinuous-v3": LUNAR_LANDER_PPO,
@@ -481,6 +537,12 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // MuJoCo: CleanRL's continuous-control settings (InvertedPendulum 1000 at 100k,
     // InvertedDoublePendulum 9330 at 200k on seed 1; the locomotion tasks need ~1M).
     ...Object.fromEntries(MUJOCO_IDS.map((id) => [id, CLEANRL_PPO_CONTINUOUS])),
+    // the zoo's tuned entries, 1M steps: 5124.6 / 5888.1 / 5748.7 on seeds 1-3 (zoo 5819;
+    // CleanRL's settings 1842.8 / 1730.2 / 1706.5)
+    "HalfCheetah-v5": ZOO_PPO_HALF_CHEETAH,
+    // 2930.4 / 5500.1 / 4341.6 (zoo 3479; CleanRL's settings 2800.7 / 2141.9 / 4566.3); on
+    // InvertedDoublePendulum the zoo's entry gave 4268.6 on seed 1 (CleanRL's 3033.0)
+    "Walker2d-v5": ZOO_PPO_WALKER2D,
   },
 };
 
