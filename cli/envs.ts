@@ -21,7 +21,8 @@ import type { Space } from "../envs/spaces.ts";
 import { loadPlugins } from "../plugins/loader.ts";
 import { EnvWorker } from "../plugins/sandbox/channel.ts";
 import { parseCommandLine, runMain } from "./args.ts";
-import { loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
+import { PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_flags.ts";
+import { loadRunPlugins } from "./plugin_trust.ts";
 
 const HELP = `usage: deno task envs [--plugin PATH|URL]... [flags] [--json]
 

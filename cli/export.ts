@@ -13,7 +13,8 @@ import { exportOnnx } from "../policies/onnx/mod.ts";
 import { EnvWorker } from "../plugins/mod.ts";
 import { parseCommandLine, runMain, UsageError } from "./args.ts";
 import { assertCheckpointMatchesRun, readRunOrAgentConfig, runPaths } from "./run_folder.ts";
-import { loadedRecord, loadRunPlugins, PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_trust.ts";
+import { PLUGIN_FLAGS, PLUGIN_FLAGS_HELP } from "./plugin_flags.ts";
+import { loadedRecord, loadRunPlugins } from "./plugin_trust.ts";
 
 const HELP = `deno task export DIR [flags]
 

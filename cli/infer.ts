@@ -25,13 +25,12 @@ import { MetadataKey, pluginsFromMetadata } from "../policies/onnx/metadata.ts";
 import { readOnnxInfo } from "../policies/onnx/info.ts";
 import { EnvWorker } from "../plugins/mod.ts";
 import {
-  loadRunPlugins,
-  mergeRecords,
   PLUGIN_FLAGS,
   PLUGIN_FLAGS_HELP,
   type PluginFlagValues,
   type RunPluginRecord,
-} from "./plugin_trust.ts";
+} from "./plugin_flags.ts";
+import { loadRunPlugins, mergeRecords } from "./plugin_trust.ts";
 import { readRunConfig } from "./run_folder.ts";
 import {
   DEFAULT_EVAL_EPISODES,

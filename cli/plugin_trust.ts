@@ -32,12 +32,6 @@
 import { type LoadPluginOptions, loadPlugins, type PluginLoadReport } from "../plugins/mod.ts";
 import { intFlag, UsageError } from "./args.ts";
 
-export {
-  PLUGIN_FLAGS,
-  PLUGIN_FLAGS_HELP,
-  type PluginFlagValues,
-  type RunPluginRecord,
-} from "./plugin_flags.ts";
 import type { PluginFlagValues, RunPluginRecord } from "./plugin_flags.ts";
 
 /**

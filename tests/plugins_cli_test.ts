@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { withSilentServer } from "./silent_server.ts";
 import { Registry } from "../envs/registry.ts";
 import { formatSpace, listEnvironments } from "../cli/envs.ts";
-import { PLUGIN_FLAGS } from "../cli/plugin_trust.ts";
+import { PLUGIN_FLAGS } from "../cli/plugin_flags.ts";
 import { runScript } from "./cli_helpers.ts";
 
 const root = new URL("../", import.meta.url);
