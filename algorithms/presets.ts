@@ -357,13 +357,13 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       logStdInit: 0.5,
     },
     // γ 0.95, a critic regressed 40 times at 3e-3 per batch of 1024 (with the default
-    // critic it stays near −1100) and the lr annealed over 2M: −196.2 / −186.6 / −186.7 at 2M (1M without the
-    // annealing: −202.0 / −202.3 / −194.5, annealed at 1M: worse; 2M constant lr: −190.7 /
-    // −232.9 / −200.1, lr 1e-3: −200.5 / −196.4 / −211.3; at 1M
+    // critic it stays near −1100) and the lr annealed to 0 over 2M: −196.2 / −186.6 /
+    // −186.7 at 2M. Tried: 2M at a constant lr −190.7 / −232.9 / −200.1 (lr 1e-3: −200.5 /
+    // −196.4 / −211.3); 1M constant −202.0 / −202.3 / −194.5, annealed at 1M worse; at 1M
     // λ 0.95: −192.3 / −202.2 / −205.9; on seed 1: 1.5M −207.0, log σ −1 −204.6, clipping
     // at 0.5 −204.0, 8 copies −202.6, γ 0.97 −206.3, γ 0.98 λ 0.95 −205.8, lr 2e-3 −217.1,
     // 512 steps −211.3, 128 steps −356.9, the critic at 1e-3 −201.1, ReLU −346.4, 80 critic
-    // steps −338.0, rewards normalised −807.5)
+    // steps −338.0, rewards normalised −807.5
     "Pendulum-v1": {
       numEnvs: 4,
       numSteps: 256,
@@ -550,6 +550,10 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // 2930.4 / 5500.1 / 4341.6 (zoo 3479; CleanRL's settings 2800.7 / 2141.9 / 4566.3); on
     // InvertedDoublePendulum the zoo's entry gave 4268.6 on seed 1 (CleanRL's 3033.0)
     "Walker2d-v5": ZOO_PPO_WALKER2D,
+    // CleanRL's settings with a narrower initial policy (log σ −1), as TRPO's: at σ = 1 the
+    // control cost (≈ 1.6 per step) outweighs the healthy reward (1) and the ant learns to
+    // fall at once (CleanRL's log σ 0: 687.6 / 494.1 / 750.5)
+    "Ant-v5": { ...CLEANRL_PPO_CONTINUOUS, logStdInit: -1 },
   },
 };
 
