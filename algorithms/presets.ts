@@ -551,9 +551,8 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // 2930.4 / 5500.1 / 4341.6 (zoo 3479; CleanRL's settings 2800.7 / 2141.9 / 4566.3); on
     // InvertedDoublePendulum the zoo's entry gave 4268.6 on seed 1 (CleanRL's 3033.0)
     "Walker2d-v5": ZOO_PPO_WALKER2D,
-    // CleanRL's settings with a narrower initial policy (log σ −1), as TRPO's: at σ = 1 the
-    // control cost (≈ 1.6 per step) outweighs the healthy reward (1) and the ant learns to
-    // fall at once. 1886.9 / 3239.0 / 1248.1 at 1M (zoo 1327; log σ 0: 687.6 / 494.1 / 750.5)
+    // CleanRL's settings with log σ −1, for the reason given at TRPO's Ant-v5: 1886.9 /
+    // 3239.0 / 1248.1 at 1M (zoo 1327; log σ 0: 687.6 / 494.1 / 750.5)
     "Ant-v5": { ...CLEANRL_PPO_CONTINUOUS, logStdInit: -1 },
   },
 };
