@@ -239,7 +239,9 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeAdvantages: true,
     },
     // the sparse reward: −160.8 / −200 / −200 at 1M (the training episodes stay at −200; an
-    // entropy bonus 0.05, lr 3e-3, 16 copies × 16 episodes or γ 0.999: no better)
+    // entropy bonus 0.05, lr 3e-3, 16 copies × 16 episodes or γ 0.999: no better; lr 5e-3:
+    // −116.8 / −200 / −200, with γ 0.9 or 0.95 −200 on all three; lr 1e-2 without the bonus
+    // −200 / −200 / −117.8; 16 episodes per update at 5e-3 −200 on all three)
     "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
     // γ 0.95, 8 episodes per update: −1150.8 / −1183.9 / −1274.0 at 500k, does not learn
     // (on seed 1 at 1M with γ 0.9: 4 copies −1173.8, 8 copies × 16 episodes −1140.2, 16
@@ -277,18 +279,31 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       normalizeAdvantages: true,
     },
-    // REINFORCE's: −200 / −200 / −200 at 1M (never reaches the flag)
-    "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
-    // γ 0.9, 4 copies, a critic of 20 steps at 3e-3: −666.9 / −652.0 / −601.4 at 1M, short
-    // of −200 (γ 0.95, 8 episodes per update, the policy at 3e-3, 40 critic steps: −1104.0
-    // at 500k on seed 1; 8 copies × 16 episodes: −1064.0 at 1M on seed 1)
+    // VPG's MountainCar settings with Monte Carlo returns (a time-limit cut bootstraps from
+    // the critic, which plain REINFORCE cannot): 4 copies, 16 episodes per update, the
+    // policy at 5e-3, a critic of 20 steps: −106.9 / −110.5 / −108.6 at 2M (at 1M: −109.2
+    // / −123.4 / −111.8; 8 episodes per update −130.7 / −117.4 / −119.8, with a critic of 40
+    // steps at 3e-3 −114.9 / −118.5 / −108.2; REINFORCE's preset −200 on all three)
+    "MountainCar-v0": {
+      numEnvs: 4,
+      episodesPerUpdate: 16,
+      learningRate: 5e-3,
+      vfIters: 20,
+      normalizeObservation: true,
+      normalizeAdvantages: true,
+    },
+    // VPG's Pendulum settings with Monte Carlo returns: 4 copies, 16 episodes per update,
+    // γ 0.95, both rates 3e-3, a critic of 40 steps: −190.8 / −191.0 / −201.4 at 2M (8
+    // episodes per update: −203.3 / −207.8 / −203.7, annealed on seeds 1 / 2 −212.0 /
+    // −202.6; 4 episodes −339.5 on seed 1; γ 0.9, 4 episodes, the policy at 1e-3, a
+    // critic of 20 steps: −666.9 / −652.0 / −601.4 at 1M)
     "Pendulum-v1": {
       numEnvs: 4,
-      episodesPerUpdate: 4,
-      gamma: 0.9,
-      learningRate: 1e-3,
+      episodesPerUpdate: 16,
+      gamma: 0.95,
+      learningRate: 3e-3,
       vfLearningRate: 3e-3,
-      vfIters: 20,
+      vfIters: 40,
       normalizeObservation: true,
       normalizeAdvantages: true,
       logStdInit: -0.5,
@@ -542,15 +557,19 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
       normalizeObservation: true,
       normalizeReward: true,
     },
-    // MuJoCo: CleanRL's continuous-control settings (InvertedPendulum 1000 at 100k,
-    // InvertedDoublePendulum 9330 at 200k on seed 1; the locomotion tasks need ~1M).
+    // MuJoCo: CleanRL's continuous-control settings (InvertedPendulum 1000 at 100k; the
+    // locomotion tasks need ~1M).
     ...Object.fromEntries(MUJOCO_IDS.map((id) => [id, CLEANRL_PPO_CONTINUOUS])),
     // the zoo's tuned entries, 1M steps: 5124.6 / 5888.1 / 5748.7 on seeds 1-3 (zoo 5819;
     // CleanRL's settings 1842.8 / 1730.2 / 1706.5)
     "HalfCheetah-v5": ZOO_PPO_HALF_CHEETAH,
-    // 2930.4 / 5500.1 / 4341.6 (zoo 3479; CleanRL's settings 2800.7 / 2141.9 / 4566.3); on
-    // InvertedDoublePendulum the zoo's entry gave 4268.6 on seed 1 (CleanRL's 3033.0)
+    // 2930.4 / 5500.1 / 4341.6 (zoo 3479; CleanRL's settings 2800.7 / 2141.9 / 4566.3)
     "Walker2d-v5": ZOO_PPO_WALKER2D,
+    // CleanRL's settings at a sixth of the rate, lr 5e-5 (annealed): 9359.3 / 9359.5 on
+    // seeds 1 / 2 at 1M with the train command's evaluation (at CleanRL's 3e-4: 3033.0 /
+    // 3821.7 / 8897.0, a policy that balances in some episodes and falls in others; 1e-4:
+    // 8429.5 / 8905.0; an entry of rl-baselines3-zoo's ppo.yml 4268.6 on seed 1)
+    "InvertedDoublePendulum-v5": { ...CLEANRL_PPO_CONTINUOUS, learningRate: 5e-5 },
     // CleanRL's settings with log σ −1, for the reason given at TRPO's Ant-v5: 1886.9 /
     // 3239.0 / 1248.1 at 1M (zoo 1327; log σ 0: 687.6 / 494.1 / 750.5)
     "Ant-v5": { ...CLEANRL_PPO_CONTINUOUS, logStdInit: -1 },
@@ -572,9 +591,9 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
   "reinforce-baseline": {
     "CartPole-v1": 200_000,
     "Acrobot-v1": 300_000,
-    "MountainCar-v0": 1_000_000,
+    "MountainCar-v0": 2_000_000,
     "MountainCarContinuous-v0": 300_000,
-    "Pendulum-v1": 1_000_000,
+    "Pendulum-v1": 2_000_000,
   },
   "a2c": {
     "CartPole-v1": 200_000,
@@ -624,7 +643,6 @@ export const presetTimesteps: Record<AlgorithmName, Record<string, number>> = {
     "BipedalWalker-v3": 5_000_000,
     ...Object.fromEntries(MUJOCO_IDS.map((id) => [id, 1_000_000])),
     "InvertedPendulum-v5": 100_000,
-    "InvertedDoublePendulum-v5": 200_000,
   },
 };
 

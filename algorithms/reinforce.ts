@@ -11,7 +11,9 @@
  *    baseline, an episode cut by a time limit bootstraps `G_T = v_φ(s_T)`; without one it
  *    ends at 0.
  * 3. Weights `Ψ_t = G_t` (plain) or `G_t − v_φ(s_t)` (baseline), optionally normalised.
- * 4. One Adam step on `L = −(1/|D|) Σ_t log π_θ(a_t|s_t) Ψ_t − c_ent E[H]`.
+ * 4. One Adam step on `L = −(1/|D|) Σ_t log π_θ(a_t|s_t) Ψ_t − c_ent E[H]`, at the rate
+ *    `lr₀`, or `lr₀ · (1 − t/T)` with `annealLr` (t of the T training steps done when the
+ *    batch's collection began: batches are whole episodes, so the schedule counts steps).
  * 5. With a baseline: `vfIters` full-batch Adam steps on `E[(v_φ(s_t) − G_t)²]`.
  *
  * @example
@@ -34,6 +36,7 @@ import * as hp from "./config.ts";
 /** REINFORCE's hyper-parameters (a learned baseline with `baseline: true`). */
 export const reinforceSchema: hp.SeparateCriticFields & {
   episodesPerUpdate: hp.Field<number>;
+  annealLr: hp.Field<boolean>;
   baseline: hp.Field<boolean>;
 } = {
   ...hp.separateCriticFields(
@@ -45,6 +48,7 @@ export const reinforceSchema: hp.SeparateCriticFields & {
     z.number().int().positive().default(8),
     "complete episodes per policy update",
   ),
+  annealLr: hp.annealField(false),
   baseline: baselineField(false),
 };
 
@@ -109,6 +113,8 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Opti
   #bRet: number[] = [];
   #finalScratch!: Float32Array;
   #finalValue = new Float32Array(1);
+  /** Training steps done when the current batch's collection began (the annealing's t). */
+  #batchStart = 0;
 
   /** Validates `config`; `baseline: true` gives REINFORCE with a learned baseline. */
   constructor(config: hp.ConfigInput<ReinforceConfig>, algo?: "reinforce" | "reinforce-baseline") {
@@ -173,6 +179,7 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Opti
     this.#bObs = [];
     this.#bAct = [];
     this.#bRet = [];
+    this.#batchStart = this.timesteps;
     let episodes = 0;
     while (episodes < c.episodesPerUpdate) {
       this.#obsNow.set(envs.observations);
@@ -226,7 +233,10 @@ export class REINFORCE extends Agent<ReinforceConfig, { pi: Optimizer; vf?: Opti
       for (let t = 0; t < rows; t++) psi[t] -= values[t];
     }
     if (c.normalizeAdvantages) normalize(psi);
-    // 4. policy gradient
+    // 4. policy gradient, at lr₀ or lr₀ · (1 − t/T)
+    const total = this.totalTimesteps ?? 0;
+    const remaining = total > 0 ? Math.max(0, 1 - this.#batchStart / total) : 1;
+    this.optimizers.pi.lr = c.annealLr ? c.learningRate * remaining : c.learningRate;
     const pi = p.distribution(obs);
     const weights = new Tensor(rows, 1, Float32Array.from(psi));
     const pgLoss = policyGradientLoss(p.logProb(pi, actions), weights);
