@@ -245,7 +245,9 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "MountainCar-v0": REINFORCE_MOUNTAIN_CAR,
     // γ 0.95, 8 episodes per update: −1150.8 / −1183.9 / −1274.0 at 500k, does not learn
     // (on seed 1 at 1M with γ 0.9: 4 copies −1173.8, 8 copies × 16 episodes −1140.2, 16
-    // episodes at 3e-3 −1159.8)
+    // episodes at 3e-3 −1159.8; VPG's settings without the critic −1074.9 at 2M; 8 copies ×
+    // 128 episodes at 1e-3 −1052.0 at 5M; γ 0.99, 16 copies × 16 episodes, annealed from
+    // 1e-3: −941.5 at 10M, −840.7 at 30M: it creeps, far from −200)
     "Pendulum-v1": {
       numEnvs: 1,
       episodesPerUpdate: 8,
@@ -539,12 +541,17 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // seeds 1-3 (zoo 242; with CleanRL's clipped value loss 224.3 / 63.7 / 229.2, and on
     // top of it on seeds 1 / 2: an annealed rate 137.1 / 198.3, annealed with 10 epochs
     // 201.8 / 217.4, annealed with c_ent 0.005 142.3 / 210.1; on seed 2, lr 2e-4 105.4,
-    // clip 0.1 125.3), the continuous lander 266.6 / 271.3 / 265.8 (zoo 271; clipped value
-    // loss 248.8 / 253.1 / 236.1);
+    // clip 0.1 125.3), the continuous lander with observations and rewards normalised as
+    // well (which the zoo's entry does not do) 276.8 / 278.9 / 273.9 (zoo 271; without 266.6
+    // / 271.3 / 265.8, with CleanRL's clipped value loss 248.8 / 253.1 / 236.1);
     // BipedalWalker (the zoo's settings): 278.2 / 269.2 / 209.7 at 5M (zoo 213 at 5M; 291
     // at 1M on the earlier float64 contacts).
     "LunarLander-v3": LUNAR_LANDER_PPO,
-    "LunarLanderContinuous-v3": LUNAR_LANDER_PPO,
+    "LunarLanderContinuous-v3": {
+      ...LUNAR_LANDER_PPO,
+      normalizeObservation: true,
+      normalizeReward: true,
+    },
     "BipedalWalker-v3": {
       numEnvs: 16,
       numSteps: 2048,
