@@ -6,36 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { evaluateOnnxPolicy } from "../cli/infer.ts";
-import { type Action, isPromiseLike, make } from "../envs/mod.ts";
+import type { Action } from "../envs/mod.ts";
 import { exportOnnx } from "../policies/onnx/export.ts";
 import { OnnxPolicy } from "../policies/onnx/runtime.ts";
 import { randomPolicySpec } from "../policies/onnx/testing.ts";
-import { referenceForward } from "../policies/reference_forward.ts";
-import type { PolicySpec } from "../policies/spec.ts";
-
-async function referenceReturns(spec: PolicySpec, envId: string, episodes: number, seed: number) {
-  const env = await make(envId, { seed });
-  const returns: number[] = [];
-  for (let i = 0; i < episodes; i++) {
-    let r = env.reset({ seed: seed + i });
-    if (isPromiseLike(r)) r = await r;
-    let obs = r.observation;
-    let total = 0;
-    for (;;) {
-      const out = referenceForward(spec, obs, 1);
-      const action: Action = spec.actionSpace.type === "discrete"
-        ? out.actions[0]
-        : Float32Array.from(out.actions);
-      let s = env.step(action);
-      if (isPromiseLike(s)) s = await s;
-      total += s.reward;
-      obs = s.observation;
-      if (s.terminated || s.truncated) break;
-    }
-    returns.push(total);
-  }
-  return returns;
-}
+import { referenceReturns } from "./reference_returns.ts";
 
 const cartPole = () => {
   const spec = randomPolicySpec({

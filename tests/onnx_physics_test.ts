@@ -8,37 +8,10 @@
 import assert from "node:assert/strict";
 import { createAgent, resolveConfig } from "../algorithms/mod.ts";
 import { evaluateOnnxPolicy } from "../cli/infer.ts";
-import { type Action, isPromiseLike, make } from "../envs/mod.ts";
 import { exportOnnx } from "../policies/onnx/export.ts";
 import { MetadataKey } from "../policies/onnx/metadata.ts";
 import { OnnxPolicy } from "../policies/onnx/runtime.ts";
-import { referenceForward } from "../policies/reference_forward.ts";
-import type { PolicySpec } from "../policies/spec.ts";
-
-/** Deterministic returns of `spec` by the reference forward pass, episode i seeded seed + i. */
-async function referenceReturns(spec: PolicySpec, envId: string, episodes: number, seed: number) {
-  const env = await make(envId, { seed });
-  const returns: number[] = [];
-  for (let i = 0; i < episodes; i++) {
-    let r = env.reset({ seed: seed + i });
-    if (isPromiseLike(r)) r = await r;
-    let obs = r.observation, total = 0;
-    for (;;) {
-      const out = referenceForward(spec, obs, 1);
-      const action: Action = spec.actionSpace.type === "discrete"
-        ? out.actions[0]
-        : Float32Array.from(out.actions);
-      let s = env.step(action);
-      if (isPromiseLike(s)) s = await s;
-      total += s.reward;
-      obs = s.observation;
-      if (s.terminated || s.truncated) break;
-    }
-    returns.push(total);
-  }
-  await env.close?.();
-  return returns;
-}
+import { referenceReturns } from "./reference_returns.ts";
 
 for (
   const [envId, simulator] of [
