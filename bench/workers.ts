@@ -15,8 +15,9 @@
  * alternating windows of the same run; and PPO's training steps/s on HalfCheetah-v5
  * (CleanRL's continuous settings with 8 copies × 256 steps, the same 2048-step batch) in
  * process and with `envWorkers: 2` (each in a fresh process, as a training run starts; the
- * steady rate after the first updates, and the whole run's), against 13.1k steps/s, the raw single-thread step rate of Gymnasium's
- * HalfCheetah on native MuJoCo (issue 12's figure, not measured here).
+ * steady rate after the first updates, and the whole run's), against 13.1k steps/s, the
+ * raw single-thread step rate of Gymnasium's HalfCheetah on native MuJoCo (issue 12's
+ * figure, not measured here).
  *
  * Usage: `deno run -A --unstable-worker-options bench/workers.ts [--quick]`. Prints one
  * JSON object as the last line and updates the `workers` section of BENCHMARKS.md.
