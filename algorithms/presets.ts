@@ -436,13 +436,14 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     // with γ 0.999 and batches twice as long (2 × 2048 steps, critic minibatches of 128):
     // 260.0 / 264.9 / 248.2 at 200k, short of the zoo's 262 (the zoo's n_steps 1024: 264.6
     // / 254.1 / 236.8; 2 × 4096 steps 253.8 / 255.2 / 256.1; 2 × 2048 with 40 critic epochs
-    // 188.5 / 268.1 / 253.8, with λ 0.98 276.5 / 221.5 / 237.2; with the zoo's γ 0.99:
-    // 211.8 / 159.4 / 241.0; the previous preset, n_steps 512, λ 0.9, δ 0.02: 162.3 / 92.9
-    // / 74.8; on seeds 2 / 3, each on top of γ 0.999: λ 0.98 255.1 / 232.9, δ 0.015 244.7 /
-    // 141.1, damping 0.01 257.0 / −43.0, 40 critic epochs 196.3 / 265.8 (207.4 on seed 1),
-    // n_steps 512 60.2 / 172.4, 25 CG steps 253.9 / 209.5, log σ −0.5 184.1 / 259.4, γ
-    // 0.995 237.2 / 251.1, rewards not normalised 201.3 / 163.7, 4 copies × 512 steps 236.8
-    // / 112.5, critic lr 3e-3 247.3 / 208.7)
+    // 188.5 / 268.1 / 253.8, with λ 0.98 276.5 / 221.5 / 237.2, with λ 0.92 227.5 / 260.8 /
+    // 238.1, with 25 CG steps 260.3 / 247.4 / 258.6; with the zoo's γ 0.99: 211.8 / 159.4 /
+    // 241.0; the previous preset, n_steps 512, λ 0.9, δ 0.02: 162.3 / 92.9 / 74.8; on seeds
+    // 2 / 3, each on top of γ 0.999: λ 0.98 255.1 / 232.9, δ 0.015 244.7 / 141.1, damping
+    // 0.01 257.0 / −43.0, 40 critic epochs 196.3 / 265.8 (207.4 on seed 1), n_steps 512
+    // 60.2 / 172.4, 25 CG steps 253.9 / 209.5, log σ −0.5 184.1 / 259.4, γ 0.995 237.2 /
+    // 251.1, rewards not normalised 201.3 / 163.7, 4 copies × 512 steps 236.8 / 112.5,
+    // critic lr 3e-3 247.3 / 208.7)
     "LunarLanderContinuous-v3": {
       ...ZOO_TRPO,
       numSteps: 2048,
