@@ -584,10 +584,10 @@ export const presets: Record<AlgorithmName, AlgorithmPresets> = {
     "HalfCheetah-v5": ZOO_PPO_HALF_CHEETAH,
     // 2930.4 / 5500.1 / 4341.6 (zoo 3479; CleanRL's settings 2800.7 / 2141.9 / 4566.3)
     "Walker2d-v5": ZOO_PPO_WALKER2D,
-    // CleanRL's settings at a sixth of the rate, lr 5e-5 (annealed): 9359.3 / 9359.5 on
-    // seeds 1 / 2 at 1M with the train command's evaluation (at CleanRL's 3e-4: 3033.0 /
-    // 3821.7 / 8897.0, a policy that balances in some episodes and falls in others; 1e-4:
-    // 8429.5 / 8905.0; an entry of rl-baselines3-zoo's ppo.yml 4268.6 on seed 1)
+    // CleanRL's settings at a sixth of the rate, lr 5e-5 (annealed): 9359.3 / 9359.5 /
+    // 9359.8 at 1M (at CleanRL's 3e-4: 3033.0 / 3821.7 / 8897.0, a policy that balances in
+    // some episodes and falls in others; 1e-4 on seeds 1 / 2, with the train command's own
+    // evaluation: 8429.5 / 8905.0; an entry of rl-baselines3-zoo's ppo.yml 4268.6 on seed 1)
     "InvertedDoublePendulum-v5": { ...CLEANRL_PPO_CONTINUOUS, learningRate: 5e-5 },
     // CleanRL's settings with log σ −1, for the reason given at TRPO's Ant-v5: 1886.9 /
     // 3239.0 / 1248.1 at 1M (zoo 1327; log σ 0: 687.6 / 494.1 / 750.5)
