@@ -3,9 +3,9 @@
  * pass of a PPO actor-critic, against TensorFlow.js (the library a TypeScript user would
  * otherwise pick) on the same network and loss.
  *
- * - Kernel: `C[m×64] += A[m×64]·B[64×64]` (the product of a 64-wide linear layer; the
- *   `AᵀB` weight-gradient form too) on operands resident in Wasm memory, m = 64, 256,
- *   2048; GFLOP/s = 2·m·64·64/time, and the fraction of the 128-bit SIMD ceiling measured
+ * - Kernel: `C[m×64] += A[m×64]·B[64×64]` (the product of a 64-wide linear layer; with A
+ *   transposed too) and a 64-wide layer's weight gradient over m rows
+ *   (`C[64×64] += G[m×64]ᵀ·X[m×64]`) on operands resident in Wasm memory, m = 64 … 2048; GFLOP/s = 2·m·64·64/time, and the fraction of the 128-bit SIMD ceiling measured
  *   in the same run (`bench/simd_ceiling.ts`: a register-resident ring of f32x4 mul + add
  *   multiply-accumulates, the fastest of several accumulator counts;
  *   the clock in /proc/cpuinfo is not used — it can be far from the running clock).
@@ -66,10 +66,14 @@ function clockGhz(): number {
 }
 
 // ---------------------------------------------------------------- bare kernel
-async function kernelGflops(m: number, form: "AB" | "AtB"): Promise<number> {
+/**
+ * `AB`: C[m×64] += A[m×64]·B[64×64]; `AtB`: the same with A stored transposed; `GtX`: the
+ * weight gradient of a 64-wide layer over m rows, C[64×64] += A[m×64]ᵀ·B[m×64] (k = m).
+ */
+async function kernelGflops(rows: number, form: "AB" | "AtB" | "GtX"): Promise<number> {
   const raw = instantiateKernels();
   if (raw === null) return NaN;
-  const k = HID, n = HID;
+  const [m, k, n] = form === "GtX" ? [HID, rows, HID] : [rows, HID, HID];
   const need = (m * k + k * n + m * n) * 4;
   raw.memory.grow(Math.ceil(need / 65536) + 1);
   const f = new Float32Array(raw.memory.buffer);
@@ -213,17 +217,20 @@ const kernel: Record<string, number> = {};
 for (const m of BATCHES) {
   kernel[`AB${m}`] = await kernelGflops(m, "AB");
   kernel[`AtB${m}`] = await kernelGflops(m, "AtB");
+  kernel[`GtX${m}`] = await kernelGflops(m, "GtX");
 }
 await measureCeiling();
 const kernelRows: (string | number)[][] = [];
 for (const m of BATCHES) {
-  const ab = kernel[`AB${m}`], atb = kernel[`AtB${m}`];
+  const ab = kernel[`AB${m}`], atb = kernel[`AtB${m}`], gtx = kernel[`GtX${m}`];
   kernelRows.push([
     m,
     ab.toFixed(1),
     `${((100 * ab) / ceiling).toFixed(0)}%`,
     atb.toFixed(1),
     `${((100 * atb) / ceiling).toFixed(0)}%`,
+    gtx.toFixed(1),
+    `${((100 * gtx) / ceiling).toFixed(0)}%`,
   ]);
 }
 
@@ -282,14 +289,19 @@ const acRows = BATCHES.map((rows) => {
 
 const body = [
   "Bare kernel `C[m×64] += A·B` with B 64×64 (the product of a 64-wide linear layer; `AᵀB` is",
-  "the weight-gradient form), operands resident in Wasm memory, plain 128-bit SIMD",
+  "the same product with A stored transposed; `GᵀX` is a 64-wide layer's weight gradient over",
+  "m rows, `C[64×64] += G[m×64]ᵀ·X[m×64]`, summed in panels of 256 rows), operands resident",
+  "in Wasm memory, plain 128-bit SIMD",
   `(f32x4 mul + add). The 128-bit SIMD ceiling, measured in this run (\`bench/simd_ceiling.ts\`:`,
   "register-resident f32x4 multiply-accumulates `aᵢ ← aᵢ + aᵢ₊₁·m`, mul and add separate, in a",
   `ring of accumulators; fastest of 8–14 accumulators, here ${ceilingChains}):`,
   `**${ceiling.toFixed(1)} GFLOP/s** per core (for reference, /proc/cpuinfo reads`,
   `${ghz.toFixed(3)} GHz; not used).`,
   "",
-  markdownTable(["m", "A·B GFLOP/s", "of ceiling", "AᵀB GFLOP/s", "of ceiling"], kernelRows),
+  markdownTable(
+    ["m", "A·B GFLOP/s", "of ceiling", "AᵀB GFLOP/s", "of ceiling", "GᵀX GFLOP/s", "of ceiling"],
+    kernelRows,
+  ),
   "",
   "PPO actor-critic forward+backward (actor 4→64→64→2 tanh + Categorical, critic 4→64→64→1;",
   "loss = clipped surrogate + 0.5·value MSE − 0.01·entropy; backward into all parameter",
@@ -338,6 +350,7 @@ console.log(JSON.stringify({
   matmulGflops64: Number(kernel.AB64.toFixed(2)),
   matmulGflops2048: Number(kernel.AB2048.toFixed(2)),
   matmulAtBGflops256: Number(kernel.AtB256.toFixed(2)),
+  weightGradGflops2048: Number(kernel.GtX2048.toFixed(2)),
   simdCeilingGflops: Number(ceiling.toFixed(2)),
   simdCeilingSource: "measured",
   matmulFractionOfCeiling256: Number((kernel.AB256 / ceiling).toFixed(3)),

@@ -72,6 +72,30 @@ Deno.test("kernels: gemm forms agree with the TypeScript reference", () => {
   }
 });
 
+Deno.test("kernels: long products run in panels of p and keep the bits of one pass in p order", () => {
+  // Every C[i,j] is c + a·b summed in float32 in order of p, however many panels of 256
+  // steps the product is cut into (the weight gradient's p is the batch's row count).
+  const rng = new Rng(5);
+  for (const form of ["AB", "AtB"] as const) {
+    for (const k of [255, 256, 257, 600]) {
+      const m = 5, n = 19; // 2-row blocks and an odd row; a 16-column block and 1-column tails
+      const a = rand(rng, m * k), b = rand(rng, k * n), c0 = rand(rng, m * n);
+      const c = c0.slice();
+      wasm[form === "AB" ? "gemmAB" : "gemmAtB"](a, b, c, m, k, n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let acc = c0[i * n + j];
+          for (let p = 0; p < k; p++) {
+            const av = form === "AtB" ? a[p * m + i] : a[i * k + p];
+            acc = Math.fround(acc + Math.fround(av * b[p * n + j]));
+          }
+          assert.equal(c[i * n + j], acc, `${form} k=${k} C[${i},${j}]`);
+        }
+      }
+    }
+  }
+});
+
 Deno.test("kernels: linearForward agrees, with and without bias; deterministic", () => {
   const rng = new Rng(2);
   for (

@@ -7,7 +7,8 @@
 ;;                (rsA, csA) = (k, 1) gives A·B; (1, m) gives Aᵀ·B for A stored k×m.
 ;;                Register-blocked 2 rows × 16 columns: 8 f32x4 accumulators, B row
 ;;                loaded once per p, A broadcast with v128.load32_splat. Measured here
-;;                faster than 4×8, 5×8, 6×8, 3×12 and 1×16 blocks.
+;;                faster than 4×8, 5×8, 6×8, 3×12 and 1×16 blocks. In panels of 256
+;;                steps of p (each element still summed in order of p).
 ;; gemm_abt:      C[m×n] += A[m×kp]·B[n×kp]ᵀ (rows zero-padded to a multiple of 4 by the
 ;;                caller): Bᵀ into scratch and gemm for outputs of ≥ 16 columns or inputs
 ;;                of ≤ 8, else $abt_dots: dot products along kp in blocks of 2 rows × 4
@@ -28,7 +29,30 @@
   (memory (export "memory") 16)
 
   ;; ---------------------------------------------------------------- gemm
+  ;; The product in panels of KC = 256 steps of p: each panel's rows of A and B stay in
+  ;; cache while every register block of C passes over them (a weight gradient, k = the
+  ;; batch's rows, otherwise streams all of A and B from memory once per block). Every
+  ;; element is still summed in order of p: a block's accumulators are stored after one
+  ;; panel and reloaded for the next, exactly, so the result is the unpanelled one's.
   (func $gemm (export "gemm")
+    (param $a i32) (param $rsA i32) (param $csA i32) (param $b i32) (param $c i32)
+    (param $m i32) (param $k i32) (param $n i32)
+    (local $p0 i32) (local $kc i32)
+    (block $done
+      (loop $panels
+        (br_if $done (i32.ge_u (local.get $p0) (local.get $k)))
+        (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
+        (if (i32.gt_u (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+        (call $gemmPanel
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $p0) (local.get $csA)) (i32.const 2)))
+          (local.get $rsA) (local.get $csA)
+          (i32.add (local.get $b) (i32.shl (i32.mul (local.get $p0) (local.get $n)) (i32.const 2)))
+          (local.get $c) (local.get $m) (local.get $kc) (local.get $n))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 256)))
+        (br $panels))))
+
+  ;; C[m×n] += A·B for one panel (k ≥ 1).
+  (func $gemmPanel
     (param $a i32) (param $rsA i32) (param $csA i32) (param $b i32) (param $c i32)
     (param $m i32) (param $k i32) (param $n i32)
     (local $i i32) (local $j i32) (local $p i32)
